@@ -1,0 +1,42 @@
+"""The `xlsuite` command: a thin skin over the library.
+
+Each command module opens its inputs, calls one library function and formats
+the result. Commands register here; the library never imports this package.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from .. import __version__
+
+# Command modules, each defining ``command`` (a click.Command).
+COMMANDS = [
+    "xlsuite.cli.extract",
+    "xlsuite.cli.check",
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="xlsuite")
+def cli() -> None:
+    """xlsuite：政府信息公开工作年度报告 → 标准化、自校验的 Excel 工作簿。
+
+    Turn Chinese government information-disclosure annual reports (PDF, Word,
+    web pages, text, Markdown, the standard workbook) into exact numbers,
+    checked against the national form's reconciliation relations.
+
+    \b
+    Example:
+        xlsuite extract examples/*.txt --json
+        xlsuite check examples/xiamen-city-2020.pdf.txt
+    """
+
+
+for _name in COMMANDS:
+    cli.add_command(importlib.import_module(_name).command)
+
+
+def main() -> None:
+    cli(prog_name="xlsuite")

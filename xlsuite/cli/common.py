@@ -1,0 +1,60 @@
+"""What every command shares: expanding inputs, reading them, reporting file errors."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from ..errors import SourceError
+from ..model import Report
+from ..readers import read_report
+
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+SOURCE_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xlsm", ".html", ".htm", ".txt", ".md", ".markdown", ".text"}
+
+
+def expand_sources(sources: tuple[str, ...]) -> list[str]:
+    """Files as given; folders recursively, taking the files that look like reports."""
+    out: list[str] = []
+    for s in sources:
+        p = Path(s)
+        if p.is_dir():
+            out.extend(str(f) for f in sorted(p.rglob("*"))
+                       if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES and not f.name.startswith(("~$", ".")))
+        else:
+            out.append(s)
+    return out
+
+
+def error_line(err: SourceError | Exception, path: str | None = None) -> str:
+    if isinstance(err, SourceError):
+        return f"错误：{err.path}：{err.reason}"
+    return f"错误：{path}：无法读取（{type(err).__name__}: {err}）"
+
+
+def read_each(sources: list[str], **options) -> Iterator[tuple[str, Report | None, str | None]]:
+    """(path, report, error line) for each source; one bad file never stops the batch."""
+    for path in sources:
+        try:
+            yield path, read_report(path, **options), None
+        except SourceError as e:
+            yield path, None, error_line(e)
+        except Exception as e:  # noqa: BLE001 - a reader bug must not end a batch of hundreds
+            yield path, None, error_line(e, path)
+
+
+def emit_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def echo_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"

@@ -1,0 +1,64 @@
+"""xlsuite extract: the numbers of each report, with warnings and relation checks."""
+from __future__ import annotations
+
+import click
+
+from ..checks import check, hard_failures, verdict
+from ..export import report_to_dict
+from ..forms import get_form
+from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, expand_sources, read_each
+
+
+@click.command("extract")
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per source, one per line.")
+@click.option("--all-checks", is_flag=True, help="With --json: list passing per-cell checks too.")
+def command(sources: tuple[str, ...], as_json: bool, all_checks: bool) -> None:
+    """提取报告中的全部数字。Extract every value of each report.
+
+    SOURCES are report files (PDF, DOCX, HTML, text, Markdown, standard
+    workbook) or folders of them. The kind of file is found from its content.
+    Values are keyed by the IDs of the national form (FORMS.md); a table that is
+    absent gives null for its keys, never 0.
+
+    Exit code 2 when any source cannot be read (the others are still done).
+
+    \b
+    Example:
+        xlsuite extract examples/fj-commerce-2020.pdf.txt --json
+        xlsuite extract examples/
+    """
+    code = EXIT_OK
+    for path, report, error in read_each(expand_sources(sources)):
+        if error:
+            echo_err(error)
+            code = EXIT_BAD_INPUT
+            continue
+        results = check(report)
+        if as_json:
+            emit_json(report_to_dict(report, results, all_checks=all_checks))
+        else:
+            _print_summary(report, results)
+    raise SystemExit(code)
+
+
+def _print_summary(report, results) -> None:
+    m = report.meta
+    form = get_form(m.form)
+    filled = sum(1 for v in report.values.values() if v.value is not None)
+    click.echo(f"{m.source}")
+    click.echo(f"  机关：{m.agency or '（未识别）'}  年度：{m.year or '（未识别）'}  表式：{m.form}（{form.title}）")
+    click.echo(f"  已读取数值：{filled}/{len(report.values)}  提示：{len(report.warnings)} 条")
+    for key in ("requests.new.total", "requests.total.total", "requests.carried_out.total",
+                "appeals.review.total", "appeals.suit_direct.total", "appeals.suit_after_review.total"):
+        click.echo(f"  {form.label_of(key)}：{_fmt(report.number(key))}")
+    bad = hard_failures(results)
+    click.echo(f"  校验：{verdict(results)}" + (f"（{len(bad)} 项不通过）" if bad else ""))
+    for w in report.warnings[:10]:
+        click.echo(f"  提示：{w.message}")
+    if len(report.warnings) > 10:
+        click.echo(f"  ……另有 {len(report.warnings) - 10} 条提示，用 --json 查看全部")
+
+
+def _fmt(v) -> str:
+    return "空" if v is None else str(v)

@@ -1,0 +1,22 @@
+"""The two national report forms, declared as data (see ../shared/domain/FORMS.md)."""
+from .gov2019 import FORM as GOV2019
+from .gov2021 import FORM as GOV2021
+from .schema import Column, Form, Row, Rule, Section, Table
+
+FORMS: dict[str, Form] = {GOV2019.id: GOV2019, GOV2021.id: GOV2021}
+
+
+def get_form(form_id: str) -> Form:
+    try:
+        return FORMS[form_id]
+    except KeyError:
+        raise KeyError(f"unknown form {form_id!r}; known: {', '.join(FORMS)}") from None
+
+
+def form_for_year(year: int | None) -> Form:
+    """The form a report of ``year`` uses when its labels do not say."""
+    return GOV2019 if year is not None and year <= 2020 else GOV2021
+
+
+__all__ = ["FORMS", "GOV2019", "GOV2021", "Column", "Form", "Row", "Rule", "Section", "Table",
+           "get_form", "form_for_year"]

@@ -1,0 +1,91 @@
+"""The report model: what a report says, where each number came from, what is doubtful.
+
+No file, Excel or CLI code here: readers build these objects, everything else
+consumes them.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value or a finding was read: the file, its page and/or line, the printed text."""
+
+    source: str | None = None
+    page: int | None = None
+    line: int | None = None
+    text: str | None = None
+    unit: str | None = None  # the unit as printed (万元, 元), when it was converted
+    confidence: float | None = None  # OCR recognition confidence, when a value was OCR'd
+
+    def where(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        return "".join(parts) or "位置未知"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One table cell: the number (None for a blank or ``/`` cell) and its provenance."""
+
+    value: Number | None
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning or error about a report, with a stable machine code and a Chinese message."""
+
+    code: str
+    message: str
+    severity: str = "warning"  # "error" | "warning" | "info"
+    key: str | None = None
+    section: str | None = None
+    provenance: Provenance | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.key:
+            d["key"] = self.key
+        if self.section:
+            d["section"] = self.section
+        if self.provenance is not None:
+            d["where"] = {k: v for k, v in asdict(self.provenance).items() if v is not None}
+        return d
+
+
+@dataclass
+class Meta:
+    agency: str | None = None
+    year: int | None = None
+    form: str | None = None
+    source: str | None = None
+    source_kind: str | None = None  # text, markdown, html, pdf, docx, workbook …
+
+
+@dataclass
+class Report:
+    """A parsed report. ``values`` holds every key of the form; a missing table is all None."""
+
+    meta: Meta
+    values: dict[str, Value] = field(default_factory=dict)
+    narrative: dict[str, str] = field(default_factory=dict)  # section id -> text
+    sections_found: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    def number(self, key: str) -> Number | None:
+        v = self.values.get(key)
+        return None if v is None else v.value
+
+    def numbers(self) -> dict[str, Number | None]:
+        return {k: v.value for k, v in self.values.items()}
+
+    def warn(self, code: str, message: str, **kw: Any) -> None:
+        self.warnings.append(Finding(code, message, "warning", **kw))

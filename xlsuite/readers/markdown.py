@@ -1,0 +1,29 @@
+"""Markdown: paragraphs and pipe tables (often cut in two where the page broke)."""
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Line
+from . import read_text_file
+
+_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+
+
+def load(path: str, **_options) -> Document:
+    return parse(read_text_file(path), path)
+
+
+def parse(text: str, source: str = "<markdown>") -> Document:
+    lines: list[Line] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        s = raw.strip()
+        if not s or _SEPARATOR.match(s):
+            continue
+        if s.startswith("|"):
+            body = s[1:-1] if s.endswith("|") and len(s) > 1 else s[1:]
+            cells = [_EMPHASIS.sub("", c).strip() for c in re.split(r"(?<!\\)\|", body)]
+            lines.append(Line.row(cells, None, n))
+        else:
+            lines.append(Line(_EMPHASIS.sub("", re.sub(r"^#{1,6}\s*", "", s)), None, None, n))
+    return Document(source, "markdown", lines)

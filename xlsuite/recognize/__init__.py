@@ -1,0 +1,116 @@
+"""From a reader's lines to a Report: sections, title, form, tables, narrative.
+
+This is the one place where printed reports are understood; every reader
+(text, Markdown, HTML, PDF, DOCX, OCR) feeds it the same kind of ``Document``.
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Line
+from ..forms import Form
+from ..model import Meta, Report, Value
+from .meta import agency_and_year, detect_form
+from .numbers import is_page_number, nfkc, squash
+from .tables import TableReader, tokenize
+
+_HEADING_STRIP = re.compile(r"^[#*>\s]+")
+
+
+def _heading_text(line: Line) -> str | None:
+    if line.cells is not None:
+        nonempty = [c for c in line.cells if c.strip()]
+        if len(nonempty) != 1:
+            return None
+        text = nonempty[0]
+    else:
+        text = line.text
+    s = squash(_HEADING_STRIP.sub("", nfkc(text)))
+    return s[:40] if s else None
+
+
+def split_sections(form: Form, lines: list[Line]) -> dict[str, tuple[int, int]]:
+    """Line ranges (start, end) of each section found, headings in their printed order."""
+    found: list[tuple[str, int]] = []
+    pos = 0
+    for section in form.sections:
+        pat = re.compile(section.heading)
+        for i in range(pos, len(lines)):
+            h = _heading_text(lines[i])
+            if h and pat.search(h):
+                found.append((section.id, i))
+                pos = i + 1
+                break
+    out = {}
+    for n, (sid, start) in enumerate(found):
+        end = found[n + 1][1] if n + 1 < len(found) else len(lines)
+        out[sid] = (start, end)
+    return out
+
+
+def recognize(doc: Document) -> Report:
+    lines = doc.lines
+    report = Report(Meta(source=doc.source, source_kind=doc.kind))
+    report.warnings.extend(doc.notes)
+
+    # The heading regexes are the same in both forms; split once to find the tables.
+    from ..forms import GOV2021
+    sections = split_sections(GOV2021, lines)
+    first_section = min((s for s, _ in sections.values()), default=len(lines))
+
+    title_texts = ([doc.title] if doc.title else []) + [l.text for l in lines[:min(first_section, 12)] if l.text.strip()][:8]
+    body = squash(" ".join(l.text for l in lines[:200]))
+    agency, year = agency_and_year(title_texts, body)
+    if agency is None and year is None and doc.title:
+        agency, year = agency_and_year([l.text for l in lines[:8]], body)
+    report.meta.agency, report.meta.year = agency, year
+
+    table_text = " ".join(lines[i].text for sid in ("active", "requests", "appeals") if sid in sections
+                          for i in range(*sections[sid]))
+    form, by_labels = detect_form(table_text, year)
+    report.meta.form = form.id
+    if not by_labels:
+        report.warn("form_from_year", f"表格标签不足以判断表式，按年份{year or '未知'}采用{form.id}")
+    if agency is None:
+        report.warn("no_agency", "未能从标题中识别机关名称")
+    if year is None:
+        report.warn("no_year", "未能从标题中识别报告年度")
+
+    sections = split_sections(form, lines)
+    report.sections_found = [s.id for s in form.sections if s.id in sections]
+    for section in form.sections:
+        if section.id not in sections:
+            continue
+        start, end = sections[section.id]
+        if section.kind == "narrative":
+            report.narrative[section.id] = "\n".join(
+                l.text.strip() for l in lines[start + 1:end] if l.text.strip() and not is_page_number(l.text))
+
+    for table in form.tables:
+        reader = TableReader(table, report, doc.source)
+        read = 0
+        if table.section in sections:
+            start, end = sections[table.section]
+            read = reader.read(tokenize(lines[start + 1:end]))
+        if read == 0:
+            where = "标题存在但没有表格内容（可能是图片）" if table.section in sections else "未找到该部分"
+            section = next(s for s in form.sections if s.id == table.section)
+            report.warn("table_absent", f"“{section.number}、{section.title}”的表格缺失：{where}",
+                        section=table.section)
+        _complete_table(report, form, table, reader)
+
+    report.values = {k: report.values.get(k, Value(None)) for k in form.keys()}
+    return report
+
+
+def _complete_table(report: Report, form: Form, table, reader: TableReader) -> None:
+    # FORMS.md: a 2021-layout report may print （六）其他处理 as one row; its two sub-items are then 0.
+    if table.section == "requests" and "other_misc" in reader.filled:
+        missing = [r for r in ("other_no_correction", "other_no_fee") if r not in reader.filled]
+        if len(missing) == 2:
+            for rid in missing:
+                for col in table.columns:
+                    report.values[f"requests.{rid}.{col.id}"] = Value(0)
+            report.warn("other_one_row",
+                        "（六）其他处理只印了一行，已记入“3.其他”，其余两个子项记为0，请核对",
+                        section="requests")
