@@ -65,20 +65,20 @@ class Group:
 
 
 def groups(toks: list[Tok]) -> list[Group]:
-    """Runs of values with the label text gathered since the previous run."""
+    """Runs of values with the label text gathered since the previous run.
+
+    Runs of blank cells are kept (a row may be printed entirely blank); the reader
+    decides whether such a run belongs to a row or is a header's empty cells.
+    """
     out: list[Group] = []
     label: list[str] = []
     run: list[Tok] = []
 
     def close():
         nonlocal run, label
-        if not run:
-            return
-        if all(t.parsed.blank for t in run):
-            run = []  # empty cells of a header or spacer row: keep the label for what follows
-            return
-        out.append(Group("".join(label), run))
-        run, label = [], []
+        if run:
+            out.append(Group("".join(label), run))
+            run, label = [], []
 
     for t in toks:
         if t.kind == "val":
@@ -158,9 +158,22 @@ class TableReader:
         if self.table.layout == "flat":
             return self._read_flat(toks)
         count = 0
+        carried = ""  # label text of blank runs that matched no row: it belongs to what follows
+        blank_rows: dict[str, tuple[Row, Group]] = {}
         for g in groups(toks):
-            row = match_row(g.label, self.table.rows)
+            label = carried + g.label
+            row = match_row(label, self.table.rows)
             nonblank = [t for t in g.vals if not t.parsed.blank]
+            if not nonblank:
+                if row is None:
+                    carried = label
+                else:
+                    # A row printed all blank; a later run with numbers for the same row wins
+                    # (a label split by a page break leaves a blank first half).
+                    blank_rows.setdefault(row.id, (row, Group(label, g.vals)))
+                    carried = ""
+                continue
+            carried = ""
             if row is None:
                 self.report.warn("unmatched_numbers",
                                  f"表格{self.table.section}中有未能对应到行的数字：{' '.join(t.parsed.raw for t in nonblank)}",
@@ -170,29 +183,37 @@ class TableReader:
                 self.report.warn("duplicate_row", f"“{row.label}”行重复出现，保留第一次的数字",
                                  section=self.table.section, provenance=self._prov(nonblank[0]))
                 continue
-            self.filled[row.id] = row
-            cols = self.table.row_columns(row)
-            vals = _trim(g.vals, len(cols))
-            if len(vals) > len(cols):
-                extra = vals[len(cols):]
-                self.report.warn("extra_numbers",
-                                 f"“{row.label}”行多出数字 {' '.join(t.parsed.raw for t in extra)}（可能是页码），已忽略",
-                                 section=self.table.section, provenance=self._prov(extra[0]))
-                vals = vals[:len(cols)]
-            elif len(vals) < len(cols):
-                self.report.warn("missing_numbers",
-                                 f"“{row.label}”行应有{len(cols)}个数字，只读到{len(vals)}个，缺少的记为空值，请核对",
-                                 section=self.table.section, provenance=self._prov(vals[0]))
-            for col, t in zip(cols, vals):
-                self._store(f"{self.table.section}.{row.id}.{col.id}", col, t, g.label)
-                count += 1
+            count += self._fill(row, g)
+        for row_id, (row, g) in blank_rows.items():
+            if row_id not in self.filled:
+                self._fill(row, g)
         return count
+
+    def _fill(self, row: Row, g: Group) -> int:
+        self.filled[row.id] = row
+        cols = self.table.row_columns(row)
+        vals = _trim(g.vals, len(cols))
+        if len(vals) > len(cols):
+            extra = vals[len(cols):]
+            self.report.warn("extra_numbers",
+                             f"“{row.label}”行多出数字 {' '.join(t.parsed.raw for t in extra)}（可能是页码），已忽略",
+                             section=self.table.section, provenance=self._prov(extra[0]))
+            vals = vals[:len(cols)]
+        elif len(vals) < len(cols):
+            self.report.warn("missing_numbers",
+                             f"“{row.label}”行应有{len(cols)}个数字，只读到{len(vals)}个，缺少的记为空值，请核对",
+                             section=self.table.section, provenance=self._prov(vals[0]))
+        for col, t in zip(cols, vals):
+            self._store(f"{self.table.section}.{row.id}.{col.id}", col, t, g.label)
+        return sum(1 for t in vals if not t.parsed.blank)
 
     def _read_flat(self, toks: list[Tok]) -> int:
         keys = self.table.keys()
         vals: list[Tok] = []
         for g in groups(toks):
-            vals.extend(g.vals)
+            # Header and spacer rows leave runs of empty cells; a run with a number is data.
+            if any(not t.parsed.blank for t in g.vals):
+                vals.extend(g.vals)
         vals = _trim(vals, len(keys))
         if not vals:
             return 0
@@ -202,4 +223,4 @@ class TableReader:
                              section=self.table.section, provenance=self._prov(vals[0]))
         for key, t in zip(keys, vals):
             self._store(key, self.table.column(key.split(".")[2]), t, "")
-        return min(len(vals), len(keys))
+        return sum(1 for t in vals[:len(keys)] if not t.parsed.blank)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs (LibreOffice included), then run it.
+# Usage: ./scripts/test.sh [pytest args]      (works on a fresh Debian/Ubuntu machine)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=0
+for cmd in soffice pdftoppm; do command -v "$cmd" >/dev/null 2>&1 || need_apt=1; done
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt=1
+if [ "$need_apt" = 1 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
+    libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk poppler-utils fontconfig
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+exec .venv/bin/python -m pytest "$@"
