@@ -15,6 +15,7 @@ from .. import __version__
 COMMANDS = [
     "xlsuite.cli.extract",
     "xlsuite.cli.check",
+    "xlsuite.cli.forms",
 ]
 
 

@@ -109,6 +109,6 @@ def common_rules(outcome_rows: tuple[str, ...]) -> tuple[Rule, ...]:
         Rule("R5", "非负整数", "*", "cell", ">=",
              message="{label}：应为非负整数"),
         Rule("R8", "上年结转=上年报告结转下年", "requests", "column", "==",
-             left=("carried_in",), right=("prev:carried_out",), cross_year=True,
+             left=("carried_in",), right=("prev:carried_out",), cross_year=True, severity="warning",
              message="{label}：本年“上年结转”应等于上年报告的“结转下年度继续办理”"),
     )

@@ -47,7 +47,7 @@ FORM = Form(
              severity="warning", message="{label}：本年新公开数量不应大于对外公开总数量"),
         Rule("R9", "上一年项目数量=上年报告项目数量+增减", "active", "listed_rows", "==",
              left=("prev_items",), right=("prev:prev_items", "prev:change"),
-             rows=("licensing", "other_services", "penalty", "enforcement", "fees"), cross_year=True,
+             rows=("licensing", "other_services", "penalty", "enforcement", "fees"), cross_year=True, severity="warning",
              message="{label}：上一年项目数量应等于上年报告的项目数量加本年增/减"),
     ),
     markers=("本年新制作", "上一年项目", "采购总金额", "集中采购", "本年增/减"),

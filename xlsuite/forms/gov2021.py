@@ -42,7 +42,7 @@ FORM = Form(
              severity="warning", message="{label}：现行有效件数不应小于本年制发件数"),
         Rule("R10", "现行有效件数=上年现行有效+本年制发-本年废止", "active", "listed_rows", "==",
              left=("in_force",), right=("prev:in_force", "issued", "-repealed"),
-             rows=("regulations", "normative_docs"), cross_year=True,
+             rows=("regulations", "normative_docs"), cross_year=True, severity="warning",
              message="{label}：现行有效件数应等于上年报告的现行有效件数加本年制发减本年废止"),
     ),
     markers=("本年制发", "本年废止", "现行有效", "逾期不补正", "收费通知", "本年收费金额"),

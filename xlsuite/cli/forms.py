@@ -1,0 +1,28 @@
+"""xlsuite forms: the declared forms, keys and relations."""
+from __future__ import annotations
+
+import click
+
+from ..forms import FORMS
+from ..formdoc import forms_markdown
+from .common import emit_json
+
+
+@click.command("forms")
+@click.option("--markdown", is_flag=True, help="The whole declaration as Markdown (docs/forms.md).")
+@click.option("--json", "as_json", is_flag=True, help="Keys per form as JSON.")
+def command(markdown: bool, as_json: bool) -> None:
+    """列出两种表式的字段和勾稽关系。Show the two national forms, their keys and relations.
+
+    \b
+    Example:
+        xlsuite forms
+        xlsuite forms --markdown > docs/forms.md
+    """
+    if markdown:
+        click.echo(forms_markdown())
+    elif as_json:
+        emit_json({fid: f.keys() for fid, f in FORMS.items()})
+    else:
+        for f in FORMS.values():
+            click.echo(f"{f.id}  {f.title}  {len(f.keys())} 个字段  {len(f.rules)} 条关系")
