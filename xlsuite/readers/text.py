@@ -13,7 +13,8 @@ def parse(text: str, source: str = "<text>") -> Document:
     lines: list[Line] = []
     paged = "\f" in text
     page = 1
-    for n, raw in enumerate(text.splitlines(), start=1):
+    # split("\n"), not splitlines(): splitlines() would swallow the form feeds that mark pages.
+    for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         # pdftotext separates pages with form feeds: keep them as page numbers.
         page += raw.count("\f")
         raw = raw.replace("\f", "")
