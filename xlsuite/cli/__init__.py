@@ -16,6 +16,8 @@ COMMANDS = [
     "xlsuite.cli.extract",
     "xlsuite.cli.check",
     "xlsuite.cli.forms",
+    "xlsuite.cli.send",
+    "xlsuite.cli.dataset",
 ]
 
 

@@ -1,0 +1,226 @@
+"""Send workbooks upward: validate every one, then send, export or preview them.
+
+All or nothing before sending: when any workbook cannot be read or fails a hard
+relation (without ``force``), no message leaves, so a corrected rerun never
+duplicates the ones that were fine. A message the server does not take is kept
+in the outbox, never lost.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+from ..checks import CheckResult, check, hard_failures
+from ..errors import SourceError, XlsuiteError
+from ..model import Report
+from ..readers import read_report, sniff
+from . import outbox as box
+from .config import MailConfig, get_password, load_config
+from .message import Attachment, build_message, recipients_of, title_of
+from .smtp import FATAL_KINDS, SendError, deliver, message_bytes
+
+# Outcome statuses
+SENT = "sent"              # the server accepted it
+WRITTEN = "written"        # saved as an .eml file for the user's own mail program (--eml)
+PREVIEW = "preview"        # dry run: built, shown, not sent
+REFUSED = "refused"        # a hard relation fails; nothing sent
+UNREADABLE = "unreadable"  # not a readable standard workbook
+HELD = "held"              # fine, but not sent because another workbook of the batch was refused
+QUEUED = "queued"          # sending failed; the message waits in the outbox
+INTERRUPTED = "interrupted"  # an outbox message whose earlier sending was cut off: delivery unknown
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_NOT_SENT = 0, 1, 2, 3
+
+
+@dataclass
+class Outcome:
+    source: Path                  # the workbook, or the outbox file
+    status: str
+    line: str                     # one Chinese line for staff
+    subject: str | None = None
+    failures: list[CheckResult] = field(default_factory=list)
+    message: EmailMessage | None = None
+    file: Path | None = None      # the .eml written, or where the outbox message now is
+    error_kind: str | None = None  # SendError.kind when sending failed
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (SENT, WRITTEN, PREVIEW)
+
+
+def exit_code(outcomes: list[Outcome]) -> int:
+    """2 unreadable input, 1 refused by the checks, 3 not delivered (kept in the outbox), else 0."""
+    statuses = {o.status for o in outcomes}
+    if UNREADABLE in statuses:
+        return EXIT_BAD_INPUT
+    if REFUSED in statuses:
+        return EXIT_REFUSED
+    if statuses & {QUEUED, INTERRUPTED}:
+        return EXIT_NOT_SENT
+    return EXIT_OK
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    report: Report
+    results: list[CheckResult]
+    attachment: Attachment
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        return hard_failures(self.results)
+
+
+def _prepare(path: Path) -> _Prepared:
+    if sniff(path) != "workbook":
+        raise SourceError(path, "不是 Excel 工作簿：只能发送 xlsuite 标准工作簿（先用 xlsuite import 生成）", "not_workbook")
+    data = path.read_bytes()
+    report = read_report(path)
+    if hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(data).digest():
+        raise SourceError(path, "文件在读取过程中被修改（可能正在 Excel 中保存）：请保存关闭后重试", "changed")
+    return _Prepared(path, report, check(report), Attachment(path.name, data))
+
+
+def _config(config: MailConfig | str | os.PathLike | None) -> MailConfig:
+    return config if isinstance(config, MailConfig) else load_config(config)
+
+
+def send_workbooks(paths: list[str | os.PathLike], config: MailConfig | str | os.PathLike | None = None, *,
+                   to: list[str] | tuple[str, ...] = (), cc: list[str] | tuple[str, ...] = (),
+                   force: bool = False, dry_run: bool = False, eml: str | os.PathLike | None = None,
+                   password: str | None = None, now: datetime | None = None) -> list[Outcome]:
+    """Validate each workbook and send it as one message (or write it to ``eml``, or only build it).
+
+    ``config`` is a MailConfig, a config file, or None to search ./xlsuite.toml then the user's
+    config folder. ``to``/``cc`` replace the configured recipients. ``force`` sends failing
+    workbooks marked 未通过校验. Raises XlsuiteError (MailConfigError …) for a problem with the
+    settings or the output path; everything about one workbook is in its Outcome.
+    """
+    cfg = _config(config)
+    to = tuple(to) or cfg.to
+    cc = tuple(cc) or cfg.cc
+    if not to:
+        raise XlsuiteError(f"没有收件人：请用 --to 指定，或在邮件配置 {cfg.source or ''} 的 [send] to 中填写")
+    paths = [Path(p) for p in paths]
+    eml_targets = _eml_targets(paths, Path(eml)) if eml is not None else None
+
+    outcomes: list[Outcome | None] = []
+    prepared: list[_Prepared | None] = []
+    for path in paths:
+        try:
+            p = _prepare(path)
+        except SourceError as e:
+            outcomes.append(Outcome(path, UNREADABLE, f"错误：{e.path}：{e.reason}"))
+            prepared.append(None)
+            continue
+        except OSError as e:
+            outcomes.append(Outcome(path, UNREADABLE, f"错误：{path}：无法读取（{e.strerror or e}）"))
+            prepared.append(None)
+            continue
+        prepared.append(p)
+        if p.failures and not force:
+            outcomes.append(Outcome(path, REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）未通过校验，"
+                                                   f"{len(p.failures)} 项勾稽关系不成立", failures=p.failures))
+        else:
+            outcomes.append(None)
+    if any(o is not None for o in outcomes):
+        return [o or Outcome(path, HELD, f"未发送：{path}（同批其他工作簿未通过，全部改正后一起发送）")
+                for o, path in zip(outcomes, paths)]
+
+    messages = [build_message(p.report, p.results, p.attachment, sender=cfg.sender, to=to, cc=cc, now=now)
+                for p in prepared]
+    if eml_targets is not None:
+        return [_write_eml(p, msg, target) for p, msg, target in zip(prepared, messages, eml_targets)]
+    if dry_run:
+        return [Outcome(p.path, PREVIEW, f"演示：将把 {p.path.name} 发给 {', '.join(to + cc)}，主题 {msg['Subject']}",
+                        subject=str(msg["Subject"]), failures=p.failures, message=msg)
+                for p, msg in zip(prepared, messages)]
+
+    if cfg.user and password is None:
+        password = get_password(cfg)
+    results = []
+    fatal: SendError | None = None  # the server is unreachable or refuses us: do not knock again per message
+    for p, msg in zip(prepared, messages):
+        subject = str(msg["Subject"])
+        try:
+            if fatal is not None:
+                raise fatal
+            deliver(msg, cfg, password)
+        except SendError as e:
+            fatal = e if e.kind in FATAL_KINDS else fatal
+            saved = box.save(msg, cfg.outbox, title_of(p.report), now=now)
+            results.append(Outcome(p.path, QUEUED, f"发送失败：{p.path.name}：{e.message}；邮件已存入待发箱 {saved}，"
+                                                   "可用 xlsuite send --outbox 重发", subject=subject,
+                                   failures=p.failures, message=msg, file=saved, error_kind=e.kind))
+            continue
+        results.append(Outcome(p.path, SENT, f"已发送：{p.path.name} → {', '.join(recipients_of(msg))}（{subject}）",
+                               subject=subject, failures=p.failures, message=msg))
+    return results
+
+
+def _eml_targets(paths: list[Path], eml: Path) -> list[Path]:
+    """One workbook: ``eml`` is the file. Several: ``eml`` is a folder, one ``<name>.eml`` each."""
+    if len(paths) == 1 and not eml.is_dir():
+        targets = [eml]
+    else:
+        if eml.suffix.lower() == ".eml" and not eml.is_dir():
+            raise XlsuiteError(f"多个工作簿时 --eml 应为文件夹，而不是 {eml}")
+        targets = [eml / (p.stem + ".eml") for p in paths]
+    for t in targets:
+        if t.exists():
+            raise XlsuiteError(f"{t} 已存在，不会覆盖：请换一个文件名或先移走它")
+    return targets
+
+
+def _write_eml(p: _Prepared, msg: EmailMessage, target: Path) -> Outcome:
+    # Outlook opens a message carrying X-Unsent as a draft ready to send, not as a received mail.
+    msg["X-Unsent"] = "1"
+    box.write_atomic(target, message_bytes(msg))
+    return Outcome(p.path, WRITTEN, f"已生成：{target}（{msg['Subject']}），可用 Outlook 打开后发送",
+                   subject=str(msg["Subject"]), failures=p.failures, message=msg, file=target)
+
+
+def resend_outbox(config: MailConfig | str | os.PathLike | None = None, *,
+                  password: str | None = None) -> list[Outcome]:
+    """Send every message waiting in the outbox once; delivered ones move to ``outbox/sent/``."""
+    cfg = _config(config)
+    outcomes = [Outcome(p, INTERRUPTED, f"注意：{p} 上次发送中途中断，无法确定对方是否已收到；"
+                                        f"确认未收到后把文件名末尾的 {box.CLAIM_SUFFIX} 删去再重发")
+                for p in box.interrupted(cfg.outbox)]
+    if cfg.user and password is None:
+        password = get_password(cfg)
+    fatal: SendError | None = None
+    for path in box.pending(cfg.outbox):
+        claimed = box.claim(path)
+        if claimed is None:
+            continue  # another resend took it
+        try:
+            msg = box.load(claimed)
+        except (OSError, ValueError) as e:
+            box.release(claimed)
+            outcomes.append(Outcome(path, QUEUED, f"错误：{path}：无法读取待发邮件（{e}）"))
+            continue
+        subject = str(msg["Subject"] or "")
+        try:
+            if fatal is not None:
+                raise fatal
+            deliver(msg, cfg, password)
+        except SendError as e:
+            box.release(claimed)
+            outcomes.append(Outcome(path, QUEUED, f"重发失败：{path.name}：{e.message}", subject=subject,
+                                    message=msg, file=path, error_kind=e.kind))
+            if e.kind in FATAL_KINDS:
+                fatal = e
+            continue
+        except BaseException:
+            box.release(claimed)
+            raise
+        sent = box.mark_sent(claimed)
+        outcomes.append(Outcome(path, SENT, f"已重发：{path.name} → {', '.join(recipients_of(msg))}（{subject}）",
+                                subject=subject, message=msg, file=sent))
+    return outcomes

@@ -1,0 +1,198 @@
+"""The e-mail that carries one validated workbook upward: pure, no I/O.
+
+Everything the recipient reads is decided here: subject, the key figures with
+their form labels, the check verdict and the attachment. Sending and saving
+live in ``smtp`` and ``outbox``.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, make_msgid
+
+from .. import __version__
+from ..checks import NOT_CHECKABLE, CheckResult, hard_failures
+from ..forms import get_form
+from ..model import Number, Report
+
+SUBJECT_PREFIX = "【政府信息公开年报】"
+MARK_CHECKED = "已校验"
+MARK_FAILED = "未通过校验"
+MISSING = "空缺"  # a blank cell is shown as such, never as 0
+
+# What the office above looks at first, grouped under the headings it uses.
+KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("申请总数", ("requests.new.total", "requests.carried_in.total")),
+    ("办结", ("requests.total.total",)),
+    ("结转", ("requests.carried_out.total",)),
+    ("复议/诉讼", ("appeals.review.total", "appeals.suit_direct.total", "appeals.suit_after_review.total")),
+)
+
+MIME_TYPES = {
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".xlsm": ("application", "vnd.ms-excel.sheet.macroEnabled.12"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    heading: str
+    key: str
+    label: str
+    value: Number | None
+
+    @property
+    def text(self) -> str:
+        return format_number(self.value)
+
+
+def format_number(v: Number | None) -> str:
+    if v is None:
+        return MISSING
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)  # a workbook cell read back as 12.0 is the count 12
+    return str(v)
+
+
+def key_figures(report: Report) -> list[Figure]:
+    """The key figures of a report, labelled by its form; an unknown form gives none."""
+    if not report.meta.form:
+        return []
+    form = get_form(report.meta.form)
+    return [Figure(heading, key, form.label_of(key), report.number(key))
+            for heading, keys in KEY_FIGURES for key in keys]
+
+
+def title_of(report: Report) -> str:
+    m = report.meta
+    return f"{m.agency or '（未识别机关）'} {f'{m.year}年度' if m.year else '（年度未识别）'}"
+
+
+def subject_for(report: Report, results: list[CheckResult]) -> str:
+    mark = MARK_FAILED if hard_failures(results) else MARK_CHECKED
+    return f"{SUBJECT_PREFIX}{title_of(report)}（{mark}）"
+
+
+def verdict_lines(results: list[CheckResult]) -> list[str]:
+    """The verdict in words, then one line per failing relation (hard ones first)."""
+    failed = hard_failures(results)
+    soft = [r for r in results if r.failed and r.severity != "error"]
+    passed = sum(1 for r in results if r.status == "pass")
+    unchecked = sum(1 for r in results if r.status == NOT_CHECKABLE)
+    counts = f"{passed} 项通过" + (f"，{unchecked} 项因数据空缺无法校验" if unchecked else "")
+    if failed:
+        head = f"校验结论：{MARK_FAILED}（{len(failed)} 项勾稽关系不成立；{counts}）"
+    elif not results:
+        head = "校验结论：无法校验（未识别报告表式）"
+    else:
+        head = f"校验结论：通过（{counts}" + (f"，{len(soft)} 项提示" if soft else "") + "）"
+    lines = [head]
+    lines += [f"[错误] {r.id} {r.message}" for r in failed]
+    lines += [f"[提示] {r.id} {r.message}" for r in soft]
+    return lines
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+
+    @property
+    def mime(self) -> tuple[str, str]:
+        suffix = "." + self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
+        return MIME_TYPES.get(suffix, MIME_TYPES[".xlsx"])
+
+    @property
+    def size_text(self) -> str:
+        n = len(self.data)
+        return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def plain_body(report: Report, results: list[CheckResult], attachment: Attachment) -> str:
+    failed = bool(hard_failures(results))
+    lines = [
+        "您好：",
+        "",
+        f"随信附上{title_of(report)}政府信息公开工作年度报告标准工作簿，"
+        + ("经 xlsuite 校验未通过，按发送人要求仍予报送，请注意下列问题。" if failed else "已经 xlsuite 校验。"),
+        "",
+    ]
+    lines += verdict_lines(results)
+    lines += ["", "主要数据："]
+    heading = None
+    for f in key_figures(report):
+        if f.heading != heading:
+            heading = f.heading
+            lines.append(f"{heading}")
+        lines.append(f"    {f.label}：{f.text}")
+    lines += [
+        "",
+        f"附件：{attachment.filename}（{attachment.size_text}，SHA-256 {attachment.sha256}）",
+        "",
+        f"（本邮件由 xlsuite {__version__} 生成。）",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def html_body(report: Report, results: list[CheckResult], attachment: Attachment) -> str:
+    e = html.escape
+    failed = bool(hard_failures(results))
+    verdict = verdict_lines(results)
+    colour = "#c00000" if failed else "#006100"
+    rows = []
+    heading = None
+    for f in key_figures(report):
+        cell = f'<td rowspan="{sum(1 for g in key_figures(report) if g.heading == f.heading)}">{e(f.heading)}</td>' \
+            if f.heading != heading else ""
+        heading = f.heading
+        rows.append(f"<tr>{cell}<td>{e(f.label)}</td><td style=\"text-align:right\">{e(f.text)}</td></tr>")
+    details = "".join(f"<li>{e(line)}</li>" for line in verdict[1:])
+    intro = ("经 xlsuite 校验<b>未通过</b>，按发送人要求仍予报送，请注意下列问题。" if failed
+             else "已经 xlsuite 校验。")
+    return (
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
+        "<body style=\"font-family:'Microsoft YaHei',SimSun,sans-serif\">"
+        f"<p>您好：</p><p>随信附上{e(title_of(report))}政府信息公开工作年度报告标准工作簿，{intro}</p>"
+        f"<p style=\"color:{colour};font-weight:bold\">{e(verdict[0])}</p>"
+        + (f"<ul>{details}</ul>" if details else "")
+        + "<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
+        "<tr><th>类别</th><th>项目</th><th>数量</th></tr>" + "".join(rows) + "</table>"
+        f"<p>附件：{e(attachment.filename)}（{e(attachment.size_text)}，SHA-256 {e(attachment.sha256)}）</p>"
+        f"<p style=\"color:#808080\">（本邮件由 xlsuite {e(__version__)} 生成。）</p>"
+        "</body></html>\n"
+    )
+
+
+def build_message(report: Report, results: list[CheckResult], attachment: Attachment, *,
+                  sender: str, to: list[str] | tuple[str, ...], cc: list[str] | tuple[str, ...] = (),
+                  now: datetime | None = None) -> EmailMessage:
+    """One message for one workbook. Bodies are base64 so any relay passes them unchanged."""
+    msg = EmailMessage()
+    msg["Subject"] = subject_for(report, results)
+    msg["From"] = sender
+    msg["To"] = ", ".join(to)
+    if cc:
+        msg["Cc"] = ", ".join(cc)
+    msg["Date"] = format_datetime((now or datetime.now()).astimezone())
+    msg["Message-ID"] = make_msgid("xlsuite", domain=sender.rpartition("@")[2] or None)
+    msg["X-Mailer"] = f"xlsuite {__version__}"
+    msg["X-Xlsuite-Verdict"] = "fail" if hard_failures(results) else "pass"
+    msg.set_content(plain_body(report, results, attachment), cte="base64")
+    msg.add_alternative(html_body(report, results, attachment), subtype="html", cte="base64")
+    maintype, subtype = attachment.mime
+    # The filename goes out RFC 2231-encoded (filename*=utf-8''…), which the email package does for non-ASCII.
+    msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    return msg
+
+
+def recipients_of(msg: EmailMessage) -> list[str]:
+    """Envelope recipients from the To and Cc headers (an outbox message keeps its own)."""
+    return [addr for _name, addr in getaddresses(
+        [str(v) for h in ("To", "Cc") for v in msg.get_all(h, [])]) if addr]
