@@ -65,3 +65,11 @@ def test_help_explains_with_examples():
     for cmd in ("extract", "check"):
         out = run(cmd, "--help").stdout
         assert "Example:" in out and "--json" in out
+
+
+def test_json_provenance_names_line_and_printed_text():
+    result = run("extract", SEEDS / "fj-industry-2020.pdf.txt", "--json", "--provenance")
+    obj = json.loads(result.stdout.splitlines()[0])
+    amount = obj["provenance"]["active.procurement.amount_yuan"]
+    assert amount["text"] == "731107元" and amount["unit"] == "元" and amount["line"] == 304
+    assert obj["values"]["active.procurement.amount_yuan"] == 731107

@@ -37,9 +37,30 @@ def error_line(err: SourceError | Exception, path: str | None = None) -> str:
     return f"错误：{path}：无法读取（{type(err).__name__}: {err}）"
 
 
+def progress(items: list, label: str) -> Iterator:
+    """Items with a progress bar on stderr when a person is watching a long batch."""
+    if len(items) < 5 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(label, total=len(items))
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def read_each(sources: list[str], **options) -> Iterator[tuple[str, Report | None, str | None]]:
     """(path, report, error line) for each source; one bad file never stops the batch."""
-    for path in sources:
+    for path in progress(sources, "读取报告"):
         try:
             yield path, read_report(path, **options), None
         except SourceError as e:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..checks import check, hard_failures, verdict
-from ..export import report_to_dict
+from ..export import provenance_to_dict, report_to_dict
 from ..forms import get_form
 from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, expand_sources, read_each
 
@@ -13,7 +13,8 @@ from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, expand_sources
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source, one per line.")
 @click.option("--all-checks", is_flag=True, help="With --json: list passing per-cell checks too.")
-def command(sources: tuple[str, ...], as_json: bool, all_checks: bool) -> None:
+@click.option("--provenance", is_flag=True, help="With --json: add where each value was printed (page, line, text).")
+def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenance: bool) -> None:
     """提取报告中的全部数字。Extract every value of each report.
 
     SOURCES are report files (PDF, DOCX, HTML, text, Markdown, standard
@@ -36,7 +37,10 @@ def command(sources: tuple[str, ...], as_json: bool, all_checks: bool) -> None:
             continue
         results = check(report)
         if as_json:
-            emit_json(report_to_dict(report, results, all_checks=all_checks))
+            obj = report_to_dict(report, results, all_checks=all_checks)
+            if provenance:
+                obj["provenance"] = provenance_to_dict(report)
+            emit_json(obj)
         else:
             _print_summary(report, results)
     raise SystemExit(code)
