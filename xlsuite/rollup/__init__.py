@@ -1,0 +1,53 @@
+"""Roll-up (全市汇总): add agency reports of one year and form into a city or province total.
+
+>>> r = rollup(["inbox/"], agency="厦门市", year=2020)      # doctest: +SKIP
+>>> r.total.number("requests.new.total"), r.breakdown.shape  # doctest: +SKIP
+>>> write_total(r, "2020-厦门市汇总.xlsx")                    # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from ..checks import check_years
+from .core import (ON_INVALID, ON_INVALID_ZH, CrossYearCheck, Entry, Invalid, Rollup, RollupError,
+                   consolidate)
+from .inputs import collect, read_entries
+
+
+def rollup(sources: Iterable[str], *, agency: str, year: int | None = None, on_invalid: str = "stop",
+           dedupe: bool = False, workers: int | None = None,
+           progress: Callable[[int, int], None] | None = None,
+           cross_year: CrossYearCheck | None = check_years) -> Rollup:
+    """Read ``sources`` (files or folders, any supported format) and add them up.
+
+    Raises RollupError (naming the files) when they cannot be added: not a
+    report, mixed forms or years, one agency twice without ``dedupe``, or hard
+    relation failures with ``on_invalid="stop"``.
+    """
+    paths = collect(sources)
+    if not paths:
+        raise RollupError("给出的文件夹中没有找到报告文件（.xlsx、.pdf、.docx、.html、.txt、.md）",
+                          tuple(sources), "no_inputs")
+    entries = read_entries(paths, workers=workers, progress=progress)
+    return consolidate(entries, agency=agency, year=year, on_invalid=on_invalid, dedupe=dedupe,
+                       cross_year=cross_year)
+
+
+def breakdown(sources: Iterable[str], *, year: int | None = None, on_invalid: str = "stop",
+              dedupe: bool = False, workers: int | None = None) -> pd.DataFrame:
+    """The per-agency values as a DataFrame: one row per agency, one column per key."""
+    return rollup(sources, agency="汇总", year=year, on_invalid=on_invalid, dedupe=dedupe,
+                  workers=workers).breakdown
+
+
+def write_total(result: Rollup, path, *, overwrite: bool = False):
+    """The total as a standard workbook with its 明细 sheet; returns the path written."""
+    from .workbook import write_total as _write
+
+    return _write(result, path, overwrite=overwrite)
+
+
+__all__ = ["ON_INVALID", "ON_INVALID_ZH", "Entry", "Invalid", "Rollup", "RollupError", "breakdown",
+           "collect", "consolidate", "read_entries", "rollup", "write_total"]

@@ -1,0 +1,85 @@
+"""Reading the roll-up's inputs: many files, in parallel, each into an ``Entry``.
+
+Standard workbooks are read through their defined names with the fast reader
+(``xlsuite.workbook.read_values``), never loaded whole with openpyxl; any other
+source goes through ``read_report``. The hard relations of each input are
+checked in the worker too, so that the main process only adds numbers.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+
+from ..checks import check
+from ..errors import SourceError
+from ..readers import read_report, sniff
+from .core import Entry, RollupError
+
+# Below this many files per worker, starting processes costs more than it saves.
+_MIN_PER_WORKER = 8
+
+
+def collect(sources: Iterable[str]) -> list[str]:
+    """Files as given, folders expanded to the report files inside them."""
+    from ..cli.common import expand_sources  # the one definition of "a folder of reports"
+
+    return expand_sources(tuple(sources))
+
+
+def read_entry(path: str) -> Entry:
+    """One input to an Entry with its checks. Raises SourceError when it is not a report."""
+    path = os.fspath(path)
+    if sniff(path) == "workbook":
+        report, imported_at = _read_workbook(path)
+    else:
+        report, imported_at = read_report(path), None
+    if imported_at is None:
+        imported_at = datetime.fromtimestamp(os.path.getmtime(path))
+    return Entry(path, report, imported_at, check(report))
+
+
+def _read_workbook(path: str):
+    from .workbook import read_input  # the workbook layer is heavier; only when a workbook comes
+
+    return read_input(path)
+
+
+def _read_safely(path: str) -> tuple[str, Entry | None, str | None]:
+    try:
+        return path, read_entry(path), None
+    except SourceError as e:
+        return path, None, e.reason
+    except Exception as e:  # noqa: BLE001 - one broken file must be named, not end a batch of hundreds
+        return path, None, f"无法读取（{type(e).__name__}: {e}）"
+
+
+def read_entries(paths: list[str], *, workers: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[Entry]:
+    """Every path to an Entry, in input order, using up to ``workers`` processes.
+
+    ``progress(done, total)`` is called as files finish. Files that cannot be read
+    are all named in one RollupError after the whole batch has been tried.
+    """
+    workers = workers or os.cpu_count() or 1
+    workers = max(1, min(workers, len(paths) // _MIN_PER_WORKER))
+    results: list[tuple[str, Entry | None, str | None]] = []
+    if workers == 1:
+        for path in paths:
+            results.append(_read_safely(path))
+            if progress:
+                progress(len(results), len(paths))
+    else:
+        chunk = max(1, min(32, len(paths) // (workers * 8)))
+        with ProcessPoolExecutor(workers) as pool:
+            for item in pool.map(_read_safely, paths, chunksize=chunk):
+                results.append(item)
+                if progress:
+                    progress(len(results), len(paths))
+    errors = [(p, reason) for p, _e, reason in results if reason is not None]
+    if errors:
+        raise RollupError(f"{len(errors)} 个输入文件不是可汇总的报告：\n" +
+                          "\n".join(f"{p}：{reason}" for p, reason in errors),
+                          [p for p, _ in errors], "not_a_report")
+    return [e for _p, e, _r in results]
