@@ -1,0 +1,297 @@
+"""Rebuild lines and table rows from positioned words.
+
+A table without ruling lines is only words at places. Words are grouped into
+lines by their vertical middle, lines into segments at wide gaps; a line with
+numbers after its label is a table row. Its cells are found from the table's
+columns, which are the x-ranges the numbers of the same table occupy (plus
+header labels over columns left wholly blank), so a blank cell stays a blank
+cell instead of shifting the numbers after it one column to the left.
+
+Coordinates are PDF points with ``top`` growing downwards (pdfplumber's); OCR
+boxes in pixels work the same as long as every word of a call uses one scale.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from ..document import Line
+from ..recognize.numbers import Parsed, parse_cell
+
+_BARE_PAGE_NUMBER = re.compile(r"^[\W_]*\d{1,3}[\W_]*$")
+
+
+@dataclass
+class Segment:
+    """Words of one line close enough to be one cell."""
+    text: str
+    x0: float
+    x1: float
+    parsed: Parsed | None = None
+
+    @property
+    def is_value(self) -> bool:
+        return self.parsed is not None and not self.parsed.blank
+
+
+@dataclass
+class TextLine:
+    page: int
+    top: float
+    bottom: float
+    segments: list[Segment]
+    height: float  # the words' typical height, the unit for gaps
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+    @property
+    def is_value_line(self) -> bool:
+        """Numbers after a label, or several numbers: a table row."""
+        values = [s for s in self.segments if s.is_value]
+        return len(values) >= 2 or (len(values) == 1 and not self.segments[0].is_value)
+
+
+@dataclass
+class RuledRow:
+    """A row whose cells ruling lines already delimit (the PDF table finder, DOCX)."""
+    page: int
+    top: float
+    cells: list[str]
+
+
+@dataclass
+class _Column:
+    x0: float
+    x1: float
+    segs: list[Segment] = field(default_factory=list)
+
+
+def _join(words: list[str]) -> str:
+    # CJK text carries no spaces; a space stays only between latin letters or digits.
+    out = ""
+    for w in words:
+        if out and (out[-1].isascii() and out[-1].isalnum()) and (w[0].isascii() and w[0].isalnum()):
+            out += " "
+        out += w
+    return out
+
+
+def text_lines(words: list[dict], page: int = 1) -> list[TextLine]:
+    """One page's words (dicts with text, x0, x1, top, bottom) as lines, top to bottom."""
+    words = [w for w in words if str(w["text"]).strip()]
+    if not words:
+        return []
+    height = statistics.median(w["bottom"] - w["top"] for w in words) or 1.0
+    mid = lambda w: (w["top"] + w["bottom"]) / 2  # noqa: E731
+    # Words of one printed line share their middle; a number centred between two label
+    # lines is half a line off both, and makes a line of its own.
+    rows: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (mid(w), w["x0"])):
+        if rows and mid(w) - mid(rows[-1][0]) <= 0.4 * height:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        lines.append(TextLine(page, min(w["top"] for w in row), max(w["bottom"] for w in row),
+                              _segments(row, height), height))
+    lines.sort(key=lambda l: l.top)
+    return lines
+
+
+def _segments(row: list[dict], height: float) -> list[Segment]:
+    segs: list[list[dict]] = [[row[0]]]
+    for prev, w in zip(row, row[1:]):
+        gap = w["x0"] - prev["x1"]
+        # Two numbers side by side are two cells however narrow the columns.
+        both_numbers = _number(prev["text"]) and _number(w["text"])
+        if gap > height or (both_numbers and gap > 0.15 * height):
+            segs.append([w])
+        else:
+            segs[-1].append(w)
+    out = []
+    for s in segs:
+        text = _join([str(w["text"]).strip() for w in s])
+        out.append(Segment(text, s[0]["x0"], max(w["x1"] for w in s), parse_cell(text)))
+    return out
+
+
+def _number(text: str) -> bool:
+    p = parse_cell(str(text))
+    return p is not None and p.value is not None
+
+
+def read_words(pages: list[list[dict]], first_page: int = 1) -> list[Line]:
+    """Words of consecutive pages to the Document lines of a reader, in reading order."""
+    items: list[TextLine | RuledRow] = []
+    for n, words in enumerate(pages, start=first_page):
+        items.extend(text_lines(words, n))
+    return to_lines(items)
+
+
+def to_lines(items: list[TextLine | RuledRow]) -> list[Line]:
+    """Lines and ruled rows in reading order (page, then top) to Document lines.
+
+    Text lines between wide paragraph lines form blocks; a block's rows are cut
+    into cells at its columns. A block may run over a page break, which is how a
+    table continued on the next page keeps the columns found above the break.
+    """
+    items = _drop_page_numbers(items)
+    out: list[Line] = []
+    line_no: dict[int, int] = {}
+
+    def emit(page: int, text: str | None = None, cells: list[str] | None = None) -> None:
+        line_no[page] = line_no.get(page, 0) + 1
+        if cells is not None:
+            out.append(Line.row(cells, page, line_no[page]))
+        elif text and text.strip():
+            out.append(Line(text, None, page, line_no[page]))
+
+    block: list[TextLine] = []
+
+    def flush() -> None:
+        for ln, cells in _cut_block(block):
+            emit(ln.page, ln.text, cells)
+        block.clear()
+
+    widths = _page_widths([i for i in items if isinstance(i, TextLine)])
+    for item in items:
+        if isinstance(item, RuledRow):
+            flush()
+            filled = [c for c in item.cells if c and c.strip()]
+            if len(filled) <= 1:
+                # A row that is one cell across the table is a heading or a paragraph.
+                for part in (filled[0] if filled else "").splitlines():
+                    emit(item.page, part)
+            else:
+                emit(item.page, cells=[" ".join(c.split()) if c else "" for c in item.cells])
+            continue
+        lo, hi = widths[item.page]
+        if len(item.segments) == 1 and item.x1 - item.x0 >= 0.6 * (hi - lo):
+            flush()
+            emit(item.page, item.text)
+            continue
+        block.append(item)
+    flush()
+    return out
+
+
+def _page_widths(lines: list[TextLine]) -> dict[int, tuple[float, float]]:
+    out: dict[int, tuple[float, float]] = {}
+    for ln in lines:
+        lo, hi = out.get(ln.page, (ln.x0, ln.x1))
+        out[ln.page] = (min(lo, ln.x0), max(hi, ln.x1))
+    return out
+
+
+def _drop_page_numbers(items: list[TextLine | RuledRow]) -> list[TextLine | RuledRow]:
+    """A bare number alone at the top or bottom of a page is its page number, not a cell."""
+    by_page: dict[int, list[int]] = {}
+    for i, it in enumerate(items):
+        by_page.setdefault(it.page, []).append(i)
+    drop = set()
+    for idx in by_page.values():
+        for i in {idx[0], idx[-1]}:
+            it = items[i]
+            if isinstance(it, TextLine) and len(it.segments) <= 3 and _BARE_PAGE_NUMBER.match(it.text):
+                drop.add(i)
+    return [it for i, it in enumerate(items) if i not in drop]
+
+
+def _cut_block(block: list[TextLine]) -> list[tuple[TextLine, list[str] | None]]:
+    """Each line of a block with its cells (None for a text line)."""
+    out: list[tuple[TextLine, list[str] | None]] = []
+    for group in _groups(block):
+        columns = _columns(group)
+        for ln in group:
+            out.append((ln, _cells(ln, columns) if ln.is_value_line and columns else None))
+    return out
+
+
+def _groups(block: list[TextLine]) -> list[list[TextLine]]:
+    """A header line after rows starts another table (or the next part of the same one)."""
+    groups: list[list[TextLine]] = [[]]
+    seen_rows = False
+    for ln in block:
+        if ln.is_value_line:
+            seen_rows = True
+        elif seen_rows and len(ln.segments) >= 2:
+            groups.append([])
+            seen_rows = False
+        groups[-1].append(ln)
+    return [g for g in groups if g]
+
+
+def _columns(group: list[TextLine]) -> list[_Column]:
+    rows = [ln for ln in group if ln.is_value_line]
+    if not rows:
+        return []
+    slack = 0.1 * statistics.median(ln.height for ln in group)
+    cols: list[_Column] = []
+    labels: list[Segment] = []
+    for ln in rows:
+        first = next(i for i, s in enumerate(ln.segments) if s.is_value)
+        labels.extend(ln.segments[:first])
+        for s in ln.segments[first:]:
+            cols.append(_Column(s.x0, s.x1, [s]))
+    cols = _merge_overlapping(cols, slack)
+    # A column blank in every row has no number to show it; its header label does: a
+    # label in a header line standing over neither numbers nor row labels.
+    value_cols = list(cols)
+    label_cols = [_Column(s.x0, s.x1) for s in labels]
+    left = min((s.x0 for s in labels), default=min(c.x0 for c in cols))
+    for ln in group:
+        if ln.is_value_line or len(ln.segments) < 2:
+            continue
+        for s in ln.segments:
+            if s.x0 > left and not any(_overlaps(s, c, slack) for c in value_cols + label_cols):
+                cols.append(_Column(s.x0, s.x1))
+    return _merge_overlapping(cols, slack)
+
+
+def _overlaps(s: Segment | _Column, c: _Column, slack: float) -> bool:
+    return s.x0 <= c.x1 + slack and c.x0 <= s.x1 + slack
+
+
+def _merge_overlapping(cols: list[_Column], slack: float) -> list[_Column]:
+    cols = sorted(cols, key=lambda c: c.x0)
+    out: list[_Column] = []
+    for c in cols:
+        if out and c.x0 <= out[-1].x1 + slack:
+            out[-1].x1 = max(out[-1].x1, c.x1)
+            out[-1].segs.extend(c.segs)
+        else:
+            out.append(_Column(c.x0, c.x1, list(c.segs)))
+    return out
+
+
+def _cells(ln: TextLine, columns: list[_Column]) -> list[str]:
+    label: list[str] = []
+    texts: list[list[str]] = [[] for _ in columns]
+    first_col = columns[0].x0
+    for s in ln.segments:
+        if not s.is_value and s.x1 <= first_col:
+            label.append(s.text)
+            continue
+        centre = (s.x0 + s.x1) / 2
+        best = min(range(len(columns)), key=lambda i: _distance(centre, columns[i]))
+        texts[best].append(s.text)
+    return ["".join(label)] + [" ".join(t) for t in texts]
+
+
+def _distance(x: float, c: _Column) -> float:
+    if c.x0 <= x <= c.x1:
+        return 0.0
+    return min(abs(x - c.x0), abs(x - c.x1))
