@@ -1,0 +1,211 @@
+"""Many reports as one dataset: a tidy table of values and a table of reports, as DataFrames.
+
+>>> ds = build_dataset(["reports/"], "out/")          # all local cores
+>>> ds.values.query("key == 'requests.granted.total'")
+>>> ds = build_dataset(["reports/"], "out/", scheduler="tcp://10.0.0.5:8786")   # a Dask cluster
+
+``values`` has one row per report and key (agency, year, form, key, value,
+source, page, line, printed text, unit, confidence, flags); ``reports`` one row
+per source file with its meta, warnings, check verdicts, or the reason it could
+not be read. With an output folder, both are written as Parquet and CSV next to
+a manifest; a later run over the same folder reads again only the sources whose
+SHA-256 or extractor version changed.
+"""
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+from .manifest import Entry, Manifest, extractor_version, file_sha256, load_manifest, write_manifest
+from .run import Task, connect, executor_for
+from .store import (FORMATS, output_paths, prepare_folder, read_tables, reports_table, rows_by_source,
+                    values_table)
+from .tidy import STATUS_OK
+
+__all__ = ["Dataset", "Summary", "build_dataset", "load_dataset", "extractor_version"]
+
+
+@dataclass
+class Summary:
+    reports: int = 0  # sources in the dataset
+    read: int = 0  # read in this run
+    reused: int = 0  # kept from the last run: hash and version unchanged
+    ok: int = 0
+    failed: Counter = field(default_factory=Counter)  # reason code -> sources
+    pages: int = 0
+    seconds: float = 0.0
+    runner: str = ""
+    written: bool = False
+
+    def lines(self) -> list[str]:
+        """The end-of-run summary, for staff."""
+        out = [f"报告：{self.reports} 份（本次读取 {self.read}，未变化沿用 {self.reused}）；"
+               f"成功 {self.ok}，失败 {sum(self.failed.values())}；页数：{self.pages}",
+               f"运行：{self.runner}；用时 {self.seconds:.1f} 秒"
+               + (f"（{self.read / self.seconds:.1f} 份/秒）" if self.read and self.seconds else "")]
+        if self.failed:
+            out.append("失败原因：" + "，".join(f"{code} {n} 份" for code, n in sorted(self.failed.items())))
+        return out
+
+
+@dataclass
+class Dataset:
+    values: pd.DataFrame
+    reports: pd.DataFrame
+    summary: Summary
+
+
+def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike | None = None, *,
+                  workers: int | None = None, scheduler: str | None = None, client=None,
+                  force: bool = False, progress: bool = False,
+                  formats: tuple[str, ...] = FORMATS) -> Dataset:
+    """Read every source (files, folders recursively) into the two tables.
+
+    ``workers``: local processes (default: all cores; 1 reads in this process).
+    ``scheduler``: address of a running dask.distributed scheduler, or pass a
+    ``client``; the files must be readable at the same paths on its workers.
+    ``out``: folder for values/reports .parquet/.csv and manifest.json; with it,
+    unchanged sources keep their rows from the last run unless ``force``.
+    One unreadable source never stops the batch: it gets a reports row with
+    ``status='failed'``, ``error_code`` and ``error_reason``.
+    """
+    from ..cli.common import expand_sources  # the CLI's folder rule, shared; imported late: cli imports us
+
+    started = time.perf_counter()
+    paths = list(dict.fromkeys(expand_sources(tuple(os.fspath(s) for s in sources))))
+    version = extractor_version()
+    manifest = previous = None
+    if out is not None:
+        prepare_folder(out)
+        manifest = None if force else load_manifest(out)
+        previous = read_tables(out, manifest.run_id) if manifest else None
+    prev_values = rows_by_source(previous[0]) if previous else {}
+    prev_reports = {r["source"]: r for r in previous[1].to_pylist()} if previous else {}
+
+    bar = _Progress(progress)
+    tasks: list[Task] = []
+    reused: dict[int, tuple[dict, pa.Table | None]] = {}
+    with bar:
+        bar.start("核对文件", len(paths))
+        for i, src in enumerate(paths):
+            digest = file_sha256(src)
+            sha, size = digest if digest else (None, None)
+            if manifest and src in prev_reports and manifest.unchanged(src, sha, version):
+                reused[i] = (prev_reports[src], prev_values.get(src))
+            else:
+                tasks.append(Task(i, src, os.path.abspath(src), sha, size))
+            bar.advance()
+
+        if scheduler is not None and client is None:
+            client = connect(scheduler)
+        runner, run = executor_for(workers, client)
+        done: dict[int, tuple[dict, pa.Table | None]] = {}
+        bar.start(f"读取报告（{runner}）", len(tasks))
+        if tasks:
+            for result in run(tasks):
+                vals = values_table(result["values"]) if result["values"] else None
+                done[result["index"]] = (result["report"], vals)
+                bar.advance()
+
+    report_rows, value_parts = [], []
+    for i in range(len(paths)):
+        row, vals = done[i] if i in done else reused[i]
+        report_rows.append(row)
+        if vals is not None:
+            value_parts.append(vals)
+    values = pa.concat_tables(value_parts) if value_parts else values_table([])
+    reports = reports_table(report_rows)
+
+    summary = _summarize(report_rows, read=len(tasks), reused=len(reused), runner=runner)
+    if out is not None and _needs_writing(out, tasks, paths, previous, formats):
+        from .store import write_tables
+
+        run_id = uuid.uuid4().hex
+        write_tables(out, values, reports, run_id, formats)
+        # Written last: until it lands, the old manifest no longer matches the new tables' run id.
+        write_manifest(out, _manifest_of(run_id, report_rows))
+        summary.written = True
+    summary.seconds = time.perf_counter() - started
+    return Dataset(_frame(values), _frame(reports), summary)
+
+
+def load_dataset(folder: str | os.PathLike) -> Dataset:
+    """The values and reports tables that ``build_dataset`` wrote to ``folder``."""
+    tables = read_tables(folder)
+    if tables is None:
+        from ..errors import XlsuiteError
+
+        raise XlsuiteError(f"{folder}：没有可读取的数据集（values.parquet / reports.parquet）")
+    values, reports = tables
+    rows = reports.to_pylist()
+    return Dataset(_frame(values), _frame(reports), _summarize(rows, read=0, reused=len(rows), runner=""))
+
+
+def _needs_writing(out, tasks, paths, previous, formats) -> bool:
+    if tasks or previous is None:
+        return True
+    if previous[1].column("source").to_pylist() != paths:
+        return True  # sources added, dropped or reordered: the tables change though nothing was read
+    return not all(p.exists() for name, p in output_paths(out).items() if name.split(".")[1] in formats)
+
+
+def _manifest_of(run_id: str, rows: list[dict]) -> Manifest:
+    entries = {r["source"]: Entry(r["sha256"], r["size"], r["xlsuite_version"], r["status"], r["error_code"])
+               for r in rows if r["sha256"] is not None}
+    return Manifest(run_id, entries)
+
+
+def _summarize(rows: list[dict], *, read: int, reused: int, runner: str) -> Summary:
+    s = Summary(reports=len(rows), read=read, reused=reused, runner=runner)
+    for r in rows:
+        if r["status"] == STATUS_OK:
+            s.ok += 1
+            s.pages += r["pages"] or 0
+        else:
+            s.failed[r["error_code"]] += 1
+    return s
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    # Nullable integers: a year or page that is unknown stays missing instead of turning floats.
+    ints = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+    return table.to_pandas(types_mapper=ints.get)
+
+
+class _Progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._bar = self._task = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                                 transient=False)
+            self._bar.start()
+        return self
+
+    def start(self, description: str, total: int) -> None:
+        if self._bar is not None:
+            self._task = self._bar.add_task(description, total=total)
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,0 +1,142 @@
+"""Where the work runs: in this process, a local process pool, or a Dask distributed cluster.
+
+All three run the same task function, ``extract_one``, on the same inputs, so
+their rows are identical; only the order in which results arrive differs, and
+the caller puts them back in source order.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from ..checks import check
+from ..errors import SourceError
+from ..readers import read_report
+from .manifest import extractor_version
+from .tidy import error_row, report_row, value_rows
+
+# A worker died while this file was in flight, twice: it is recorded, not retried for ever.
+WORKER_LOST = "worker_lost"
+READER_ERROR = "reader_error"
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    source: str  # as the user gave it: the key of the rows and the manifest
+    path: str  # absolute, for workers that run elsewhere
+    sha256: str | None
+    size: int | None
+
+
+def extract_one(task: Task) -> dict[str, Any]:
+    """Read one source into its tidy rows. Never raises: a bad file becomes an error row."""
+    version = extractor_version()
+    common = dict(source=task.source, sha256=task.sha256, size=task.size, version=version)
+    try:
+        report = read_report(task.path)
+        results = check(report)
+    except SourceError as e:
+        return {"index": task.index, "report": error_row(code=e.code, reason=e.reason, **common), "values": []}
+    except Exception as e:  # noqa: BLE001 - a reader bug on one file must not end a national batch
+        reason = f"读取时程序出错（{type(e).__name__}: {e}），请把该文件报告给维护者"
+        return {"index": task.index, "report": error_row(code=READER_ERROR, reason=reason, **common),
+                "values": []}
+    return {"index": task.index, "report": report_row(report, results, **common),
+            "values": value_rows(report, results, task.source)}
+
+
+def lost_result(task: Task, detail: str) -> dict[str, Any]:
+    reason = f"读取该文件时工作进程意外退出（{detail}），可能是文件触发了解析库崩溃"
+    return {"index": task.index, "values": [],
+            "report": error_row(source=task.source, code=WORKER_LOST, reason=reason, sha256=task.sha256,
+                                size=task.size, version=extractor_version())}
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run_inline(tasks: list[Task]) -> Iterator[dict[str, Any]]:
+    for t in tasks:
+        yield extract_one(t)
+
+
+def run_local(tasks: list[Task], workers: int) -> Iterator[dict[str, Any]]:
+    """A process pool on this machine; a crashed worker costs a retry, not the batch."""
+    pending = list(tasks)
+    for attempt in range(2):
+        if not pending:
+            return
+        lost: list[Task] = []
+        yield from _pool_round(pending, workers, lost)
+        pending = lost
+    # Still crashing after a fresh pool: isolate each remaining file so one culprit is named.
+    for t in pending:
+        lost = []
+        yield from _pool_round([t], 1, lost)
+        for t2 in lost:
+            yield lost_result(t2, "进程池中断两次")
+
+
+def _pool_round(tasks: list[Task], workers: int, lost: list[Task]) -> Iterator[dict[str, Any]]:
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context()) as pool:
+        futures = {pool.submit(extract_one, t): t for t in tasks}
+        not_done = set(futures)
+        while not_done:
+            done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
+            for f in done:
+                try:
+                    yield f.result()
+                except BrokenProcessPool:
+                    lost.append(futures[f])
+
+
+def _mp_context():
+    # forkserver: workers start from a clean, preloaded process, safe beside the progress
+    # bar's thread and a Dask client's event loop; spawn where it does not exist.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["xlsuite.dataset.run"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def run_dask(tasks: list[Task], client) -> Iterator[dict[str, Any]]:
+    """The same task function on a dask.distributed cluster; workers must see the same paths."""
+    from distributed import as_completed
+
+    futures = client.map(extract_one, tasks, pure=False)
+    by_key = {f.key: t for f, t in zip(futures, tasks)}
+    for f in as_completed(futures):
+        try:
+            yield f.result()
+        except Exception as e:  # noqa: BLE001 - KilledWorker and friends: the file is recorded, not fatal
+            yield lost_result(by_key[f.key], type(e).__name__)
+        finally:
+            f.release()  # the cluster can forget a result as soon as it is taken
+
+
+def connect(scheduler: str):
+    """A dask.distributed Client for ``ADDRESS`` (tcp://host:8786), or the error to show staff."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RuntimeError("使用 --scheduler 需要安装 dask[distributed]：pip install 'xlsuite[dataset]'") from None
+    return Client(scheduler, timeout="20s")
+
+
+def executor_for(workers: int | None, client) -> tuple[str, Callable[[list[Task]], Iterator[dict[str, Any]]]]:
+    """A short description and the runner that the options ask for."""
+    if client is not None:
+        n = len(client.scheduler_info().get("workers", {}))
+        return f"Dask 集群 {client.scheduler.address}（{n} 个工作节点）", lambda ts: run_dask(ts, client)
+    workers = workers or default_workers()
+    if workers == 1:
+        return "本进程（1 个进程）", run_inline
+    return f"本机 {workers} 个进程", lambda ts: run_local(ts, workers)
