@@ -1,0 +1,171 @@
+"""Read a standard workbook back, fast: defined names from the zip, cells with calamine.
+
+The roll-up reads a thousand workbooks, so no openpyxl here: the defined names
+come straight from ``xl/workbook.xml`` and the cells from python-calamine. Only
+input cells are read (calamine has no values for formula cells that were never
+calculated). Cells are found by name, so staff may move or insert rows freely.
+"""
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from python_calamine import CalamineWorkbook
+
+from ..errors import SourceError
+from ..forms import FORMS, get_form
+from ..model import Number
+from . import layout as L
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!']+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+NOT_STANDARD = "不是 xlsuite 标准工作簿（没有“meta.form”等定义名称），请用 xlsuite import 生成，或选择报告原文件"
+NO_SECTION = "（报告中没有找到这一部分）"
+
+
+@dataclass(frozen=True)
+class Target:
+    sheet: str
+    row: int  # 0-based
+    col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass
+class WorkbookContents:
+    meta: dict[str, Any]
+    values: dict[str, Number | None]
+    narrative: dict[str, str] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (key, Chinese message)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def defined_names(path: str | os.PathLike) -> dict[str, Target]:
+    """Workbook-level defined names that point at one cell or one range."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            root = ET.fromstring(z.read("xl/workbook.xml"))
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as e:
+        raise SourceError(path, f"无法作为 Excel 工作簿打开（{type(e).__name__}）", "corrupt") from None
+    out: dict[str, Target] = {}
+    for dn in root.iter(f"{_NS}definedName"):
+        if dn.get("localSheetId") is not None or not dn.text:
+            continue
+        m = _REF.match(dn.text.strip())
+        if not m:
+            continue
+        sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
+        r, c = int(m.group(4)) - 1, _col_index(m.group(3))
+        r2 = int(m.group(6)) - 1 if m.group(6) else r
+        c2 = _col_index(m.group(5)) if m.group(5) else c
+        out[dn.get("name")] = Target(sheet, r, c, r2, c2)
+    return out
+
+
+def _number(raw: Any) -> tuple[Number | None, str | None]:
+    """A cell's number; whole floats (calamine's way of returning integers) back to int."""
+    if raw is None or raw == "":
+        return None, None
+    if isinstance(raw, bool):
+        return None, f"内容为逻辑值 {raw}，不是数字"
+    if isinstance(raw, int):
+        return raw, None
+    if isinstance(raw, float):
+        return (int(raw) if raw.is_integer() else raw), None
+    if isinstance(raw, str) and not raw.strip():
+        return None, None
+    return None, f"内容“{str(raw)[:30]}”不是数字，按空白处理"
+
+
+class _Sheets:
+    def __init__(self, path: str) -> None:
+        self._wb = CalamineWorkbook.from_path(path)
+        self._names = set(self._wb.sheet_names)
+        self._rows: dict[str, list[list[Any]]] = {}
+
+    def rows(self, sheet: str) -> list[list[Any]] | None:
+        if sheet not in self._names:
+            return None
+        if sheet not in self._rows:
+            self._rows[sheet] = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        return self._rows[sheet]
+
+    def cell(self, t: Target) -> Any:
+        rows = self.rows(t.sheet)
+        if rows is None or t.row >= len(rows) or t.col >= len(rows[t.row]):
+            return None
+        return rows[t.row][t.col]
+
+
+def read_workbook(path: str | os.PathLike, *, narrative: bool = True) -> WorkbookContents:
+    """Meta, values, narrative and reading problems of a standard workbook."""
+    path = os.fspath(path)
+    names = defined_names(path)
+    if L.meta_name("form") not in names:
+        raise SourceError(path, NOT_STANDARD, "wrong_workbook")
+    try:
+        sheets = _Sheets(path)
+    except Exception as e:  # noqa: BLE001 - calamine raises its own types for broken files
+        raise SourceError(path, f"无法读取工作簿（{type(e).__name__}: {e}）", "corrupt") from None
+    meta: dict[str, Any] = {}
+    for field_id, _label in L.META_FIELDS:
+        t = names.get(L.meta_name(field_id))
+        raw = sheets.cell(t) if t else None
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        meta[field_id] = None if raw == "" else raw
+    if isinstance(meta.get("year"), str) and meta["year"].strip().isdigit():
+        meta["year"] = int(meta["year"].strip())
+    if not isinstance(meta.get("year"), int):
+        meta["year"] = None
+    form_id = meta.get("form")
+    if form_id not in FORMS:
+        raise SourceError(path, f"封面上的表式“{form_id}”无法识别（应为 {'、'.join(FORMS)}）", "wrong_workbook")
+    form = get_form(form_id)
+    contents = WorkbookContents(meta, {})
+    for key in form.keys():
+        t = names.get(L.defined_name(key))
+        if t is None:
+            contents.values[key] = None
+            contents.problems.append((key, f"{form.label_of(key)}：工作簿中缺少定义名称 {key}，按空白处理"))
+            continue
+        value, problem = _number(sheets.cell(t))
+        contents.values[key] = value
+        if problem:
+            contents.problems.append((key, f"{form.label_of(key)}（{t.sheet}）：{problem}"))
+    if narrative:
+        for section in form.sections:
+            t = names.get(L.narrative_name(section.id))
+            rows = sheets.rows(t.sheet) if t else None
+            if not rows:
+                continue
+            paras = [str(r[t.col]).strip() for r in rows[t.row:] if t.col < len(r) and str(r[t.col]).strip()]
+            paras = [p for p in paras if p != NO_SECTION]
+            if paras:
+                contents.narrative[section.id] = "\n".join(paras)
+    return contents
+
+
+def read_values(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Number | None]]:
+    """(meta, values by key) of a standard workbook; raises SourceError for any other file."""
+    c = read_workbook(path, narrative=False)
+    return c.meta, c.values
+
+
+def sections_from_cover(form_id: str, text: str | None) -> list[str]:
+    """The cover lists the sections a report contained by number (一、二、三…)."""
+    if not text:
+        return []
+    parts = set(re.split(r"[、,，\s]+", str(text)))
+    return [s.id for s in get_form(form_id).sections if s.number in parts]

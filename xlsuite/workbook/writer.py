@@ -1,0 +1,456 @@
+"""Report -> the standard workbook (openpyxl).
+
+Sheets: 封面, one per section (一 … 六), 校验. Every value cell carries a
+workbook-level defined name equal to its FORMS.md key; the 校验 sheet computes
+every relation instance with formulas over those names, so the checks stay live
+while staff type. Printed totals are written as typed values, never as SUMs:
+the checks compare them with the sums.
+"""
+from __future__ import annotations
+
+import hashlib
+from copy import copy
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import __version__
+from ..checks import STATUS_ZH, CheckResult, check
+from ..forms import Form, get_form
+from ..model import Meta, Report, Value
+from ..relations import instances
+from . import layout as L
+from .atomic import save_atomic
+from .formulas import BLANK_ZH, FAIL_ZH, PASS_ZH, SEVERITY_ZH, UNCHECKABLE_ZH, check_row, verdict_formula
+from .narrative import paragraphs
+
+FONT = "宋体"
+_thin = Side(style="thin", color="000000")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
+RED_FILL = PatternFill("solid", fgColor="FFC7CE")
+YELLOW_FILL = PatternFill("solid", fgColor="FFEB9C")
+GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
+RED_FONT = Font(name=FONT, color="9C0006", bold=True)
+GREY_FONT = Font(name=FONT, color="808080")
+WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+CENTER = Alignment(horizontal="center", vertical="center")
+MIDDLE = Alignment(vertical="center")
+RIGHT = Alignment(horizontal="right", vertical="center")
+BODY = Font(name=FONT, size=10)
+BODY_BOLD = Font(name=FONT, size=10, bold=True)
+TEXT = Font(name=FONT, size=11)
+TEXT_BOLD = Font(name=FONT, size=11, bold=True)
+
+NUMBER_FORMATS = {"count": "#,##0", "signed": "+#,##0;-#,##0;0", "money": "#,##0.00##"}
+VALIDATION = {
+    "count": dict(type="whole", operator="greaterThanOrEqual", formula1="0",
+                  prompt="请填写大于或等于 0 的整数。报告中空白或“/”的单元格保持空白，不要填 0。",
+                  error="这里只能填写大于或等于 0 的整数（件数）。"),
+    "signed": dict(type="whole", operator="between", formula1="-999999999", formula2="999999999",
+                   prompt="请填写整数：增加填正数，减少填负数（如 -4）。",
+                   error="这里只能填写整数（增加为正数，减少为负数）。"),
+    "money": dict(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                  prompt="请填写金额（单位：{unit}），可以有小数。",
+                  error="这里只能填写大于或等于 0 的金额（单位：{unit}）。"),
+}
+FORMULA_LEADERS = ("=", "+", "-", "@")
+
+CHECK_HEADERS = ("编号", "规则", "范围", "关系式", "左边", "右边", "差额", "结果", "级别", "导入时结果", "说明")
+CHECK_WIDTHS = (30, 22, 30, 60, 12, 12, 10, 10, 7, 11, 60)
+CHECK_FIRST_ROW = 5
+RESULT_COL, SEVERITY_COL = "H", "I"
+
+
+class Styles:
+    """Style combinations applied by copying a finished style record.
+
+    Setting font, fill, border and alignment one by one makes openpyxl hash each
+    object per cell (the bulk of the build time); a workbook has a dozen
+    combinations, so each is built once and copied. Keys hold module constants only.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, object] = {}
+
+    def apply(self, cell, **attrs) -> None:
+        key = tuple((k, v if isinstance(v, str) else id(v)) for k, v in sorted(attrs.items()))
+        style = self._cache.get(key)
+        if style is None:
+            for k, v in attrs.items():
+                setattr(cell, k, v)
+            self._cache[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+
+
+def put_text(cell, text: str | None) -> None:
+    """Write text as text: a leading = + - @ never turns source text into a formula."""
+    cell.value = text
+    if isinstance(text, str) and text.startswith(FORMULA_LEADERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=L.absolute(sheet, ref))
+
+
+def file_sha256(path: str | os.PathLike | None) -> str | None:
+    if not path or not os.path.isfile(path):
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def blank_report(form_id: str) -> Report:
+    """An empty report of a form: what the blank templates are made from."""
+    form = get_form(form_id)
+    return Report(Meta(form=form.id), {k: Value(None) for k in form.keys()})
+
+
+def build_workbook(report: Report, results: list[CheckResult] | None = None, *,
+                   cover_extra: dict[str, str] | None = None, source_sha256: str | None = None,
+                   imported_at: str | None = None, template: bool = False) -> Workbook:
+    """The standard workbook of a report (see docs/workbook.md).
+
+    ``results`` are the Python engine's results at import time (computed when
+    None); they fill the 导入时结果 column beside the live formula results.
+    ``template=True`` leaves the import details blank (the blank forms).
+    """
+    form = get_form(report.meta.form or "gov2021")
+    if results is None:
+        results = check(report) if report.meta.form else []
+    if not template:
+        source_sha256 = source_sha256 or file_sha256(report.meta.source)
+        imported_at = imported_at or datetime.now().astimezone().isoformat(timespec="seconds")
+    wb = Workbook()
+    wb.remove(wb.active)
+    if template:
+        # Fixed document dates keep the committed templates byte-stable across regenerations.
+        wb.properties.created = wb.properties.modified = datetime(2021, 1, 1)
+    wb.properties.creator = f"xlsuite {__version__}"
+
+    _cover(wb, report, form, cover_extra or {}, source_sha256, imported_at, template)
+    for section in form.sections:
+        if section.kind == "narrative":
+            _narrative(wb, report, section)
+        else:
+            _table(wb, report, form, section)
+    involved = _checks(wb, form, {r.id: r for r in results})
+    _live_highlights(wb, form, involved)
+    return wb
+
+
+def write_workbook(report: Report, path: str | os.PathLike, *, overwrite: bool = False,
+                   results: list[CheckResult] | None = None, **kw) -> Path:
+    """Build and save atomically; an existing file is kept unless ``overwrite``."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(str(path))
+    return save_atomic(build_workbook(report, results, **kw), path, overwrite=overwrite)
+
+
+# --- sheets -------------------------------------------------------------------
+
+def _title(ws: Worksheet, text: str, width: int, subtitle: bool = True) -> None:
+    ws.cell(L.TITLE_ROW, 1, text).font = Font(name=FONT, size=14, bold=True)
+    if width > 1:
+        ws.merge_cells(start_row=L.TITLE_ROW, start_column=1, end_row=L.TITLE_ROW, end_column=width)
+    ws.cell(L.TITLE_ROW, 1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[L.TITLE_ROW].height = 26
+    if subtitle:
+        c = ws.cell(L.SUBTITLE_ROW, 1, f'=IF({L.meta_name("agency")}="","（请在“封面”填写机关名称和报告年度）",'
+                                      f'{L.meta_name("agency")}&"　"&{L.meta_name("year")}&"年度")')
+        c.font = Font(name=FONT, size=11)
+        c.alignment = Alignment(horizontal="center")
+        if width > 1:
+            ws.merge_cells(start_row=L.SUBTITLE_ROW, start_column=1, end_row=L.SUBTITLE_ROW, end_column=width)
+
+
+def _page(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha: str | None,
+           imported_at: str | None, template: bool) -> None:
+    ws = wb.create_sheet(L.COVER)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 72
+    _title(ws, "政府信息公开工作年度报告（标准工作簿）", 2, subtitle=False)
+    note = ws.cell(L.SUBTITLE_ROW, 1, "黄色单元格可以填写或修改；修改后“校验”工作表即时重新计算。")
+    note.font = GREY_FONT
+    ws.merge_cells(start_row=L.SUBTITLE_ROW, start_column=1, end_row=L.SUBTITLE_ROW, end_column=2)
+    m = report.meta
+    found = [s for s in form.sections if s.id in report.sections_found]
+    values = {
+        "agency": m.agency,
+        "year": m.year,
+        "form": form.id,
+        "sections": "、".join(s.number for s in found) or None,
+        "source": None if template else m.source,
+        "source_kind": None if template else m.source_kind,
+        "source_sha256": sha,
+        "imported_at": imported_at,
+        "xlsuite_version": __version__,
+    }
+    row = L.COVER_FIRST_ROW
+    for field_id, label in L.META_FIELDS:
+        ws.cell(row, 1, label).font = TEXT_BOLD
+        c = ws.cell(row, 2)
+        put_text(c, values[field_id]) if field_id != "year" else setattr(c, "value", values[field_id])
+        c.font = TEXT
+        c.alignment = WRAP_LEFT
+        if field_id in ("agency", "year"):
+            c.fill = INPUT_FILL
+        if field_id == "form":
+            ws.cell(row, 3, form.title).font = GREY_FONT
+        if field_id == "year":
+            c.number_format = "0"
+            dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
+                                allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                                promptTitle="报告年度", prompt="请填写四位数的年度，如 2024。",
+                                errorTitle="年度有误", error="年度应为 2000 到 2100 之间的整数。")
+            ws.add_data_validation(dv)
+            dv.add(c)
+        for col in (1, 2):
+            ws.cell(row, col).border = BORDER
+        _name(wb, L.meta_name(field_id), L.COVER, f"B{row}")
+        row += 1
+    ws.cell(row, 1, "校验结论").font = TEXT_BOLD
+    v = ws.cell(row, 2, f"={L.VERDICT_NAME}")
+    v.font = TEXT_BOLD
+    for col in (1, 2):
+        ws.cell(row, col).border = BORDER
+    _verdict_colours(ws, f"B{row}")
+    row += 1
+    for label, text in extra.items():
+        put_text(ws.cell(row, 1), label)
+        ws.cell(row, 1).font = TEXT_BOLD
+        put_text(ws.cell(row, 2), text)
+        ws.cell(row, 2).alignment = WRAP_LEFT
+        for col in (1, 2):
+            ws.cell(row, col).border = BORDER
+        row += 1
+    if report.warnings:
+        row += 1
+        ws.cell(row, 1, f"识别提示（{len(report.warnings)} 条）").font = TEXT_BOLD
+        row += 1
+        for w in report.warnings:
+            where = w.provenance.where() if w.provenance is not None else ""
+            put_text(ws.cell(row, 1), w.key or w.section or w.code)
+            put_text(ws.cell(row, 2), w.message + (f"（{where}）" if where and where != "位置未知" else ""))
+            ws.cell(row, 1).font = GREY_FONT
+            ws.cell(row, 2).alignment = WRAP_LEFT
+            row += 1
+    _page(ws, landscape=False)
+
+
+def _narrative(wb: Workbook, report: Report, section) -> None:
+    ws = wb.create_sheet(L.SECTION_SHEETS[section.id])
+    ws.column_dimensions["A"].width = 100
+    _title(ws, f"{section.number}、{section.title}", 1)
+    paras = paragraphs(report.narrative.get(section.id))
+    row = L.NARRATIVE_FIRST_ROW
+    if not paras and section.id not in report.sections_found and report.meta.source:
+        c = ws.cell(row, 1, "（报告中没有找到这一部分）")
+        c.font = GREY_FONT
+        row += 1
+    for text in paras:
+        c = ws.cell(row, 1)
+        put_text(c, text)
+        c.font = TEXT
+        c.alignment = TOP_WRAP
+        # Excel does not re-measure wrapped rows on open; estimate ~48 CJK characters per printed line.
+        ws.row_dimensions[row].height = max(1, -(-len(text) // 48)) * 16 + 4
+        row += 1
+    last = max(row - 1, L.NARRATIVE_FIRST_ROW)
+    _name(wb, L.narrative_name(section.id), ws.title, f"A{L.NARRATIVE_FIRST_ROW}:A{last}")
+    _page(ws, landscape=False)
+
+
+def _table(wb: Workbook, report: Report, form: Form, section) -> None:
+    lay = L.table_layout(form.id, section.id)
+    ws = wb.create_sheet(lay.sheet)
+    _title(ws, f"{section.number}、{section.title}", lay.width)
+    for col, width in lay.col_widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    st = Styles()
+    for r in range(L.FIRST_ROW, lay.last_row + 1):
+        for c in range(1, lay.width + 1):
+            st.apply(ws.cell(r, c), border=BORDER, font=BODY)
+    for b in lay.blocks:
+        cell = ws.cell(b.row, b.col)
+        put_text(cell, b.text)
+        if b.kind == "label":
+            st.apply(cell, border=BORDER, font=BODY, alignment=WRAP_LEFT)
+        elif b.kind == "header" or (b.kind == "group" and b.col2 and b.col2 > b.col):
+            for r in range(b.row, (b.row2 or b.row) + 1):
+                for c in range(b.col, (b.col2 or b.col) + 1):
+                    st.apply(ws.cell(r, c), border=BORDER, font=BODY_BOLD, alignment=WRAP_CENTER,
+                             fill=HEADER_FILL)
+        else:
+            st.apply(cell, border=BORDER, font=BODY_BOLD, alignment=WRAP_CENTER)
+        if ":" in b.ref:
+            ws.merge_cells(b.ref)
+    for r in range(lay.header_rows[0], lay.header_rows[1] + 1):
+        ws.row_dimensions[r].height = 30
+    validations: dict[tuple[str, str | None], DataValidation] = {}
+    for key, (r, c) in lay.cells.items():
+        column = form.column_of(key)
+        cell = ws.cell(r, c)
+        value = report.values.get(key, Value(None))
+        cell.value = value.value
+        st.apply(cell, border=BORDER, font=BODY, fill=INPUT_FILL, alignment=RIGHT,
+                 number_format=NUMBER_FORMATS[column.kind])
+        if key in lay.spans:
+            ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=lay.spans[key])
+        _name(wb, L.defined_name(key), lay.sheet, f"{get_column_letter(c)}{r}")
+        comment = _provenance_comment(value)
+        if comment:
+            cell.comment = comment
+        dv_key = (column.kind, column.unit)
+        if dv_key not in validations:
+            spec = dict(VALIDATION[column.kind])
+            prompt = spec.pop("prompt").format(unit=column.unit)
+            error = spec.pop("error").format(unit=column.unit)
+            dv = DataValidation(**spec, allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                                promptTitle="填写说明", prompt=prompt, errorTitle="输入有误", error=error)
+            ws.add_data_validation(dv)
+            validations[dv_key] = dv
+        validations[dv_key].add(cell)
+    freeze = f"{get_column_letter(lay.label_cols + 1)}{lay.header_rows[1] + 1}"
+    ws.freeze_panes = freeze
+    _page(ws, landscape=lay.width > 5, title_rows=f"{lay.header_rows[0]}:{lay.header_rows[1]}")
+
+
+def _provenance_comment(value: Value) -> Comment | None:
+    p = value.provenance
+    if p.text is None and p.page is None and p.line is None:
+        return None
+    lines = [f"来源：{os.path.basename(p.source) if p.source else '未知'} {p.where()}"]
+    if p.text is not None:
+        lines.append(f"原文：{p.text}")
+    if p.unit:
+        lines.append(f"原单位：{p.unit}（已换算）")
+    if p.confidence is not None:
+        lines.append(f"识别置信度：{p.confidence:.2f}")
+    comment = Comment("\n".join(lines), "xlsuite")
+    comment.width, comment.height = 260, 70
+    return comment
+
+
+def _verdict_colours(ws: Worksheet, ref: str) -> None:
+    col, row = ref[0], ref[1:]
+    ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${col}${row}="{FAIL_ZH}"'],
+                                                   fill=RED_FILL, font=RED_FONT, stopIfTrue=True))
+    ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${col}${row}="{PASS_ZH}"'], fill=GREEN_FILL))
+
+
+def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict[str, dict[str, list[str]]]:
+    """The 校验 sheet; returns key -> severity -> names of the result cells that involve it."""
+    ws = wb.create_sheet(L.CHECKS)
+    width = len(CHECK_HEADERS)
+    _title(ws, "校验：勾稽关系（由公式即时计算）", width)
+    ws.cell(3, 1, "总体结论").font = Font(name=FONT, bold=True, size=12)
+    insts = instances(form.id)
+    last = CHECK_FIRST_ROW + len(insts) - 1
+    results = f"${RESULT_COL}${CHECK_FIRST_ROW}:${RESULT_COL}${last}"
+    severities = f"${SEVERITY_COL}${CHECK_FIRST_ROW}:${SEVERITY_COL}${last}"
+    v = ws.cell(3, 2, verdict_formula(results, severities))
+    v.font = Font(name=FONT, bold=True, size=12)
+    v.alignment = WRAP_CENTER
+    _name(wb, L.VERDICT_NAME, L.CHECKS, "B3")
+    _verdict_colours(ws, "B3")
+    summary = ws.cell(3, 3, f'="不通过 "&COUNTIF({results},"{FAIL_ZH}")&" 项，无法校验 "&'
+                            f'COUNTIF({results},"{UNCHECKABLE_ZH}")&" 项，共 "&ROWS({results})&" 项"')
+    summary.font = TEXT
+    ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=4)
+    hint = ws.cell(3, 5, "“错误”级关系不通过时结论为不通过；“警告”只提示。空白单元格按 0 计入求和；"
+                         "一侧全部空白时为“无法校验”。")
+    hint.font = GREY_FONT
+    hint.alignment = WRAP_LEFT
+    ws.merge_cells(start_row=3, start_column=5, end_row=3, end_column=width)
+    ws.row_dimensions[3].height = 32
+    for n, (h, w) in enumerate(zip(CHECK_HEADERS, CHECK_WIDTHS), start=1):
+        c = ws.cell(4, n, h)
+        c.font = TEXT_BOLD
+        c.fill = HEADER_FILL
+        c.alignment = WRAP_CENTER
+        c.border = BORDER
+        ws.column_dimensions[get_column_letter(n)].width = w
+    involved: dict[str, dict[str, list[str]]] = {}
+    st = Styles()
+    for row, inst in enumerate(insts, start=CHECK_FIRST_ROW):
+        cr = check_row(inst, form.id, row)
+        py = at_import.get(inst.id)
+        cells = (inst.id, f"{inst.rule.id} {inst.rule.title}", inst.label, cr.expression,
+                 cr.left, cr.right, cr.difference, cr.result, SEVERITY_ZH[inst.severity],
+                 STATUS_ZH[py.status] if py else BLANK_ZH, inst.message)
+        for n, value in enumerate(cells, start=1):
+            c = ws.cell(row, n)
+            if n in (5, 6, 7, 8):
+                c.value = value or None
+            else:
+                put_text(c, value)
+            st.apply(c, font=BODY, border=BORDER,
+                     alignment=WRAP_LEFT if n in (3, 4, 11) else CENTER if n in (8, 9, 10) else MIDDLE)
+        _name(wb, L.check_name(inst.id), L.CHECKS, f"{RESULT_COL}{row}")
+        for key in inst.keys:
+            involved.setdefault(key, {}).setdefault(inst.severity, []).append(L.check_name(inst.id))
+    rows = f"A{CHECK_FIRST_ROW}:{get_column_letter(width)}{last}"
+    r0 = CHECK_FIRST_ROW
+    ws.conditional_formatting.add(rows, FormulaRule(
+        formula=[f'AND(${RESULT_COL}{r0}="{FAIL_ZH}",${SEVERITY_COL}{r0}="{SEVERITY_ZH["error"]}")'],
+        fill=RED_FILL, font=RED_FONT, stopIfTrue=True))
+    ws.conditional_formatting.add(rows, FormulaRule(formula=[f'${RESULT_COL}{r0}="{FAIL_ZH}"'],
+                                                    fill=YELLOW_FILL, stopIfTrue=True))
+    ws.conditional_formatting.add(rows, FormulaRule(
+        formula=[f'OR(${RESULT_COL}{r0}="{UNCHECKABLE_ZH}",${RESULT_COL}{r0}="{BLANK_ZH}")'], font=GREY_FONT))
+    ws.freeze_panes = f"A{CHECK_FIRST_ROW}"
+    ws.auto_filter.ref = f"A4:{get_column_letter(width)}{last}"
+    _page(ws, landscape=True, title_rows="4:4")
+    return involved
+
+
+def _any_failed(names: Iterable[str]) -> str:
+    tests = [f'{n}="{FAIL_ZH}"' for n in names]
+    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+
+
+def _live_highlights(wb: Workbook, form: Form, involved: dict[str, dict[str, list[str]]]) -> None:
+    """Each value cell turns red while a hard relation it takes part in fails (yellow: a warning)."""
+    for key, by_severity in involved.items():
+        sheet, ref = L.cell_of(form.id, key)
+        ws = wb[sheet]
+        if "error" in by_severity:
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[_any_failed(by_severity["error"])],
+                                                           fill=RED_FILL, font=RED_FONT, stopIfTrue=True))
+        if "warning" in by_severity:
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[_any_failed(by_severity["warning"])],
+                                                           fill=YELLOW_FILL))
