@@ -57,6 +57,10 @@ def format_number(v: Number | None) -> str:
     return str(v)
 
 
+def human_size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
 def key_figures(report: Report) -> list[Figure]:
     """The key figures of a report, labelled by its form; an unknown form gives none."""
     if not report.meta.form:
@@ -107,8 +111,7 @@ class Attachment:
 
     @property
     def size_text(self) -> str:
-        n = len(self.data)
-        return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+        return human_size(len(self.data))
 
     @property
     def sha256(self) -> str:

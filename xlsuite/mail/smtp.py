@@ -6,6 +6,7 @@ and never appears in an error.
 """
 from __future__ import annotations
 
+import base64
 import smtplib
 import socket
 import ssl
@@ -14,7 +15,7 @@ from email.policy import SMTP as SMTP_POLICY
 
 from ..errors import XlsuiteError
 from .config import PASSWORD_ENV, MailConfig
-from .message import recipients_of
+from .message import human_size, recipients_of
 
 # kinds
 UNREACHABLE, TLS, NO_PASSWORD, AUTH, RECIPIENT, SIZE, SERVER = (
@@ -37,10 +38,6 @@ def message_bytes(msg: EmailMessage) -> bytes:
 def _reply(resp: bytes | str) -> str:
     text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
     return " ".join(text.split())
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def _where(config: MailConfig) -> str:
@@ -102,7 +99,7 @@ def _session(conn: smtplib.SMTP, config: MailConfig, password: str | None, msg: 
             raise SendError(AUTH, f"邮件服务器 {_where(config)} 不提供登录（AUTH）：请检查 smtp.security，"
                                   "或不需要登录时清空 smtp.user")
         try:
-            conn.login(config.user, password or "")
+            _login(conn, config.user, password or "")
         except smtplib.SMTPAuthenticationError as e:
             raise SendError(AUTH, f"邮件服务器拒绝登录（用户 {config.user}，{e.smtp_code} {_reply(e.smtp_error)}）："
                                   f"请检查密码（环境变量 {PASSWORD_ENV} 或系统密钥环）") from None
@@ -111,13 +108,14 @@ def _session(conn: smtplib.SMTP, config: MailConfig, password: str | None, msg: 
 
     size_limit = int(conn.esmtp_features.get("size", "0") or 0) if conn.has_extn("size") else 0
     if size_limit and len(data) > size_limit:
-        raise SendError(SIZE, f"邮件过大：{_mb(len(data))}，超过邮件服务器 {_where(config)} 的上限 {_mb(size_limit)}")
+        raise SendError(SIZE, f"邮件过大：{human_size(len(data))}（附件编码后），超过邮件服务器 {_where(config)} "
+                              f"的上限 {human_size(size_limit)}：请压缩附件或联系邮件管理员")
     options = [f"SIZE={len(data)}"] if conn.has_extn("size") else []
     code, resp = conn.mail(config.sender, options)
     if code != 250:
         conn.rset()
         if code == 552:
-            raise SendError(SIZE, f"邮件过大：{_mb(len(data))}，邮件服务器不接受（{code} {_reply(resp)}）")
+            raise SendError(SIZE, f"邮件过大：{human_size(len(data))}，邮件服务器不接受（{code} {_reply(resp)}）")
         raise SendError(SERVER, f"邮件服务器拒绝发件人 {config.sender}（{code} {_reply(resp)}）")
     refused = {}
     for rcpt in recipients:
@@ -132,8 +130,19 @@ def _session(conn: smtplib.SMTP, config: MailConfig, password: str | None, msg: 
         conn.data(data)
     except smtplib.SMTPDataError as e:
         if e.smtp_code == 552:
-            raise SendError(SIZE, f"邮件过大：{_mb(len(data))}，邮件服务器不接受（{e.smtp_code} {_reply(e.smtp_error)}）") from None
+            raise SendError(SIZE, f"邮件过大：{human_size(len(data))}，邮件服务器不接受（{e.smtp_code} {_reply(e.smtp_error)}）") from None
         raise SendError(SERVER, f"邮件服务器拒收邮件（{e.smtp_code} {_reply(e.smtp_error)}）") from None
+
+
+def _login(conn: smtplib.SMTP, user: str, password: str) -> None:
+    if (user + password).isascii():
+        conn.login(user, password)
+        return
+    # smtplib encodes credentials as ASCII; a Chinese password goes as UTF-8 in AUTH PLAIN (RFC 4616).
+    token = base64.b64encode(f"\0{user}\0{password}".encode("utf-8")).decode("ascii")
+    code, resp = conn.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, resp)
 
 
 def _tls_error(config: MailConfig, e: ssl.SSLError) -> SendError:
