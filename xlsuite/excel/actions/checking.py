@@ -1,0 +1,111 @@
+"""Checking the open workbook: run the relations, colour the cells, refresh 校验, summarise.
+
+Shared by 校验 (validate), 导入 (after writing) and 发送 (before sending). The
+static fills mirror the workbook's live conditional formatting, so a checked
+workbook shows its failures in any spreadsheet program, even one that does
+not evaluate the formulas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, CheckResult, check, hard_failures, verdict
+from ...forms import get_form
+from ...relations import instances
+from ...workbook import layout as L
+from ...workbook import writer as W
+from .. import book
+from ..adapter import WorkbookAdapter
+
+RED = W.RED_FILL.fgColor.rgb[-6:]
+YELLOW = W.YELLOW_FILL.fgColor.rgb[-6:]
+INPUT = W.INPUT_FILL.fgColor.rgb[-6:]
+# The 校验 column that holds the Python engine's result, and the one for the explanation.
+RESULT_HEADER, NOTE_HEADER = "导入时结果", "说明"
+REFRESHED_HEADER = "程序校验结果"
+MAX_LISTED = 10
+
+
+@dataclass
+class Checked:
+    bookreport: book.BookReport
+    results: list[CheckResult]
+    red: list[str]
+    yellow: list[str]
+
+    @property
+    def report(self):
+        return self.bookreport.report
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.results)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        return hard_failures(self.results)
+
+
+def check_workbook(adapter: WorkbookAdapter) -> Checked:
+    """Run relations 1-7 on the workbook's current values; colour cells and refresh 校验."""
+    br = book.read_report(adapter)
+    results = check(br.report)
+    red: set[str] = set()
+    yellow: set[str] = set()
+    for r in results:
+        if r.failed:
+            (red if r.severity == "error" else yellow).update(r.keys)
+    yellow -= red
+    for key in get_form(br.report.meta.form).keys():
+        book.set_fill(adapter, L.defined_name(key), RED if key in red else YELLOW if key in yellow else INPUT)
+    _refresh_sheet(adapter, br.report.meta.form, {r.id: r for r in results})
+    return Checked(br, results, sorted(red), sorted(yellow))
+
+
+def _refresh_sheet(adapter: WorkbookAdapter, form_id: str, by_id: dict[str, CheckResult]) -> None:
+    result_col = W.CHECK_HEADERS.index(RESULT_HEADER) + 1
+    note_col = W.CHECK_HEADERS.index(NOTE_HEADER) + 1
+    header_row = W.CHECK_FIRST_ROW - 1
+    refreshed = False
+    for inst in instances(form_id):
+        place = adapter.locate(L.check_name(inst.id))
+        if place is None:
+            continue
+        r = by_id.get(inst.id)
+        adapter.set(place.sheet, place.row, result_col, STATUS_ZH[r.status] if r else "空白")
+        adapter.set(place.sheet, place.row, note_col, r.message if r is not None and r.message else inst.message)
+        if not refreshed:
+            adapter.set(place.sheet, header_row, result_col, REFRESHED_HEADER)
+            refreshed = True
+
+
+def _label(form_id: str, key: str) -> str:
+    return f"{get_form(form_id).label_of(key)}（{key}）"
+
+
+def summary(checked: Checked, name: str) -> str:
+    """The Chinese summary the 校验 button shows."""
+    rep = checked.report
+    m = rep.meta
+    counts = {s: sum(1 for r in checked.results if r.status == s) for s in (PASS, FAIL, NOT_CHECKABLE)}
+    errors = checked.failures
+    warnings = [r for r in checked.results if r.failed and r.severity != "error"]
+    who = "，".join(x for x in (m.agency, f"{m.year} 年度" if m.year else None, m.form) if x)
+    lines = [f"校验结论：{checked.verdict}", f"工作簿：{name}（{who}）",
+             f"共 {len(checked.results)} 项：通过 {counts[PASS]} 项，不通过 {counts[FAIL]} 项"
+             f"（错误 {len(errors)}，警告 {len(warnings)}），无法校验 {counts[NOT_CHECKABLE]} 项。"]
+    failed = errors + warnings
+    if failed:
+        lines.append("不通过的关系：")
+        for r in failed[:MAX_LISTED]:
+            lines.append(f"· [{'错误' if r.severity == 'error' else '警告'}] {r.message}")
+        if len(failed) > MAX_LISTED:
+            lines.append(f"……另有 {len(failed) - MAX_LISTED} 项，见“{L.CHECKS}”表。")
+        lines.append(f"涉及的单元格已标红（错误）或标黄（警告），“{L.CHECKS}”表的“{REFRESHED_HEADER}”一列已刷新。")
+    else:
+        lines.append(f"所有勾稽关系均成立，“{L.CHECKS}”表的“{REFRESHED_HEADER}”一列已刷新。")
+    if checked.bookreport.text_cells:
+        cells = checked.bookreport.text_cells
+        lines.append("以下单元格填的是文字而不是数字，已按空白处理：" +
+                     "、".join(_label(m.form, k) for k in cells[:5]) + ("……" if len(cells) > 5 else ""))
+    return "\n".join(lines)
