@@ -195,10 +195,13 @@ def _one_per_agency(entries: list[Entry], dedupe: bool) -> tuple[list[Entry], li
 
 
 def _newest(group: list[Entry]) -> Entry:
-    # An unknown import time counts as oldest; on a tie the later input wins.
+    # An unknown import time counts as oldest; on a tie the later input wins. Timestamps compare
+    # naive (local) and zone-aware times alike.
+    def when(e: Entry) -> float:
+        return e.imported_at.timestamp() if e.imported_at else float("-inf")
     best = group[0]
     for e in group[1:]:
-        if (e.imported_at or datetime.min) >= (best.imported_at or datetime.min):
+        if when(e) >= when(best):
             best = e
     return best
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
+from datetime import datetime, timezone
 
 from ..checks import check
 from ..errors import SourceError
@@ -36,7 +36,7 @@ def read_entry(path: str) -> Entry:
     else:
         report, imported_at = read_report(path), None
     if imported_at is None:
-        imported_at = datetime.fromtimestamp(os.path.getmtime(path))
+        imported_at = datetime.fromtimestamp(os.path.getmtime(path), tz=timezone.utc)
     return Entry(path, report, imported_at, check(report))
 
 

@@ -1,0 +1,112 @@
+"""xlsuite rollup: add agency reports into a city or province total workbook."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..checks import hard_failures, verdict
+from ..export import report_to_dict
+from ..rollup import ON_INVALID, RollupError, rollup, write_total
+from ..rollup.tidy import write_csv
+from .common import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_json
+
+SHOWN_KEYS = ("requests.new.total", "requests.total.total", "requests.carried_out.total",
+              "appeals.review.total", "appeals.suit_direct.total", "appeals.suit_after_review.total")
+
+
+@click.command("rollup")
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="The total as a standard workbook (.xlsx) with a 明细 sheet.")
+@click.option("--agency", required=True, help="Name of the total, e.g. 厦门市.")
+@click.option("--year", type=int, default=None, help="Report year to add up (default: the latest year given).")
+@click.option("--on-invalid", type=click.Choice(ON_INVALID), default="stop", show_default=True,
+              help="Inputs failing hard relations: stop, skip them, or include them anyway.")
+@click.option("--dedupe", is_flag=True, help="The same agency twice: keep the newest by import time.")
+@click.option("--json", "as_json", is_flag=True, help="Print the total as `extract --json` does.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the breakdown as a tidy table: agency, key, value.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.option("--workers", type=int, default=None, help="Processes reading inputs (default: all cores).")
+def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path, force, workers) -> None:
+    """汇总各机关报告。Add agency reports of one year and form into a total.
+
+    SOURCES are standard workbooks, reports in any supported format, or folders
+    of them. Every count and amount adds up key by key; a cell left blank by
+    some agencies is summed over the others and named in a warning. Refused,
+    naming the files: mixed forms or years, the same agency twice (see
+    --dedupe), a file that is not a report, and inputs failing hard relations
+    (see --on-invalid).
+
+    Exit code 0 when the total passes its checks, 1 when it or an input fails
+    hard relations, 2 when the inputs cannot be added up.
+
+    \b
+    Example:
+        xlsuite rollup inbox/ -o 2020-厦门市.xlsx --agency 厦门市 --year 2020
+        xlsuite rollup a.xlsx b.pdf c.docx --agency 某市 --json
+        xlsuite rollup inbox/ --agency 某市 --csv breakdown.csv --on-invalid skip
+    """
+    try:
+        with _progress() as tick:
+            result = rollup(sources, agency=agency, year=year, on_invalid=on_invalid, dedupe=dedupe,
+                            workers=workers, progress=tick)
+        if output:
+            write_total(result, output, overwrite=force)
+        if csv_path:
+            write_csv(result, csv_path, overwrite=force)
+    except RollupError as e:
+        echo_err(f"错误：{e}")
+        raise SystemExit(EXIT_CHECKS_FAILED if e.code == "invalid_inputs" else EXIT_BAD_INPUT)
+    results = result.checks()
+    if as_json:
+        emit_json(report_to_dict(result.total, results))
+    else:
+        _summary(result, results, output, csv_path)
+    raise SystemExit(EXIT_CHECKS_FAILED if hard_failures(results) else EXIT_OK)
+
+
+def _summary(result, results, output, csv_path) -> None:
+    m = result.total.meta
+    form = result.form
+    click.echo(f"汇总：{m.agency} {m.year}年度 {m.form}（{form.title}），{len(result.entries)} 份报告")
+    for key in SHOWN_KEYS:
+        v = result.total.number(key)
+        click.echo(f"  {form.label_of(key)}：{'空' if v is None else v}")
+    bad = hard_failures(results)
+    click.echo(f"  校验：{verdict(results)}" + (f"（{len(bad)} 项不通过）" if bad else ""))
+    for w in result.total.warnings[:10]:
+        click.echo(f"  提示：{w.message}")
+    if len(result.total.warnings) > 10:
+        click.echo(f"  ……另有 {len(result.total.warnings) - 10} 条提示，见汇总工作簿“封面”或 --json")
+    if output:
+        click.echo(f"已写入汇总工作簿：{output}")
+    if csv_path:
+        click.echo(f"已写入明细表：{csv_path}")
+
+
+class _progress:
+    """A rich progress bar on stderr while inputs are read, when a person is watching."""
+
+    def __enter__(self):
+        self._bar = None
+        self._task = None
+        return self.tick
+
+    def tick(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < 5 or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self._bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), transient=True, console=Console(stderr=True))
+            self._bar.start()
+            self._task = self._bar.add_task("读取报告", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()

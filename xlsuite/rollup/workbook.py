@@ -1,0 +1,264 @@
+"""The total as a standard workbook with a 明细 sheet, and standard workbooks as inputs.
+
+明细 holds one row per agency and one column per key. The total's value cells
+are formulas summing their 明细 column, so a corrected agency row updates the
+total and its 校验 sheet live. Each of those formulas is saved with its value
+as the cached result: fast readers (calamine, ``read_values``) see the numbers
+without a spreadsheet engine, and Excel recomputes on opening anyway.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..forms import get_form
+from ..model import Meta, Number, Report, Value
+from ..workbook import build_workbook, read_values
+from ..workbook.layout import cell_of
+from .core import ON_INVALID_ZH, Rollup, RollupError
+
+DETAIL = "明细"
+# Columns before the keys; the keys follow from column len(DETAIL_HEAD) + 1 in form order.
+DETAIL_HEAD = (("机关", 28), ("来源文件", 30), ("导入时间", 20), ("校验", 8))
+LABEL_ROW, KEY_ROW, FIRST_ROW = 1, 2, 3
+
+FORMULA_FILL = PatternFill("solid", fgColor="E2EFDA")  # green: computed, edit 明细 instead
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FAILED_FILL = PatternFill("solid", fgColor="FFC7CE")
+_thin = Side(style="thin", color="000000")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+FONT = Font(name="宋体", size=10)
+BOLD = Font(name="宋体", size=10, bold=True)
+GREY = Font(name="宋体", size=9, color="808080")
+NUMBER_FORMATS = {"count": "#,##0", "signed": "+#,##0;-#,##0;0", "money": "#,##0.00##"}
+
+
+# ---------------------------------------------------------------- writing the total
+
+def key_column(index: int) -> str:
+    """The 明细 column letter of the ``index``-th key of the form."""
+    return get_column_letter(len(DETAIL_HEAD) + 1 + index)
+
+
+def total_formula(column: str, rows: int) -> str:
+    """Sum of a 明细 column; blank (not 0) when every agency left it blank, as the Python sum."""
+    rng = f"'{DETAIL}'!${column}${FIRST_ROW}:${column}${FIRST_ROW + max(rows, 1) - 1}"
+    return f'=IF(COUNT({rng})=0,"",SUM({rng}))'
+
+
+def cover_extra(result: Rollup) -> dict[str, str]:
+    """What the 封面 records about the roll-up: inputs, the --on-invalid choice, what was left out."""
+    extra = {
+        "汇总方式": f"{len(result.entries)} 份报告逐项相加（计数与金额相加，文字部分不相加）；"
+                    f"各机关数值见“{DETAIL}”工作表，改正其中的数字，汇总数与校验即时更新",
+        "未通过校验的报告": f"--on-invalid {result.on_invalid}：{ON_INVALID_ZH[result.on_invalid]}",
+    }
+    if result.invalid:
+        verb = "仍计入" if result.on_invalid == "include" else "已剔除"
+        extra["未通过校验的机关"] = "；".join(
+            f"{inv.entry.agency}（{verb}；{'、'.join(r.id for r in inv.failures)}）" for inv in result.invalid)
+    if result.dropped:
+        extra["重复报告（未计入）"] = "；".join(f"{e.agency}：{e.path}" for e in result.dropped)
+    if result.previous:
+        extra["上年报告（用于跨年度比对，未计入）"] = "；".join(
+            f"{name}：{e.path}" for name, e in result.previous.items())
+    return extra
+
+
+def build_total(result: Rollup) -> Workbook:
+    form = result.form
+    wb = build_workbook(result.total, result.checks(), cover_extra=cover_extra(result))
+    _detail(wb.create_sheet(DETAIL), result)
+    for n, key in enumerate(form.keys()):
+        sheet, ref = cell_of(form.id, key)
+        cell = wb[sheet][ref]
+        cell.value = total_formula(key_column(n), len(result.entries))
+        cell.fill = FORMULA_FILL
+    return wb
+
+
+def _detail(ws, result: Rollup) -> None:
+    form = result.form
+    keys = form.keys()
+    for col, (label, width) in enumerate(DETAIL_HEAD, 1):
+        ws.cell(LABEL_ROW, col, label)
+        ws.cell(KEY_ROW, col, "键" if col == 1 else None)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for n, key in enumerate(keys):
+        col = len(DETAIL_HEAD) + 1 + n
+        ws.cell(LABEL_ROW, col, form.label_of(key))
+        ws.cell(KEY_ROW, col, key).font = GREY
+        ws.column_dimensions[get_column_letter(col)].width = 12
+    for row in (LABEL_ROW, KEY_ROW):
+        for col in range(1, len(DETAIL_HEAD) + len(keys) + 1):
+            c = ws.cell(row, col)
+            c.fill = HEADER_FILL
+            c.border = BORDER
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if row == LABEL_ROW:
+                c.font = BOLD
+    ws.row_dimensions[LABEL_ROW].height = 60
+    formats = [NUMBER_FORMATS[form.column_of(k).kind] for k in keys]
+    invalid = {id(inv.entry) for inv in result.invalid}
+    for r, entry in enumerate(result.entries, FIRST_ROW):
+        failed = id(entry) in invalid
+        head = (entry.agency, os.path.basename(entry.path),
+                entry.imported_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.imported_at else None,
+                "不通过" if failed else "通过")
+        for col, text in enumerate(head, 1):
+            c = ws.cell(r, col)
+            c.value = text
+            c.data_type = "s" if text is not None else c.data_type  # file names are text, never formulas
+            c.font = FONT
+            c.border = BORDER
+        if failed:
+            ws.cell(r, len(DETAIL_HEAD)).fill = FAILED_FILL
+        for n, key in enumerate(keys):
+            c = ws.cell(r, len(DETAIL_HEAD) + 1 + n, entry.report.number(key))
+            c.number_format = formats[n]
+            c.border = BORDER
+            c.font = FONT
+    ws.freeze_panes = f"{get_column_letter(len(DETAIL_HEAD) + 1)}{FIRST_ROW}"
+    ws.auto_filter.ref = f"A{KEY_ROW}:{get_column_letter(len(DETAIL_HEAD) + len(keys))}{FIRST_ROW + len(result.entries) - 1}"
+
+
+def write_total(result: Rollup, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Save the total atomically. Never replaces an input, nor an existing file unless ``overwrite``."""
+    path = Path(path)
+    inputs = {Path(e.path).resolve() for e in result.entries + result.dropped + list(result.previous.values())}
+    if path.resolve() in inputs:
+        raise RollupError(f"{path}：输出文件与输入文件相同，不能覆盖输入；请换一个输出文件名", [str(path)], "output_is_input")
+    if path.exists() and not overwrite:
+        raise RollupError(f"{path}：文件已存在，未覆盖；请换一个文件名，或加 --force 覆盖", [str(path)], "output_exists")
+    buf = BytesIO()
+    build_total(result).save(buf)
+    form = result.form
+    cached = {cell_of(form.id, k): v for k, v in result.total.numbers().items() if v is not None}
+    _write_atomic(with_cached_values(buf.getvalue(), cached), path, overwrite)
+    return path
+
+
+# ---------------------------------------------------------------- cached formula results
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> its part name inside the package."""
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
+    out = {}
+    for s in book.findall("m:sheets/m:sheet", _NS):
+        target = targets[s.get(f"{{{_NS['r']}}}id")]
+        out[s.get("name")] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    return out
+
+
+def _number_text(v: Number) -> str:
+    return str(v) if isinstance(v, int) else repr(float(v))
+
+
+def with_cached_values(xlsx: bytes, values: dict[tuple[str, str], Number]) -> bytes:
+    """The package with ``values`` stored as the cached results of the formulas at (sheet, ref).
+
+    openpyxl writes every formula cell as ``<c r="D6"><f>…</f><v></v></c>``; only those
+    cells are touched, and every requested cell must be found.
+    """
+    src = zipfile.ZipFile(BytesIO(xlsx))
+    parts = _sheet_parts(src)
+    by_part: dict[str, dict[str, Number]] = {}
+    for (sheet, ref), v in values.items():
+        by_part.setdefault(parts[sheet], {})[ref] = v
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            cells = by_part.get(info.filename)
+            if cells:
+                data = _fill(data.decode("utf-8"), cells, info.filename).encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v(?:></v>|\s*/>)</c>')
+
+
+def _fill(xml: str, cells: dict[str, Number], part: str) -> str:
+    done = set()
+
+    def sub(m: re.Match) -> str:
+        ref = m.group(1)
+        if ref not in cells:
+            return m.group(0)
+        done.add(ref)
+        attrs = re.sub(r'\s+t="[^"]*"', "", m.group(2))  # a number needs no type attribute
+        return f'<c r="{ref}"{attrs}><f>{m.group(3)}</f><v>{_number_text(cells[ref])}</v></c>'
+
+    xml = _FORMULA_CELL.sub(sub, xml)
+    missing = set(cells) - done
+    if missing:
+        raise RuntimeError(f"{part}: formula cells not found for cached values: {sorted(missing)[:5]}")
+    return xml
+
+
+def _write_atomic(data: bytes, path: Path, overwrite: bool) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the name appeared meanwhile: never clobber
+            except FileExistsError:
+                raise RollupError(f"{path}：文件已存在，未覆盖", [str(path)], "output_exists") from None
+            except OSError:
+                os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# ---------------------------------------------------------------- standard workbooks as inputs
+
+def read_input(path: str) -> tuple[Report, datetime | None]:
+    """A standard workbook's values (by defined name, fast) as a Report, and its import time."""
+    meta, values = read_values(path)
+    form_id = meta.get("form")
+    try:
+        form = get_form(form_id)
+    except KeyError:
+        from ..errors import SourceError
+        raise SourceError(path, f"工作簿“封面”的表式“{form_id}”无法识别，不是标准工作簿", "not_standard") from None
+    year = meta.get("year")
+    report = Report(Meta(agency=meta.get("agency"), year=int(year) if year not in (None, "") else None,
+                         form=form.id, source=path, source_kind="workbook"),
+                    {k: Value(values.get(k)) for k in form.keys()})
+    return report, parse_time(meta.get("imported_at"))
+
+
+def parse_time(text) -> datetime | None:
+    if isinstance(text, datetime):
+        return text if text.tzinfo else text.astimezone()
+    if not text:
+        return None
+    try:
+        t = datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.astimezone()
