@@ -18,6 +18,7 @@ COMMANDS = [
     "xlsuite.cli.forms",
     "xlsuite.cli.send",
     "xlsuite.cli.dataset",
+    "xlsuite.cli.rollup",
 ]
 
 
