@@ -69,10 +69,13 @@ VALIDATION = {
 }
 FORMULA_LEADERS = ("=", "+", "-", "@")
 
-CHECK_HEADERS = ("编号", "规则", "范围", "关系式", "左边", "右边", "差额", "结果", "级别", "导入时结果", "说明")
-CHECK_WIDTHS = (30, 22, 30, 60, 12, 12, 10, 10, 7, 11, 60)
+# 校验 columns: header, width, and which ones hold formulas (D-G) or wrapped text (B, C).
+CHECK_HEADERS = ("编号", "关系", "关系式（定义名称）", "左边", "右边", "差额", "结果", "级别", "导入时结果")
+CHECK_WIDTHS = (25, 44, 44, 11, 11, 9, 9, 6, 10)
 CHECK_FIRST_ROW = 5
-RESULT_COL, SEVERITY_COL = "H", "I"
+LEFT_COL, RIGHT_COL, RESULT_COL, SEVERITY_COL = "D", "E", "G", "H"
+SMALL = Font(name=FONT, size=8)
+SMALL_GREY = Font(name=FONT, size=8, color="606060")
 
 
 class Styles:
@@ -201,7 +204,8 @@ def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha:
            imported_at: str | None, template: bool) -> None:
     ws = wb.create_sheet(L.COVER)
     ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 72
+    ws.column_dimensions["B"].width = 48
+    ws.column_dimensions["C"].width = 24
     _title(ws, "政府信息公开工作年度报告（标准工作簿）", 2, subtitle=False)
     note = ws.cell(L.SUBTITLE_ROW, 1, "黄色单元格可以填写或修改；修改后“校验”工作表即时重新计算。")
     note.font = GREY_FONT
@@ -273,7 +277,8 @@ def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha:
 
 def _narrative(wb: Workbook, report: Report, section) -> None:
     ws = wb.create_sheet(L.SECTION_SHEETS[section.id])
-    ws.column_dimensions["A"].width = 100
+    # LibreOffice lays wrapped text out at the column width even past the page edge: fit A4 portrait.
+    ws.column_dimensions["A"].width = 72
     _title(ws, f"{section.number}、{section.title}", 1)
     paras = paragraphs(report.narrative.get(section.id))
     row = L.NARRATIVE_FIRST_ROW
@@ -286,8 +291,8 @@ def _narrative(wb: Workbook, report: Report, section) -> None:
         put_text(c, text)
         c.font = TEXT
         c.alignment = TOP_WRAP
-        # Excel does not re-measure wrapped rows on open; estimate ~48 CJK characters per printed line.
-        ws.row_dimensions[row].height = max(1, -(-len(text) // 48)) * 16 + 4
+        # Excel does not re-measure wrapped rows on open; estimate ~40 CJK characters per printed line.
+        ws.row_dimensions[row].height = max(1, -(-len(text) // 40)) * 15 + 4
         row += 1
     last = max(row - 1, L.NARRATIVE_FIRST_ROW)
     _name(wb, L.narrative_name(section.id), ws.title, f"A{L.NARRATIVE_FIRST_ROW}:A{last}")
@@ -377,7 +382,7 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
     ws = wb.create_sheet(L.CHECKS)
     width = len(CHECK_HEADERS)
     _title(ws, "校验：勾稽关系（由公式即时计算）", width)
-    ws.cell(3, 1, "总体结论").font = Font(name=FONT, bold=True, size=12)
+    ws.cell(3, 1, "总体结论（checks.verdict）").font = TEXT_BOLD
     insts = instances(form.id)
     last = CHECK_FIRST_ROW + len(insts) - 1
     results = f"${RESULT_COL}${CHECK_FIRST_ROW}:${RESULT_COL}${last}"
@@ -390,12 +395,11 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
     summary = ws.cell(3, 3, f'="不通过 "&COUNTIF({results},"{FAIL_ZH}")&" 项，无法校验 "&'
                             f'COUNTIF({results},"{UNCHECKABLE_ZH}")&" 项，共 "&ROWS({results})&" 项"')
     summary.font = TEXT
-    ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=4)
-    hint = ws.cell(3, 5, "“错误”级关系不通过时结论为不通过；“警告”只提示。空白单元格按 0 计入求和；"
+    hint = ws.cell(3, 4, "“错误”级关系不通过时结论为不通过；“警告”只提示。空白单元格按 0 计入求和；"
                          "一侧全部空白时为“无法校验”。")
     hint.font = GREY_FONT
     hint.alignment = WRAP_LEFT
-    ws.merge_cells(start_row=3, start_column=5, end_row=3, end_column=width)
+    ws.merge_cells(start_row=3, start_column=4, end_row=3, end_column=width)
     ws.row_dimensions[3].height = 32
     for n, (h, w) in enumerate(zip(CHECK_HEADERS, CHECK_WIDTHS), start=1):
         c = ws.cell(4, n, h)
@@ -407,19 +411,21 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
     involved: dict[str, dict[str, list[str]]] = {}
     st = Styles()
     for row, inst in enumerate(insts, start=CHECK_FIRST_ROW):
-        cr = check_row(inst, form.id, row)
+        cr = check_row(inst, form.id, row, LEFT_COL, RIGHT_COL)
         py = at_import.get(inst.id)
-        cells = (inst.id, f"{inst.rule.id} {inst.rule.title}", inst.label, cr.expression,
-                 cr.left, cr.right, cr.difference, cr.result, SEVERITY_ZH[inst.severity],
-                 STATUS_ZH[py.status] if py else BLANK_ZH, inst.message)
+        cells = (inst.id, inst.message, cr.expression, cr.left, cr.right, cr.difference, cr.result,
+                 SEVERITY_ZH[inst.severity], STATUS_ZH[py.status] if py else BLANK_ZH)
         for n, value in enumerate(cells, start=1):
             c = ws.cell(row, n)
-            if n in (5, 6, 7, 8):
+            if 4 <= n <= 7:
                 c.value = value or None
             else:
                 put_text(c, value)
-            st.apply(c, font=BODY, border=BORDER,
-                     alignment=WRAP_LEFT if n in (3, 4, 11) else CENTER if n in (8, 9, 10) else MIDDLE)
+            st.apply(c, font=SMALL_GREY if n in (1, 3) else BODY, border=BORDER,
+                     alignment=WRAP_LEFT if n in (1, 2, 3) else CENTER if n >= 7 else MIDDLE)
+        # Excel and LibreOffice keep the default height for wrapped rows they load: size them here.
+        lines = max(-(-len(inst.message) // 24), -(-len(cr.expression) // 68), -(-len(inst.id) // 30), 1)
+        ws.row_dimensions[row].height = 13 * lines + 2
         _name(wb, L.check_name(inst.id), L.CHECKS, f"{RESULT_COL}{row}")
         for key in inst.keys:
             involved.setdefault(key, {}).setdefault(inst.severity, []).append(L.check_name(inst.id))
