@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from xlsuite.cli import cli
 from xlsuite.forms import get_form
-from xlsuite.mail import HELD, REFUSED, SENT, MailConfig, send_workbooks
+from xlsuite.mail import HELD, INTERRUPTED, REFUSED, SENT, MailConfig, resend_outbox, send_workbooks
+from xlsuite.mail import outbox as box
 from xlsuite.mail.config import PASSWORD_ENV
 from xlsuite.mail.message import KEY_FIGURES, MISSING
 from xlsuite.readers import read_report
@@ -287,3 +288,40 @@ def test_library_call_as_the_ribbon_makes_it(xiamen, broken, server, tmp_path):
     [sent] = send_workbooks([xiamen], cfg)
     assert sent.status == SENT and sent.ok and sent.subject.endswith("（已校验）")
     assert len(server.received) == 1
+
+
+def test_outbox_claims_so_two_resends_cannot_both_send(xiamen, tmp_path):
+    srv = SmtpServer()
+    cfg = write_config(tmp_path, srv)
+    assert run(xiamen, "--config", cfg).exit_code == 3
+    [saved] = box.pending(tmp_path / "outbox")
+    claimed = box.claim(saved)
+    assert claimed is not None and box.claim(saved) is None  # the second resend finds it taken
+    # A resend that was cut off mid-send leaves its claim: reported, never sent again blindly.
+    srv.start()
+    try:
+        result = run("--outbox", "--config", cfg)
+        assert result.exit_code == 3
+        assert f"注意：{claimed} 上次发送中途中断" in result.output
+        assert srv.received == []
+        assert [o.status for o in resend_outbox(cfg)] == [INTERRUPTED]
+        box.release(claimed)  # staff confirmed it never arrived
+        assert run("--outbox", "--config", cfg).exit_code == 0
+        assert len(srv.received) == 1
+    finally:
+        srv.stop()
+
+
+def test_unreadable_cell_is_noted_in_the_message(seed_workbooks, server, tmp_path):
+    path = tmp_path / "2019-石狮市商务局.xlsx"
+    wb = openpyxl.load_workbook(seed_workbooks["shishi-commerce-2019"])
+    sheet, ref = next(iter(wb.defined_names["appeals.review.total"].destinations))
+    wb[sheet][ref.replace("$", "")].value = "待核"
+    wb.save(path)
+    result = run(path, "--config", write_config(tmp_path, server))
+    assert result.exit_code == 0, result.output
+    assert "[提示] 行政复议·总计" in result.output and "“待核”不是数字" in result.output
+    [msg] = received(server)
+    plain = msg.get_body(("plain",)).get_content()
+    assert figures(plain)["行政复议·总计"] == MISSING  # never a silent 0
+    assert re.search(r"\[提示\] 行政复议·总计.*“待核”不是数字", plain)

@@ -179,7 +179,7 @@ def test_message_larger_than_server_size_limit():
 @pytest.fixture(scope="module")
 def tls_files(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1, as an internal government CA would issue."""
-    crypto = pytest.importorskip("cryptography")  # noqa: F841
+    pytest.importorskip("cryptography")
     import datetime as dt
     import ipaddress
 

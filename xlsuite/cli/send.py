@@ -64,6 +64,8 @@ def command(workbooks: tuple[str, ...], to: tuple[str, ...], cc: tuple[str, ...]
         click.echo(o.line, err=to_err)
         for r in o.failures:
             click.echo(f"  [错误] {r.id} {r.message}", err=to_err)
+        for w in o.warnings:
+            click.echo(f"  [提示] {w.message}", err=to_err)
         if o.status == PREVIEW and o.message is not None:
             _show(o.message, config)
     raise SystemExit(exit_code(outcomes))

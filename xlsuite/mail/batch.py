@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..checks import CheckResult, check, hard_failures
 from ..errors import SourceError, XlsuiteError
-from ..model import Report
+from ..model import Finding, Report
 from ..readers import read_report, sniff
 from . import outbox as box
 from .config import MailConfig, get_password, load_config
@@ -43,6 +43,7 @@ class Outcome:
     line: str                     # one Chinese line for staff
     subject: str | None = None
     failures: list[CheckResult] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)  # what reading the workbook noticed (bad cells …)
     message: EmailMessage | None = None
     file: Path | None = None      # the .eml written, or where the outbox message now is
     error_kind: str | None = None  # SendError.kind when sending failed
@@ -74,6 +75,10 @@ class _Prepared:
     @property
     def failures(self) -> list[CheckResult]:
         return hard_failures(self.results)
+
+    def outcome(self, status: str, line: str, msg: EmailMessage | None = None, **kw) -> Outcome:
+        return Outcome(self.path, status, line, subject=str(msg["Subject"]) if msg is not None else None,
+                       failures=self.failures, warnings=self.report.warnings, message=msg, **kw)
 
 
 def _prepare(path: Path) -> _Prepared:
@@ -124,8 +129,8 @@ def send_workbooks(paths: list[str | os.PathLike], config: MailConfig | str | os
             continue
         prepared.append(p)
         if p.failures and not force:
-            outcomes.append(Outcome(path, REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）未通过校验，"
-                                                   f"{len(p.failures)} 项勾稽关系不成立", failures=p.failures))
+            outcomes.append(p.outcome(REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）未通过校验，"
+                                               f"{len(p.failures)} 项勾稽关系不成立"))
         else:
             outcomes.append(None)
     if any(o is not None for o in outcomes):
@@ -137,8 +142,7 @@ def send_workbooks(paths: list[str | os.PathLike], config: MailConfig | str | os
     if eml_targets is not None:
         return [_write_eml(p, msg, target) for p, msg, target in zip(prepared, messages, eml_targets)]
     if dry_run:
-        return [Outcome(p.path, PREVIEW, f"演示：将把 {p.path.name} 发给 {', '.join(to + cc)}，主题 {msg['Subject']}",
-                        subject=str(msg["Subject"]), failures=p.failures, message=msg)
+        return [p.outcome(PREVIEW, f"演示：将把 {p.path.name} 发给 {', '.join(to + cc)}，主题 {msg['Subject']}", msg)
                 for p, msg in zip(prepared, messages)]
 
     if cfg.user and password is None:
@@ -154,12 +158,10 @@ def send_workbooks(paths: list[str | os.PathLike], config: MailConfig | str | os
         except SendError as e:
             fatal = e if e.kind in FATAL_KINDS else fatal
             saved = box.save(msg, cfg.outbox, title_of(p.report), now=now)
-            results.append(Outcome(p.path, QUEUED, f"发送失败：{p.path.name}：{e.message}；邮件已存入待发箱 {saved}，"
-                                                   "可用 xlsuite send --outbox 重发", subject=subject,
-                                   failures=p.failures, message=msg, file=saved, error_kind=e.kind))
+            results.append(p.outcome(QUEUED, f"发送失败：{p.path.name}：{e.message}；邮件已存入待发箱 {saved}，"
+                                             "可用 xlsuite send --outbox 重发", msg, file=saved, error_kind=e.kind))
             continue
-        results.append(Outcome(p.path, SENT, f"已发送：{p.path.name} → {', '.join(recipients_of(msg))}（{subject}）",
-                               subject=subject, failures=p.failures, message=msg))
+        results.append(p.outcome(SENT, f"已发送：{p.path.name} → {', '.join(recipients_of(msg))}（{subject}）", msg))
     return results
 
 
@@ -181,8 +183,7 @@ def _write_eml(p: _Prepared, msg: EmailMessage, target: Path) -> Outcome:
     # Outlook opens a message carrying X-Unsent as a draft ready to send, not as a received mail.
     msg["X-Unsent"] = "1"
     box.write_atomic(target, message_bytes(msg))
-    return Outcome(p.path, WRITTEN, f"已生成：{target}（{msg['Subject']}），可用 Outlook 打开后发送",
-                   subject=str(msg["Subject"]), failures=p.failures, message=msg, file=target)
+    return p.outcome(WRITTEN, f"已生成：{target}（{msg['Subject']}），可用 Outlook 打开后发送", msg, file=target)
 
 
 def resend_outbox(config: MailConfig | str | os.PathLike | None = None, *,

@@ -16,7 +16,7 @@ from email.utils import format_datetime, getaddresses, make_msgid
 from .. import __version__
 from ..checks import NOT_CHECKABLE, CheckResult, hard_failures
 from ..forms import get_form
-from ..model import Number, Report
+from ..model import Finding, Number, Report
 
 SUBJECT_PREFIX = "【政府信息公开年报】"
 MARK_CHECKED = "已校验"
@@ -80,8 +80,11 @@ def subject_for(report: Report, results: list[CheckResult]) -> str:
     return f"{SUBJECT_PREFIX}{title_of(report)}（{mark}）"
 
 
-def verdict_lines(results: list[CheckResult]) -> list[str]:
-    """The verdict in words, then one line per failing relation (hard ones first)."""
+MAX_NOTES = 10
+
+
+def verdict_lines(results: list[CheckResult], warnings: list[Finding] = ()) -> list[str]:
+    """The verdict in words, then one line per failing relation (hard ones first), then reading notes."""
     failed = hard_failures(results)
     soft = [r for r in results if r.failed and r.severity != "error"]
     passed = sum(1 for r in results if r.status == "pass")
@@ -96,6 +99,9 @@ def verdict_lines(results: list[CheckResult]) -> list[str]:
     lines = [head]
     lines += [f"[错误] {r.id} {r.message}" for r in failed]
     lines += [f"[提示] {r.id} {r.message}" for r in soft]
+    lines += [f"[提示] {w.message}" for w in warnings[:MAX_NOTES]]
+    if len(warnings) > MAX_NOTES:
+        lines.append(f"[提示] ……另有 {len(warnings) - MAX_NOTES} 条，见工作簿")
     return lines
 
 
@@ -127,7 +133,7 @@ def plain_body(report: Report, results: list[CheckResult], attachment: Attachmen
         + ("经 xlsuite 校验未通过，按发送人要求仍予报送，请注意下列问题。" if failed else "已经 xlsuite 校验。"),
         "",
     ]
-    lines += verdict_lines(results)
+    lines += verdict_lines(results, report.warnings)
     lines += ["", "主要数据："]
     heading = None
     for f in key_figures(report):
@@ -147,7 +153,7 @@ def plain_body(report: Report, results: list[CheckResult], attachment: Attachmen
 def html_body(report: Report, results: list[CheckResult], attachment: Attachment) -> str:
     e = html.escape
     failed = bool(hard_failures(results))
-    verdict = verdict_lines(results)
+    verdict = verdict_lines(results, report.warnings)
     colour = "#c00000" if failed else "#006100"
     rows = []
     heading = None

@@ -18,10 +18,10 @@ from .config import PASSWORD_ENV, MailConfig
 from .message import human_size, recipients_of
 
 # kinds
-UNREACHABLE, TLS, NO_PASSWORD, AUTH, RECIPIENT, SIZE, SERVER = (
-    "unreachable", "tls", "no_password", "auth", "recipient", "size", "server")
+UNREACHABLE, TLS, NO_PASSWORD, AUTH, RECIPIENT, SIZE, SERVER, NO_HOST = (
+    "unreachable", "tls", "no_password", "auth", "recipient", "size", "server", "no_host")
 # After these nothing else in the batch can get through either.
-FATAL_KINDS = {UNREACHABLE, TLS, NO_PASSWORD, AUTH}
+FATAL_KINDS = {UNREACHABLE, TLS, NO_PASSWORD, AUTH, NO_HOST}
 
 
 class SendError(XlsuiteError):
@@ -54,7 +54,7 @@ def _connect(config: MailConfig) -> smtplib.SMTP:
 def deliver(msg: EmailMessage, config: MailConfig, password: str | None = None) -> None:
     """Send ``msg`` to its To/Cc recipients through the configured server; raises SendError."""
     if not config.host:
-        raise SendError(SERVER, f"邮件配置 {config.source or ''} 中没有 smtp.host：无法发送（只导出 .eml 可用 --eml）")
+        raise SendError(NO_HOST, f"邮件配置 {config.source or ''} 中没有 smtp.host：无法发送（只导出 .eml 可用 --eml）")
     if config.user and not password:
         raise SendError(NO_PASSWORD, f"已配置登录用户 {config.user}，但没有密码：请设置环境变量 {PASSWORD_ENV}，"
                                      f"或用 keyring 保存（服务名 {config.keyring_service}，用户名 {config.user}）")
@@ -130,7 +130,8 @@ def _session(conn: smtplib.SMTP, config: MailConfig, password: str | None, msg: 
         conn.data(data)
     except smtplib.SMTPDataError as e:
         if e.smtp_code == 552:
-            raise SendError(SIZE, f"邮件过大：{human_size(len(data))}，邮件服务器不接受（{e.smtp_code} {_reply(e.smtp_error)}）") from None
+            raise SendError(SIZE, f"邮件过大：{human_size(len(data))}，"
+                                  f"邮件服务器不接受（{e.smtp_code} {_reply(e.smtp_error)}）") from None
         raise SendError(SERVER, f"邮件服务器拒收邮件（{e.smtp_code} {_reply(e.smtp_error)}）") from None
 
 
