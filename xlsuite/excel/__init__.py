@@ -9,8 +9,15 @@ from __future__ import annotations
 
 def run(tag: str) -> None:
     """Run the ribbon action ``tag`` on the workbook that called (inside Excel, via xlwings)."""
+    from ..errors import SourceError, XlsuiteError
     from .dispatch import dispatch
     from .xlwings_adapter import XlwingsAdapter
 
     adapter = XlwingsAdapter.caller()
-    dispatch(tag, adapter)
+    try:
+        dispatch(tag, adapter)
+    except SourceError as e:
+        adapter.alert(f"{e.path}：{e.reason}", "政务公开年报", "error")
+    except XlsuiteError as e:
+        # Expected problems get a Chinese message box; anything else reaches xlwings' traceback dialog.
+        adapter.alert(str(e), "政务公开年报", "error")

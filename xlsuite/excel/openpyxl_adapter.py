@@ -36,21 +36,27 @@ def backup_path(path: str, now: datetime | None = None) -> str:
 
 
 class OpenpyxlAdapter:
-    def __init__(self, path: str | os.PathLike, answers: dict[str, Any] | None = None):
-        self.path = os.path.abspath(os.fspath(path))
+    def __init__(self, path: str | os.PathLike | None, answers: dict[str, Any] | None = None):
+        """``path`` None: no workbook is open (模板 and 关于 need none)."""
+        self.answers = dict(answers or {})
+        self.alerts: list[tuple[str, str, str]] = []  # (level, title, text)
+        self.opened: list[str] = []
+        self.backups: list[str] = []
+        self.path = None if path is None else os.path.abspath(os.fspath(path))
+        self.wb = None
+        if self.path is None:
+            return
         try:
             self.wb = load_workbook(self.path, keep_vba=self.path.lower().endswith(".xlsm"))
         except FileNotFoundError:
             raise SourceError(self.path, "文件不存在", "missing") from None
         except Exception as e:  # noqa: BLE001 - any parse failure is one line for the user
             raise SourceError(self.path, f"无法作为 Excel 工作簿打开（{type(e).__name__}）", "corrupt") from None
-        self.answers = dict(answers or {})
-        self.alerts: list[tuple[str, str, str]] = []  # (level, title, text)
-        self.opened: list[str] = []
-        self.backups: list[str] = []
 
     # --- cells ------------------------------------------------------------
     def locate(self, name: str) -> Place | None:
+        if self.wb is None:
+            return None
         dn = self.wb.defined_names.get(name)
         if dn is None:
             return None
@@ -95,6 +101,8 @@ class OpenpyxlAdapter:
         return target
 
     def save(self) -> None:
+        if self.wb is None:
+            return
         save_atomic(self.wb, self.path, overwrite=True)
 
     def open(self, path: str) -> None:

@@ -14,14 +14,16 @@ from ...forms import get_form
 from ...relations import instances
 from ...workbook import layout as L
 from ...workbook import writer as W
+from ...workbook.formulas import BLANK_ZH
 from .. import book
 from ..adapter import WorkbookAdapter
 
 RED = W.RED_FILL.fgColor.rgb[-6:]
 YELLOW = W.YELLOW_FILL.fgColor.rgb[-6:]
 INPUT = W.INPUT_FILL.fgColor.rgb[-6:]
-# The 校验 column that holds the Python engine's result, and the one for the explanation.
-RESULT_HEADER, NOTE_HEADER = "导入时结果", "说明"
+# The 校验 column the writer fills with the Python engine's result at import; 校验 refreshes it
+# and renames it, since it then holds the result of the latest check.
+RESULT_HEADER = "导入时结果"
 REFRESHED_HEADER = "程序校验结果"
 MAX_LISTED = 10
 
@@ -64,7 +66,6 @@ def check_workbook(adapter: WorkbookAdapter) -> Checked:
 
 def _refresh_sheet(adapter: WorkbookAdapter, form_id: str, by_id: dict[str, CheckResult]) -> None:
     result_col = W.CHECK_HEADERS.index(RESULT_HEADER) + 1
-    note_col = W.CHECK_HEADERS.index(NOTE_HEADER) + 1
     header_row = W.CHECK_FIRST_ROW - 1
     refreshed = False
     for inst in instances(form_id):
@@ -72,8 +73,7 @@ def _refresh_sheet(adapter: WorkbookAdapter, form_id: str, by_id: dict[str, Chec
         if place is None:
             continue
         r = by_id.get(inst.id)
-        adapter.set(place.sheet, place.row, result_col, STATUS_ZH[r.status] if r else "空白")
-        adapter.set(place.sheet, place.row, note_col, r.message if r is not None and r.message else inst.message)
+        adapter.set(place.sheet, place.row, result_col, STATUS_ZH[r.status] if r else BLANK_ZH)
         if not refreshed:
             adapter.set(place.sheet, header_row, result_col, REFRESHED_HEADER)
             refreshed = True

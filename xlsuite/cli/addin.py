@@ -1,0 +1,59 @@
+"""xlsuite addin: build the Excel add-in (xlsuite.xlam), or install it for this user."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..errors import XlsuiteError
+from .common import EXIT_BAD_INPUT, echo_err
+
+
+@click.group("addin")
+def command() -> None:
+    """Excel 加载项：生成 / 安装“政务公开年报”功能区选项卡。
+
+    \b
+    Example:
+        xlsuite addin build -o xlsuite.xlam
+        xlsuite addin install
+    """
+
+
+@command.command("build")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="xlsuite.xlam", show_default=True,
+              help="The .xlam file to write.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def build(output: str, force: bool) -> None:
+    """生成加载项 xlsuite.xlam（功能区 XML + VBA 工程，可在 Linux 上生成）。
+
+    \b
+    Example:
+        xlsuite addin build -o dist/xlsuite.xlam
+    """
+    from ..excel.addin import build_addin
+
+    if os.path.exists(output) and not force:
+        echo_err(f"错误：{output}：文件已存在，未覆盖；加 --force 覆盖")
+        raise SystemExit(EXIT_BAD_INPUT)
+    click.echo(f"已生成：{build_addin(output)}")
+
+
+@command.command("install")
+def install() -> None:
+    """把加载项装进 Excel 的启动文件夹，并让 xlwings 使用当前的 Python（仅 Windows）。
+
+    On a machine without Excel it prints what it would do and exits with 2.
+
+    \b
+    Example:
+        xlsuite addin install
+    """
+    from ..excel.addin import install as inst
+
+    try:
+        for line in inst.install(inst.plan()):
+            click.echo(line)
+    except XlsuiteError as e:
+        echo_err(str(e))
+        raise SystemExit(EXIT_BAD_INPUT)

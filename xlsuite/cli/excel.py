@@ -1,0 +1,69 @@
+"""xlsuite excel: run a ribbon action on a workbook file, exactly as the Excel button does."""
+from __future__ import annotations
+
+import click
+
+from ..errors import SourceError, XlsuiteError
+from .common import EXIT_BAD_INPUT, echo_err, error_line
+
+
+def _tags() -> list[str]:
+    from ..excel.dispatch import BUTTONS
+
+    return [b.tag for b in BUTTONS]
+
+
+NO_WORKBOOK_NEEDED = {"template", "about", "rollup"}
+
+
+@click.command("excel")
+@click.argument("action", type=click.Choice(_tags()))
+@click.option("--workbook", "-w", type=click.Path(dir_okay=False), help="The standard workbook (the 'active' one).")
+@click.option("--file", "file_", type=click.Path(), help="导入: the report to import.")
+@click.option("--folder", type=click.Path(file_okay=False), help="汇总: the folder of agency workbooks.")
+@click.option("--agency", help="汇总: the name of the total (default: the folder's name).")
+@click.option("--form", "form_id", help="模板: the form (gov2019 or gov2021).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="模板/汇总: the workbook to write.")
+def command(action: str, workbook: str | None, file_: str | None, folder: str | None, agency: str | None,
+            form_id: str | None, output: str | None) -> None:
+    """在命令行运行功能区按钮的功能。Run a ribbon button's action on a workbook file.
+
+    ACTION is one of the ribbon's tags: reimport (导入), validate (校验), rollup
+    (汇总), send (发送), template (模板), about (关于). The workbook is changed
+    and saved in place (导入 keeps a backup first); what Excel would show in a
+    message box is printed. Exit code 1 when the checks fail or sending is
+    refused, 2 for unreadable input.
+
+    \b
+    Example:
+        xlsuite excel validate --workbook 2024-某某局.xlsx
+        xlsuite excel reimport --workbook 2024-某某局.xlsx --file 报告.pdf
+        xlsuite excel rollup --folder 各单位/ --agency 某某市 -o 2024-某某市-汇总.xlsx
+        xlsuite excel template --form gov2021 -o 空白.xlsx
+    """
+    from ..excel.actions.base import CANCELLED
+    from ..excel.dispatch import dispatch
+    from ..excel.openpyxl_adapter import OpenpyxlAdapter
+
+    if workbook is None and action not in NO_WORKBOOK_NEEDED:
+        echo_err(f"错误：{action} 需要用 --workbook 指定工作簿")
+        raise SystemExit(EXIT_BAD_INPUT)
+    answers = {"file": file_, "folder": folder, "choice": form_id, "save_path": output}
+    if agency:
+        answers["text"] = agency
+    try:
+        adapter = OpenpyxlAdapter(workbook, answers)
+        outcome = dispatch(action, adapter)
+    except SourceError as e:
+        echo_err(error_line(e))
+        raise SystemExit(EXIT_BAD_INPUT)
+    except XlsuiteError as e:
+        echo_err(f"错误：{e}")
+        raise SystemExit(EXIT_BAD_INPUT)
+    for level, _title, text in adapter.alerts:
+        click.echo(text, err=level == "error")
+    if outcome.status == CANCELLED:
+        # In Excel a cancelled dialog; here a missing option.
+        echo_err("（命令行中请用 --file、--folder、--form 或 -o 给出这一步需要的文件或选择）")
+        raise SystemExit(EXIT_BAD_INPUT)
+    raise SystemExit(outcome.exit_code)

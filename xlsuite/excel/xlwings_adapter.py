@@ -1,0 +1,143 @@
+"""The adapter over the workbook open in Excel, through xlwings (the free, BSD-licensed part).
+
+Used only inside Excel: the add-in's button runs ``xlsuite.excel.run(tag)``,
+which binds ``xw.Book.caller()``. Dialogs use Excel's own (GetOpenFilename,
+the folder picker, InputBox), so they look like Excel to staff. This module
+needs Excel on Windows; on Linux it is exercised only against a stand-in
+book, and docs/excel.md lists what must be checked by hand.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import Any
+
+from ..workbook import layout as L
+from ..workbook.writer import FORMULA_LEADERS
+from .adapter import Place
+from .openpyxl_adapter import backup_path
+
+MSO_FILE_DIALOG_FOLDER_PICKER = 4
+INPUTBOX_NUMBER = 1
+
+
+def rgb_hex(color) -> str | None:
+    """xlwings colours are (r, g, b) tuples; the adapter speaks ``RRGGBB``."""
+    if not color:
+        return None
+    r, g, b = color
+    return f"{r:02X}{g:02X}{b:02X}"
+
+
+def rgb_tuple(hex_color: str | None):
+    if not hex_color:
+        return None
+    return tuple(int(hex_color[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def literal(value: Any) -> Any:
+    """Excel turns a string starting with = into a formula; a leading apostrophe keeps it text."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADERS):
+        return "'" + value
+    return value
+
+
+class XlwingsAdapter:
+    def __init__(self, book):
+        self.book = book
+        self.app = book.app
+        full = book.fullname
+        self.path = full if os.path.isabs(full) and os.path.exists(full) else None
+        self._places: dict[str, Place | None] = {}
+
+    @classmethod
+    def caller(cls) -> "XlwingsAdapter":
+        import xlwings as xw
+
+        return cls(xw.Book.caller())
+
+    def _range(self, sheet: str, row: int, col: int):
+        return self.book.sheets[sheet].range((row, col))
+
+    # --- cells ------------------------------------------------------------
+    def locate(self, name: str) -> Place | None:
+        if name not in self._places:
+            try:
+                rng = self.book.names[name].refers_to_range
+            except Exception:  # noqa: BLE001 - xlwings raises COM or key errors for an unknown name
+                self._places[name] = None
+            else:
+                self._places[name] = Place(rng.sheet.name, rng.row, rng.column, rng.last_cell.row)
+        return self._places[name]
+
+    def define(self, name: str, sheet: str, row: int, col: int, last_row: int) -> None:
+        ref = self._range(sheet, row, col).get_address(False, False)
+        if last_row != row:
+            ref += ":" + self._range(sheet, last_row, col).get_address(False, False)
+        self.book.names.add(name, "=" + L.absolute(sheet, ref))  # Names.Add redefines an existing name
+        self._places.pop(name, None)
+
+    def get(self, sheet: str, row: int, col: int) -> Any:
+        return self._range(sheet, row, col).value
+
+    def set(self, sheet: str, row: int, col: int, value: Any) -> None:
+        self._range(sheet, row, col).value = literal(value)
+
+    def get_fill(self, sheet: str, row: int, col: int) -> str | None:
+        return rgb_hex(self._range(sheet, row, col).color)
+
+    def set_fill(self, sheet: str, row: int, col: int, rgb: str | None) -> None:
+        self._range(sheet, row, col).color = rgb_tuple(rgb)
+
+    def copy_format(self, sheet: str, row: int, col: int, to_row: int, to_col: int) -> None:
+        self._range(sheet, row, col).copy(self._range(sheet, to_row, to_col))
+
+    # --- the workbook ------------------------------------------------------
+    def backup(self) -> str:
+        target = backup_path(self.path)
+        if sys.platform == "win32":
+            self.book.api.SaveCopyAs(target)  # the workbook as it is now, unsaved edits included
+        else:
+            shutil.copy2(self.path, target)
+        return target
+
+    def save(self) -> None:
+        if self.path:
+            self.book.save()
+
+    def open(self, path: str) -> None:
+        self.app.books.open(path)
+
+    # --- the user -----------------------------------------------------------
+    def alert(self, text: str, title: str = "xlsuite", level: str = "info") -> None:
+        self.app.alert(text, title=title, mode="critical" if level == "error" else "info")
+
+    def ask_file(self, prompt: str, patterns: tuple[str, ...] = ()) -> str | None:
+        spec = ";".join(patterns) or "*.*"
+        answer = self.app.api.GetOpenFilename(f"年度报告 ({spec}),{spec}", 1, prompt)
+        return answer if isinstance(answer, str) and answer else None
+
+    def ask_folder(self, prompt: str) -> str | None:
+        dialog = self.app.api.FileDialog(MSO_FILE_DIALOG_FOLDER_PICKER)
+        dialog.Title = prompt
+        if dialog.Show() != -1:
+            return None
+        return dialog.SelectedItems(1)
+
+    def ask_save_path(self, prompt: str, suggested: str) -> str | None:
+        answer = self.app.api.GetSaveAsFilename(suggested, "Excel 工作簿 (*.xlsx),*.xlsx", 1, prompt)
+        return answer if isinstance(answer, str) and answer else None
+
+    def ask_text(self, prompt: str, default: str = "") -> str | None:
+        answer = self.app.api.InputBox(prompt, "政务公开年报", default)
+        return answer if isinstance(answer, str) and answer.strip() else None
+
+    def ask_choice(self, prompt: str, options: list[tuple[str, str]]) -> str | None:
+        menu = "\n".join(f"{i}. {label}" for i, (_id, label) in enumerate(options, 1))
+        answer = self.app.api.InputBox(f"{prompt}\n{menu}\n请输入序号：", "政务公开年报", "1",
+                                       Type=INPUTBOX_NUMBER)
+        if isinstance(answer, bool) or answer is None:
+            return None
+        index = int(answer) - 1
+        return options[index][0] if 0 <= index < len(options) else None
