@@ -19,8 +19,6 @@ COMMANDS = [
     "xlsuite.cli.send",
     "xlsuite.cli.dataset",
     "xlsuite.cli.rollup",
-    "xlsuite.cli.importcmd",
-    "xlsuite.cli.template",
     "xlsuite.cli.excel",
     "xlsuite.cli.addin",
 ]
