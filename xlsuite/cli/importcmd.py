@@ -1,0 +1,120 @@
+"""xlsuite import: one standard workbook per report."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..checks import check, verdict
+from ..errors import SourceError, XlsuiteError
+from ..workbook import write_workbook
+from ..workbook.sources import read_reports, workbook_filename
+from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, error_line, expand_sources
+
+PROGRESS_FROM = 5  # files; fewer finish before a bar would help
+
+
+@click.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the workbooks (created if missing).")
+@click.option("--overwrite", is_flag=True, help="Replace workbooks that already exist.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary of the whole run.")
+def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: bool) -> None:
+    """导入报告，生成标准工作簿。Write one standard workbook per report.
+
+    SOURCES are report files (PDF, DOCX, HTML, text, Markdown), folders of
+    them, or JSON written by `xlsuite extract --json`. Each report becomes
+    OUTDIR/<年度>-<机关>.xlsx with one sheet per section, defined names for
+    every value and a 校验 sheet whose formulas check the relations live.
+
+    An existing workbook is never replaced without --overwrite. A file that
+    cannot be read gives one error line and exit code 2; the others are still
+    imported.
+
+    \b
+    Example:
+        xlsuite import examples/ -o workbooks/
+        xlsuite extract report.pdf --json > r.json && xlsuite import r.json -o out/
+    """
+    out = Path(outdir)
+    files = expand_sources(sources)
+    rows: list[dict] = []
+    written: dict[Path, str] = {}
+    code = EXIT_OK
+    with _progress(len(files), quiet=as_json) as advance:
+        for path in files:
+            try:
+                reports = read_reports(path)
+            except SourceError as e:
+                code = _fail(rows, path, error_line(e), as_json)
+                advance(path)
+                continue
+            except Exception as e:  # noqa: BLE001 - one broken file must not end a batch
+                code = _fail(rows, path, error_line(e, path), as_json)
+                advance(path)
+                continue
+            for report in reports:
+                target = out / workbook_filename(report)
+                if target in written:
+                    code = _fail(rows, path, f"错误：{path}：与 {written[target]} 同为“{target.name}”"
+                                             f"（同一机关同一年度），未写入", as_json)
+                    continue
+                results = check(report)
+                try:
+                    write_workbook(report, target, results=results, overwrite=overwrite)
+                except FileExistsError:
+                    code = _fail(rows, path, f"错误：{path}：{target} 已存在，未覆盖（需要覆盖请加 --overwrite）",
+                                 as_json)
+                    continue
+                except (OSError, XlsuiteError) as e:
+                    code = _fail(rows, path, f"错误：{path}：无法写入 {target}（{e}）", as_json)
+                    continue
+                written[target] = path
+                row = {"source": path, "output": str(target), "agency": report.meta.agency,
+                       "year": report.meta.year, "form": report.meta.form, "verdict": verdict(results),
+                       "warnings": len(report.warnings)}
+                rows.append(row)
+                if not as_json:
+                    click.echo(f"{target}  ←  {path}（{row['verdict']}）")
+            advance(path)
+    if as_json:
+        emit_json({"outdir": str(out), "written": sum(1 for r in rows if "output" in r),
+                   "failed": sum(1 for r in rows if "error" in r), "files": rows})
+    elif len(files) > 1:
+        n_ok = sum(1 for r in rows if "output" in r)
+        click.echo(f"共 {len(files)} 个来源：写入 {n_ok} 个工作簿，失败 {sum(1 for r in rows if 'error' in r)} 个。")
+    raise SystemExit(code)
+
+
+def _fail(rows: list[dict], path: str, line: str, as_json: bool) -> int:
+    rows.append({"source": path, "error": line.removeprefix("错误：")})
+    if not as_json:
+        echo_err(line)
+    return EXIT_BAD_INPUT
+
+
+class _progress:
+    """A rich progress bar on stderr for many files at a terminal; silent otherwise."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total = total
+        self.enabled = not quiet and total >= PROGRESS_FROM and sys.stderr.isatty()
+        self._bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda _path: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                             TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+        self._bar.__enter__()
+        task = self._bar.add_task("", total=self.total)
+        return lambda path: self._bar.update(task, advance=1, description=Path(path).name[:40])
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

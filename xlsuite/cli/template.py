@@ -1,0 +1,31 @@
+"""xlsuite template: a blank standard workbook of a form."""
+from __future__ import annotations
+
+import click
+
+from ..forms import FORMS
+from ..workbook.templates import write_template
+from .common import EXIT_BAD_INPUT, echo_err
+
+
+@click.command("template")
+@click.option("--form", "form_id", type=click.Choice(sorted(FORMS)), default="gov2021", show_default=True,
+              help="gov2019: report years 2019-2020; gov2021: 2021 and later.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx to write.")
+@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
+def command(form_id: str, output: str, overwrite: bool) -> None:
+    """生成空白标准工作簿。Write a blank standard workbook for hand entry.
+
+    Same sheets, defined names, data validation and live 校验 formulas as an
+    imported workbook, with every value cell empty.
+
+    \b
+    Example:
+        xlsuite template --form gov2021 -o 空白-2024.xlsx
+    """
+    try:
+        path = write_template(form_id, output, overwrite=overwrite)
+    except FileExistsError:
+        echo_err(f"错误：{output} 已存在，未覆盖（需要覆盖请加 --overwrite）")
+        raise SystemExit(EXIT_BAD_INPUT)
+    click.echo(str(path))
