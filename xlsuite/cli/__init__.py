@@ -19,6 +19,8 @@ COMMANDS = [
     "xlsuite.cli.send",
     "xlsuite.cli.dataset",
     "xlsuite.cli.rollup",
+    "xlsuite.cli.importcmd",
+    "xlsuite.cli.template",
     "xlsuite.cli.excel",
     "xlsuite.cli.addin",
 ]
