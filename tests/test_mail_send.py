@@ -228,12 +228,31 @@ def test_refused_recipient(xiamen, tmp_path):
         srv.stop()
 
 
-def test_unreachable_server_is_tried_once_for_a_batch(seed_workbooks, tmp_path):
+def test_unreachable_server_keeps_every_message_of_the_batch(seed_workbooks, tmp_path):
     paths = list(seed_workbooks.values())[:3]
     result = run(*paths, "--config", write_config(tmp_path, SmtpServer()))
     assert result.exit_code == 3
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3
     assert result.output.count("无法连接邮件服务器") == 3
+
+
+def test_refused_login_is_tried_once_per_batch(seed_workbooks, tmp_path):
+    sessions = []  # smtplib tries PLAIN then LOGIN within one session: count sessions, not tries
+
+    def counting(server, session, *args):
+        sessions.append(session)  # held, so no two sessions share an id()
+        return authenticator(server, session, *args)
+
+    srv = SmtpServer(authenticator=counting, auth_required=True, auth_require_tls=False).start()
+    try:
+        paths = list(seed_workbooks.values())[:3]
+        result = run(*paths, "--config", write_config(tmp_path, srv, user="gkb"), env={PASSWORD_ENV: "wrong"})
+        assert result.exit_code == 3
+        assert result.output.count("邮件服务器拒绝登录（用户 gkb") == 3
+        assert len({id(x) for x in sessions}) == 1  # a locked-out account is not hammered once per workbook
+        assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3
+    finally:
+        srv.stop()
 
 
 def test_eml_for_outlook_sends_nothing_and_never_overwrites(xiamen, server, tmp_path):
