@@ -63,19 +63,22 @@ def wb(seeds, tmp_path):
     return make
 
 
-def values(path: Path) -> dict:
-    a = OpenpyxlAdapter(path)
-    form = book.form_of(a)
-    return {k: book.value(a, k) for k in form.keys()}
+def _adapter(where) -> OpenpyxlAdapter:
+    return where if isinstance(where, OpenpyxlAdapter) else OpenpyxlAdapter(where)
 
 
-def fills(path: Path) -> dict:
-    a = OpenpyxlAdapter(path)
+def values(where) -> dict:
+    a = _adapter(where)
+    return {k: book.value(a, k) for k in book.form_of(a).keys()}
+
+
+def fills(where) -> dict:
+    a = _adapter(where)
     return {k: book.fill_of(a, k) for k in book.form_of(a).keys()}
 
 
-def check_column(path: Path) -> dict:
-    a = OpenpyxlAdapter(path)
+def check_column(where) -> dict:
+    a = _adapter(where)
     out = {}
     for inst in instances(book.form_of(a).id):
         place = a.locate(L.check_name(inst.id))
@@ -104,11 +107,11 @@ def test_validate_a_clean_seed(wb, name):
     assert outcome.status == DONE
     assert outcome.alert.startswith("校验结论：通过")
     assert a.alerts == [("info", "政务公开年报", outcome.alert)]
-    assert set(fills(path).values()) == {checking.INPUT}
-    col = check_column(path)
+    after = OpenpyxlAdapter(path)
+    assert set(fills(after).values()) == {checking.INPUT}
+    col = check_column(after)
     assert set(col.values()) <= {"通过", "空白"}
-    w = openpyxl.load_workbook(path)
-    assert w[L.CHECKS].cell(CHECK_FIRST_ROW - 1, RESULT_COL).value == checking.REFRESHED_HEADER
+    assert after.get(L.CHECKS, CHECK_FIRST_ROW - 1, RESULT_COL) == checking.REFRESHED_HEADER
 
 
 def test_validate_colours_the_cells_of_failing_relations(wb):
@@ -120,14 +123,15 @@ def test_validate_colours_the_cells_of_failing_relations(wb):
     assert outcome.alert.startswith("校验结论：不通过")
     assert "不通过 2 项（错误 2，警告 0）" in outcome.alert
     assert f"左边 {before + 5}" in outcome.alert or f"右边 {before + 5}" in outcome.alert
-    f = fills(path)
+    after = OpenpyxlAdapter(path)
+    f = fills(after)
     # Relation 1 on the 总计 column and relation 2 on the 本年新收 row involve these cells.
     red = {"requests.new.total", "requests.carried_in.total", "requests.total.total", "requests.carried_out.total",
            "requests.new.natural", "requests.new.org_commercial", "requests.new.org_research",
            "requests.new.org_social", "requests.new.org_legal", "requests.new.org_other"}
     assert {k for k, v in f.items() if v == checking.RED} == red
     assert f["appeals.review.total"] == checking.INPUT
-    col = check_column(path)
+    col = check_column(after)
     assert col["R1.requests.total"] == "不通过" and col["R2.requests.new"] == "不通过"
     assert col["R1.requests.natural"] == "通过"
     # Fixing the cell and checking again clears the colours.
@@ -231,7 +235,7 @@ def _snapshot(path: Path) -> dict:
     form = book.form_of(a)
     meta = {f: book.value(a, L.meta_name(f)) for f, _ in L.META_FIELDS if f != "imported_at"}
     narrative = {s.id: book.read_paragraphs(a, s.id) for s in form.sections if s.kind == "narrative"}
-    return {"values": values(path), "fills": fills(path), "checks": check_column(path), "meta": meta,
+    return {"values": values(a), "fills": fills(a), "checks": check_column(a), "meta": meta,
             "narrative": narrative}
 
 

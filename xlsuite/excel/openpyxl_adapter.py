@@ -44,6 +44,7 @@ class OpenpyxlAdapter:
         self.backups: list[str] = []
         self.path = None if path is None else os.path.abspath(os.fspath(path))
         self.wb = None
+        self._places: dict[str, Place | None] = {}  # parsing a name's target is the slow part
         if self.path is None:
             return
         try:
@@ -57,18 +58,20 @@ class OpenpyxlAdapter:
     def locate(self, name: str) -> Place | None:
         if self.wb is None:
             return None
-        dn = self.wb.defined_names.get(name)
-        if dn is None:
-            return None
-        for sheet, ref in dn.destinations:
-            min_col, min_row, _max_col, max_row = range_boundaries(ref.replace("$", ""))
-            return Place(sheet, min_row, min_col, max_row)
-        return None
+        if name not in self._places:
+            self._places[name] = None
+            dn = self.wb.defined_names.get(name)
+            for sheet, ref in (dn.destinations if dn is not None else ()):
+                min_col, min_row, _max_col, max_row = range_boundaries(ref.replace("$", ""))
+                self._places[name] = Place(sheet, min_row, min_col, max_row)
+                break
+        return self._places[name]
 
     def define(self, name: str, sheet: str, row: int, col: int, last_row: int) -> None:
         c = get_column_letter(col)
         ref = f"{c}{row}" if last_row == row else f"{c}{row}:{c}{last_row}"
         self.wb.defined_names[name] = DefinedName(name, attr_text=L.absolute(sheet, ref))
+        self._places.pop(name, None)
 
     def get(self, sheet: str, row: int, col: int) -> Any:
         return self.wb[sheet].cell(row, col).value
