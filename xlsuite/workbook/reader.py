@@ -169,3 +169,23 @@ def sections_from_cover(form_id: str, text: str | None) -> list[str]:
         return []
     parts = set(re.split(r"[、,，\s]+", str(text)))
     return [s.id for s in get_form(form_id).sections if s.number in parts]
+
+
+def read_check_results(path: str | os.PathLike) -> tuple[str | None, dict[str, str | None]]:
+    """(checks.verdict, instance id -> 结果 text) from a *calculated* workbook.
+
+    Formula cells only have values after a spreadsheet engine saved the file
+    (Excel, or ``recalc.recalculate``); a fresh openpyxl file gives Nones.
+    """
+    path = os.fspath(path)
+    names = defined_names(path)
+    verdict_at = names.get(L.VERDICT_NAME)
+    if verdict_at is None:
+        raise SourceError(path, NOT_STANDARD, "wrong_workbook")
+    sheets = _Sheets(path)
+    verdict = sheets.cell(verdict_at) or None
+    out: dict[str, str | None] = {}
+    for name, t in names.items():
+        if name.startswith("checks.") and name != L.VERDICT_NAME:
+            out[name.removeprefix("checks.")] = sheets.cell(t) or None
+    return verdict, out
