@@ -77,6 +77,8 @@ class Report:
     meta: Meta
     values: dict[str, Value] = field(default_factory=dict)
     narrative: dict[str, str] = field(default_factory=dict)  # section id -> text
+    # Where each source line of ``narrative[section]`` starts: (offset in the text, page, line).
+    narrative_places: dict[str, list[tuple[int, int | None, int | None]]] = field(default_factory=dict)
     sections_found: list[str] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
 

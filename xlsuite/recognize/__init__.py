@@ -6,6 +6,7 @@ This is the one place where printed reports are understood; every reader
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from ..document import Document, Line
 from ..forms import Form
@@ -83,8 +84,11 @@ def recognize(doc: Document) -> Report:
             continue
         start, end = sections[section.id]
         if section.kind == "narrative":
-            report.narrative[section.id] = "\n".join(
-                l.text.strip() for l in lines[start + 1:end] if l.text.strip() and not is_page_number(l.text))
+            kept = [l for l in lines[start + 1:end] if l.text.strip() and not is_page_number(l.text)]
+            texts = [l.text.strip() for l in kept]
+            report.narrative[section.id] = "\n".join(texts)
+            offsets = [0, *accumulate(len(t) + 1 for t in texts[:-1])] if texts else []
+            report.narrative_places[section.id] = [(o, l.page, l.line) for o, l in zip(offsets, kept)]
 
     for table in form.tables:
         reader = TableReader(table, report, doc.source)
