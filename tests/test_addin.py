@@ -3,6 +3,8 @@ project read back by an independent decoder (oletools), and the OOXML package wi
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import os
 import random
 import re
@@ -330,3 +332,21 @@ def test_install_plan_paths():
     p = inst.plan(appdata="C:/Users/a/AppData/Roaming", userprofile="C:/Users/a", interpreter="py.exe")
     assert p.addin.as_posix() == "C:/Users/a/AppData/Roaming/Microsoft/Excel/XLSTART/xlsuite.xlam"
     assert p.xlwings_conf.as_posix() == "C:/Users/a/.xlwings/xlwings.conf"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_imports_the_vba_project(xlam, tmp_path):
+    # A second, independent reader: LibreOffice's VBA import turns the project into a Basic
+    # library of the same name, one module per VBA module, with the source text.
+    src = tmp_path / "addin.xlam"
+    shutil.copy(xlam, src)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--infilter=Calc MS Excel 2007 VBA XML", "--convert-to", "ods", "--outdir", str(tmp_path),
+                    str(src)], check=True, capture_output=True, timeout=180)
+    with zipfile.ZipFile(tmp_path / "addin.ods") as z:
+        names = set(z.namelist())
+        assert {"Basic/xlsuite/ThisWorkbook.xml", "Basic/xlsuite/Sheet1.xml",
+                f"Basic/xlsuite/{ribbon.VBA_MODULE}.xml"} <= names
+        module = ET.fromstring(z.read(f"Basic/xlsuite/{ribbon.VBA_MODULE}.xml")).text
+    body = BAS.read_bytes().decode("ascii").split("\r\n", 1)[1].replace("\r\n", "\n")  # without Attribute VB_Name
+    assert body.strip() in module.replace("\r\n", "\n")
