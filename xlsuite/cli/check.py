@@ -1,13 +1,19 @@
-"""xlsuite check: the reconciliation relations of each report."""
+"""xlsuite check: the reconciliation relations of each report, and the audit beyond them."""
 from __future__ import annotations
+
+from collections import Counter
 
 import click
 
+from ..audit import audit, figures, pair_years
+from ..audit.result import SECTION_NAMES
 from ..checks import STATUS_ZH, check, check_years, hard_failures, verdict
 from ..errors import SourceError
 from ..readers import read_report
 from .common import (EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_json, error_line,
                      expand_sources, read_each)
+
+_EXCERPT = 36  # characters shown on each side of a figure in a quoted sentence
 
 
 @click.command("check")
@@ -17,16 +23,23 @@ from .common import (EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit
               help="The same agency's report of the year before: adds the cross-year relations.")
 @click.option("--strict", is_flag=True, help="Warnings count as failures for the exit code.")
 def command(sources: tuple[str, ...], as_json: bool, previous: str | None, strict: bool) -> None:
-    """校验报告的勾稽关系。Check each report's reconciliation relations.
+    """校验报告的勾稽关系与内容审核。Check each report's relations and audit its content.
 
-    Prints each failing relation with its keys and values. Exit code 1 when any
-    hard relation fails (any warning too, with --strict), 2 when a source cannot
-    be read, 0 otherwise.
+    Prints each failing relation with its keys and values, then the audit
+    warnings: figures in the text that contradict the tables (R11), missing
+    sections, tables and blank cells (R12), and for the 2021 form the
+    信息处理费 statement (R13). When the same agency's report of the year
+    before is among the sources (or given with --previous), the cross-year
+    relations R8-R10 are checked too.
+
+    Exit code 1 when any hard relation fails (any warning too, with --strict),
+    2 when a source cannot be read, 0 otherwise.
 
     \b
     Example:
         xlsuite check examples/xiamen-city-2020.pdf.txt
         xlsuite check report-2024.pdf --previous report-2023.pdf --json
+        xlsuite check reports/ --strict
     """
     prev_report = None
     if previous:
@@ -36,27 +49,42 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
             echo_err(error_line(e))
             raise SystemExit(EXIT_BAD_INPUT)
     code = EXIT_OK
+    read = []
     for path, report, error in read_each(expand_sources(sources)):
         if error:
             echo_err(error)
-            code = max(code, EXIT_BAD_INPUT)
+            code = EXIT_BAD_INPUT
             continue
+        read.append((path, report))
+    # Without --previous, a source's previous year is found among the other sources.
+    paths = {id(r): p for p, r in read}
+    paired = {id(cur): prev for prev, cur in pair_years(r for _, r in read)} if prev_report is None else {}
+    for path, report in read:
+        prev = prev_report or paired.get(id(report))
         results = check(report)
-        if prev_report is not None:
-            results += check_years(prev_report, report)
+        if prev is not None:
+            results += check_years(prev, report)
+        audited = audit(report)
         failed = hard_failures(results)
         warned = [r for r in results if r.failed and r.severity != "error"]
-        if failed or (strict and (warned or report.warnings)):
-            code = max(code, EXIT_CHECKS_FAILED) if code != EXIT_BAD_INPUT else code
+        flagged = [r for r in audited if r.failed]
+        if (failed or (strict and (warned or flagged or report.warnings))) and code != EXIT_BAD_INPUT:
+            code = EXIT_CHECKS_FAILED
+        prev_path = (previous if prev is prev_report else paths.get(id(prev))) if prev is not None else None
         if as_json:
             emit_json({"source": path, "meta": {"agency": report.meta.agency, "year": report.meta.year,
                                                 "form": report.meta.form},
+                       "previous": prev_path,
                        "verdict": verdict(results),
                        "results": [r.to_dict() for r in results if r.rule != "R5" or r.failed],
+                       "audit": [r.to_dict() for r in audited],
+                       "figures": [f.to_dict() for f in figures(report)],
                        "warnings": [w.to_dict() for w in report.warnings]})
             continue
         m = report.meta
         click.echo(f"{path}：{m.agency or '（未识别机关）'} {m.year or ''}年度 {m.form} —— {verdict(results)}")
+        if prev_path:
+            click.echo(f"  上年报告：{prev_path}")
         for r in failed + warned:
             level = "错误" if r.severity == "error" else "警告"
             click.echo(f"  [{level}] {r.id} {r.message}")
@@ -65,4 +93,30 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
         if unchecked:
             click.echo(f"  {STATUS_ZH['not_checkable']}：{len(unchecked)} 项（数据空缺）：" +
                        "、".join(r.id for r in unchecked[:8]) + ("……" if len(unchecked) > 8 else ""))
+        _print_audit(flagged)
     raise SystemExit(code)
+
+
+def _print_audit(flagged) -> None:
+    blanks = [r for r in flagged if r.id.startswith(("R12.completeness.blank.", "R12.completeness.unread."))]
+    for r in flagged:
+        if r in blanks:
+            continue
+        click.echo(f"  [审核] {r.id} {r.message}")
+        click.echo(f"         位置：{r.where()}")
+        if r.sentence:
+            click.echo(f"         原文：{_excerpt(r.sentence, r.left)}")
+    if blanks:
+        # Dozens of blank cells are one fact about a table: count them per section, name a few.
+        per = Counter(r.section for r in blanks)
+        click.echo(f"  [审核] R12.completeness.blank 空白或未读到的单元格 {len(blanks)} 个（" +
+                   "，".join(f"“{SECTION_NAMES.get(s, s)}”{n} 个" for s, n in per.items()) + "）：" +
+                   "、".join(r.keys[0] for r in blanks[:6]) + ("……（--json 列出全部）" if len(blanks) > 6 else ""))
+
+
+def _excerpt(sentence: str, figure) -> str:
+    at = sentence.find(str(figure)) if figure is not None else -1
+    if at < 0 or len(sentence) <= 2 * _EXCERPT:
+        return sentence if len(sentence) <= 2 * _EXCERPT else sentence[:2 * _EXCERPT] + "……"
+    start, end = max(0, at - _EXCERPT), at + _EXCERPT
+    return ("……" if start else "") + sentence[start:end] + ("……" if end < len(sentence) else "")
