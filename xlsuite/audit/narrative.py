@@ -123,9 +123,11 @@ def figures(report: Report) -> list[Figure]:
             for rule in NARRATIVE_RULES:
                 for pat in rule.compiled():
                     for m in pat.finditer(s.norm):
-                        if any(m.start() < b and a < m.end() for a, b in taken):
+                        # A figure belongs to the first rule that reads it; rules may share words
+                        # (公开规章13件，行政规范性文件60件) but never the number.
+                        if any(m.start("n") < b and a < m.end("n") for a, b in taken):
                             continue
-                        taken.append(m.span())
+                        taken.append(m.span("n"))
                         keys = _resolve(rule, form_keys)
                         years = [int(y) for y in _YEAR.findall(s.norm[:m.start("n")])]
                         if years and report.meta.year and years[-1] != report.meta.year:
@@ -134,7 +136,7 @@ def figures(report: Report) -> list[Figure]:
                             status = COMPARED if keys else NO_CELL
                         unit = s.norm[m.end("n"):m.end("n") + 1]
                         page, line = s.places[m.start("n")]
-                        here.append((m.start(), Figure(rule, int(m.group("n").replace(",", "")), unit, s,
+                        here.append((m.start("n"), Figure(rule, int(m.group("n").replace(",", "")), unit, s,
                                                        m.group(0), keys, status,
                                                        Provenance(report.meta.source, page, line, s.text))))
             out.extend(f for _, f in sorted(here, key=lambda p: p[0]))
