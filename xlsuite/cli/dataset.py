@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..errors import XlsuiteError
-from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err
+from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, expand_sources
 
 NEED_EXTRA = "数据集功能需要 pyarrow（集群运行还需要 dask[distributed]）：请运行 pip install 'xlsuite[dataset]'"
 
@@ -46,6 +46,9 @@ def command(sources: tuple[str, ...], out: str, workers: int | None, scheduler: 
         from ..dataset import build_dataset
     except ImportError:
         echo_err(f"错误：{NEED_EXTRA}")
+        raise SystemExit(EXIT_BAD_INPUT)
+    if not expand_sources(sources):
+        echo_err("错误：没有找到报告文件（支持 PDF、DOCX、XLSX、HTML、TXT、MD）：" + "、".join(sources))
         raise SystemExit(EXIT_BAD_INPUT)
     if progress is None:
         progress = click.get_text_stream("stderr").isatty()

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-from .manifest import Entry, Manifest, extractor_version, file_sha256, load_manifest, write_manifest
-from .run import Task, connect, executor_for
+from .manifest import Entry, Manifest, code_version, extractor_version, file_sha256, load_manifest, write_manifest
+from .run import Task, connect, executor_for, run_inline
 from .store import (FORMATS, output_paths, prepare_folder, read_tables, reports_table, rows_by_source,
                     values_table)
 from .tidy import STATUS_OK
@@ -80,7 +80,21 @@ def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike |
 
     started = time.perf_counter()
     paths = list(dict.fromkeys(expand_sources(tuple(os.fspath(s) for s in sources))))
-    version = extractor_version()
+    own_client = None
+    if scheduler is not None and client is None:
+        client = own_client = connect(scheduler)
+    try:
+        return _build(paths, out, workers=workers, client=client, force=force, progress=progress,
+                      formats=formats, started=started)
+    finally:
+        if own_client is not None:
+            own_client.close()
+
+
+def _build(paths: list[str], out, *, workers, client, force, progress, formats, started) -> Dataset:
+    runner, run = executor_for(workers, client)
+    # Rows from this process carry the code it imported; fresh workers import the code as it is now.
+    version = extractor_version() if run is run_inline else code_version()
     manifest = previous = None
     if out is not None:
         prepare_folder(out)
@@ -103,9 +117,6 @@ def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike |
                 tasks.append(Task(i, src, os.path.abspath(src), sha, size))
             bar.advance()
 
-        if scheduler is not None and client is None:
-            client = connect(scheduler)
-        runner, run = executor_for(workers, client)
         done: dict[int, tuple[dict, pa.Table | None]] = {}
         bar.start(f"读取报告（{runner}）", len(tasks))
         if tasks:
@@ -199,7 +210,7 @@ class _Progress:
         return self
 
     def start(self, description: str, total: int) -> None:
-        if self._bar is not None:
+        if self._bar is not None and total:
             self._task = self._bar.add_task(description, total=total)
 
     def advance(self) -> None:

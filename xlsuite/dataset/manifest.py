@@ -13,6 +13,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -49,7 +50,17 @@ class Manifest:
 
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
-    """``0.1.0+<12 hex>``: the version and a digest of the code that turns a file into rows.
+    """The version of the code this process runs: computed once, at first use.
+
+    Modules are imported once per process, so the first reading of the files is
+    the one that matches the code in memory.
+    """
+    return code_version()
+
+
+def code_version() -> str:
+    """``0.1.0+<12 hex>``: the version and a digest of the code that turns a file into rows,
+    as a fresh process would import it now.
 
     The code is the import closure of the task function: every xlsuite module it
     imports, directly, lazily inside a function, or by name through
@@ -58,9 +69,16 @@ def extractor_version() -> str:
     """
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for f in sorted(_closure(root, [root / "dataset" / "run.py"])):
+    with _PARSE_LOCK:
+        files = sorted(_closure(root, [root / "dataset" / "run.py"]))
+    for f in files:
         h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+# Threaded Dask workers ask for the version at the same moment, and ast.parse is not
+# thread-safe in CPython 3.11 ("AST constructor recursion depth mismatch").
+_PARSE_LOCK = threading.Lock()
 
 
 def _closure(root: Path, start: list[Path]) -> set[Path]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -16,6 +17,7 @@ from typing import Any
 
 from ..checks import check
 from ..errors import SourceError
+from ..readers import MODULES as READER_MODULES
 from ..readers import read_report
 from .manifest import extractor_version
 from .tidy import error_row, report_row, value_rows
@@ -23,6 +25,11 @@ from .tidy import error_row, report_row, value_rows
 # A worker died while this file was in flight, twice: it is recorded, not retried for ever.
 WORKER_LOST = "worker_lost"
 READER_ERROR = "reader_error"
+
+
+# Threaded workers (Dask's default) read one file at a time per process: pdfium is not
+# thread-safe, and the parsing holds the GIL anyway, so threads would gain nothing.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,8 @@ def extract_one(task: Task) -> dict[str, Any]:
     version = extractor_version()
     common = dict(source=task.source, sha256=task.sha256, size=task.size, version=version)
     try:
-        report = read_report(task.path)
+        with _ONE_AT_A_TIME:
+            report = read_report(task.path)
         results = check(report)
     except SourceError as e:
         return {"index": task.index, "report": error_row(code=e.code, reason=e.reason, **common), "values": []}
@@ -67,26 +75,31 @@ def run_inline(tasks: list[Task]) -> Iterator[dict[str, Any]]:
         yield extract_one(t)
 
 
-def run_local(tasks: list[Task], workers: int) -> Iterator[dict[str, Any]]:
-    """A process pool on this machine; a crashed worker costs a retry, not the batch."""
+def run_local(tasks: list[Task], workers: int, fn: Callable[[Task], dict[str, Any]] = extract_one
+              ) -> Iterator[dict[str, Any]]:
+    """A process pool on this machine; a crashed worker costs a retry, not the batch.
+
+    A dying worker breaks the whole pool and every pending file with it, so the
+    lost files go round once more in a fresh pool; those lost again are read one
+    per pool, which names the culprit and keeps the rest.
+    """
     pending = list(tasks)
-    for attempt in range(2):
+    for _ in range(2):
         if not pending:
             return
         lost: list[Task] = []
-        yield from _pool_round(pending, workers, lost)
+        yield from _pool_round(pending, workers, lost, fn)
         pending = lost
-    # Still crashing after a fresh pool: isolate each remaining file so one culprit is named.
     for t in pending:
         lost = []
-        yield from _pool_round([t], 1, lost)
+        yield from _pool_round([t], 1, lost, fn)
         for t2 in lost:
-            yield lost_result(t2, "进程池中断两次")
+            yield lost_result(t2, "进程异常退出")
 
 
-def _pool_round(tasks: list[Task], workers: int, lost: list[Task]) -> Iterator[dict[str, Any]]:
+def _pool_round(tasks: list[Task], workers: int, lost: list[Task], fn) -> Iterator[dict[str, Any]]:
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context()) as pool:
-        futures = {pool.submit(extract_one, t): t for t in tasks}
+        futures = {pool.submit(fn, t): t for t in tasks}
         not_done = set(futures)
         while not_done:
             done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
@@ -102,7 +115,8 @@ def _mp_context():
     # bar's thread and a Dask client's event loop; spawn where it does not exist.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["xlsuite.dataset.run"])
+        # Every worker forks from a server that has the readers imported already.
+        ctx.set_forkserver_preload(["xlsuite.dataset.run", "xlsuite.recognize", *READER_MODULES.values()])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -42,7 +42,7 @@ def value_rows(report: Report, results: list[CheckResult], source: str) -> list[
 
 
 def _flags_by_key(report: Report, results: list[CheckResult]) -> dict[str, list[str]]:
-    """null, the codes of warnings about the key or its whole section, the failed relations it is in."""
+    """null, the codes of warnings about the key (or its section, for a null), the failed relations it is in."""
     flags: dict[str, list[str]] = {}
 
     def add(key: str, flag: str) -> None:
@@ -57,8 +57,10 @@ def _flags_by_key(report: Report, results: list[CheckResult]) -> dict[str, list[
         if w.key:
             add(w.key, w.code)
         elif w.section:
-            for key in report.values:
-                if key.startswith(w.section + "."):
+            # A section-wide warning (table absent, numbers missing) explains its nulls; on the
+            # values that were read it would only be noise.
+            for key, v in report.values.items():
+                if v.value is None and key.startswith(w.section + "."):
                     add(key, w.code)
     for r in results:
         if r.status == FAIL:
