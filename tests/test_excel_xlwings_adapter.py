@@ -1,0 +1,182 @@
+"""The xlwings adapter against a stand-in for xlwings' Book (backed by openpyxl).
+
+Real Excel is not available here (see docs/excel.md for the manual check-list);
+this exercises the adapter's own logic: names to places, Excel's apostrophe for
+literal text, colour tuples, dialogs' cancel values, and that an action run
+through it leaves the same workbook as through the openpyxl adapter.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from copy import copy
+
+import openpyxl
+import pytest
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+
+from xlsuite.excel import book
+from xlsuite.excel.dispatch import dispatch
+from xlsuite.excel.openpyxl_adapter import OpenpyxlAdapter
+from xlsuite.excel.xlwings_adapter import XlwingsAdapter, literal, rgb_hex, rgb_tuple
+from xlsuite.readers import read_report
+from xlsuite.workbook import write_workbook
+
+from .conftest import SEEDS
+from .test_excel_actions import _snapshot, tamper
+
+
+class Sheet:
+    def __init__(self, wb, name):
+        self.wb, self.name = wb, name
+
+    def range(self, cell, last=None):
+        return Range(self, *cell, last_row=(last or cell)[0])
+
+
+class Range:
+    def __init__(self, sheet, row, col, last_row=None):
+        self.sheet, self.row, self.column = sheet, row, col
+        self._last = last_row or row
+        self._cell = sheet.wb[sheet.name].cell(row, col)
+
+    @property
+    def last_cell(self):
+        return Range(self.sheet, self._last, self.column)
+
+    @property
+    def value(self):
+        return self._cell.value
+
+    @value.setter
+    def value(self, v):
+        if isinstance(v, str) and v.startswith("'"):  # Excel: apostrophe means "this is text"
+            self._cell.value = v[1:]
+            self._cell.data_type = "s"
+        else:
+            self._cell.value = v  # a string starting with = becomes a formula, as in Excel
+
+    @property
+    def color(self):
+        f = self._cell.fill
+        if f.fill_type != "solid":
+            return None
+        return rgb_tuple(f.fgColor.rgb[-6:])
+
+    @color.setter
+    def color(self, rgb):
+        self._cell.fill = PatternFill("solid", fgColor=rgb_hex(rgb)) if rgb else PatternFill()
+
+    def copy(self, destination):
+        destination._cell._style = copy(self._cell._style)
+        destination._cell.value = self._cell.value
+
+    def get_address(self, row_absolute=True, column_absolute=True):
+        return f"{get_column_letter(self.column)}{self.row}"
+
+
+class Names:
+    def __init__(self, book):
+        self.book = book
+
+    def __getitem__(self, name):
+        dn = self.book.wb.defined_names[name]  # KeyError, as xlwings raises for an unknown name
+        sheet, ref = next(iter(dn.destinations))
+        c1, r1, _c2, r2 = range_boundaries(ref.replace("$", ""))
+        return type("Name", (), {"refers_to_range": Sheet(self.book.wb, sheet).range((r1, c1), (r2, c1))})()
+
+    def add(self, name, refers_to):
+        assert refers_to.startswith("=")
+        self.book.wb.defined_names[name] = DefinedName(name, attr_text=refers_to[1:])
+
+
+class Api:
+    def __init__(self, answers):
+        self.answers = answers
+
+    def GetOpenFilename(self, file_filter, index, title):
+        assert re.fullmatch(r"年度报告 \(([^)]*)\),\1", file_filter)
+        return self.answers.get("file", False)
+
+    def GetSaveAsFilename(self, initial, file_filter, index, title):
+        return self.answers.get("save", False)
+
+    def InputBox(self, prompt, title, default, Type=None):
+        return self.answers.get("input", False)
+
+
+class App:
+    def __init__(self, answers):
+        self.api = Api(answers)
+        self.alerts, self.opened = [], []
+        self.books = type("Books", (), {"open": lambda _self, p: self.opened.append(p)})()
+
+    def alert(self, text, title="", mode=None):
+        self.alerts.append((mode, text))
+
+
+class Book:
+    def __init__(self, path, answers=None):
+        self.path = str(path)
+        self.wb = openpyxl.load_workbook(path)
+        self.app = App(answers or {})
+        self.fullname = self.path
+        self.names = Names(self)
+        self.sheets = {ws.title: Sheet(self.wb, ws.title) for ws in self.wb.worksheets}
+
+    def save(self):
+        self.wb.save(self.path)
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    d = tmp_path_factory.mktemp("xw")
+    return write_workbook(read_report(SEEDS / "xiamen-city-2020.pdf.txt"), d / "xiamen.xlsx")
+
+
+def test_helpers():
+    assert rgb_hex((255, 199, 206)) == "FFC7CE" and rgb_tuple("FFC7CE") == (255, 199, 206)
+    assert rgb_hex(None) is None and rgb_tuple(None) is None
+    assert literal("=SUM(A1)") == "'=SUM(A1)" and literal("-5 件") == "'-5 件" and literal(5) == 5
+    assert literal("正常文字") == "正常文字"
+
+
+@pytest.mark.parametrize("tag", ["validate", "reimport"])
+def test_an_action_through_xlwings_leaves_the_same_workbook(seed, tmp_path, tag):
+    a_path = shutil.copy(seed, tmp_path / "a.xlsx")
+    b_path = shutil.copy(seed, tmp_path / "b.xlsx")
+    for p in (a_path, b_path):
+        tamper(p, "requests.new.natural", 5)
+    report = str(SEEDS / "fj-industry-2020.pdf.txt")
+    fake = Book(a_path, {"file": report})
+    outcome = dispatch(tag, XlwingsAdapter(fake))
+    reference = dispatch(tag, OpenpyxlAdapter(b_path, {"file": report}))
+    assert outcome.status == reference.status
+    assert fake.app.alerts[-1][1] == outcome.alert
+    assert _snapshot(a_path) == _snapshot(b_path)
+
+
+def test_text_that_looks_like_a_formula_stays_text(seed, tmp_path):
+    path = shutil.copy(seed, tmp_path / "c.xlsx")
+    fake = Book(path)
+    a = XlwingsAdapter(fake)
+    book.write_paragraphs(a, "overview", ["=1+1 不是公式", "-3 也不是"])
+    fake.save()
+    reread = OpenpyxlAdapter(path)
+    assert book.read_paragraphs(reread, "overview") == ["=1+1 不是公式", "-3 也不是"]
+    place = reread.locate("narrative.overview")
+    assert reread.wb[place.sheet].cell(place.row, place.col).data_type == "s"  # text, not a formula
+
+
+def test_dialog_answers_and_cancels(seed, tmp_path):
+    path = shutil.copy(seed, tmp_path / "d.xlsx")
+    a = XlwingsAdapter(Book(path, {"file": "C:\\报告.pdf", "input": 2.0}))
+    assert a.ask_file("选择", ("*.pdf", "*.docx")) == "C:\\报告.pdf"
+    assert a.ask_choice("表式", [("gov2019", "2019 版"), ("gov2021", "2021 版")]) == "gov2021"
+    assert a.ask_save_path("保存", "x.xlsx") is None  # Excel returns False on cancel
+    cancelled = XlwingsAdapter(Book(path, {}))
+    assert cancelled.ask_file("选择") is None and cancelled.ask_text("名称", "厦门市") is None
+    assert cancelled.ask_choice("表式", [("gov2019", "2019 版")]) is None
+    assert cancelled.locate("no.such.name") is None
