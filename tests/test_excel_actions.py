@@ -369,3 +369,11 @@ def test_send_without_mail_settings_says_where_it_looked(wb, monkeypatch, tmp_pa
     path = wb("xiamen", "nomail")
     outcome, _ = run(path, "send")
     assert outcome.status == FAILED and "找不到邮件配置文件" in outcome.alert
+
+
+def test_reimport_from_another_standard_workbook(wb):
+    target, source = wb("commerce", "t"), wb("industry", "s")
+    outcome, _ = run(target, "reimport", file=str(source))
+    assert outcome.status == DONE, outcome.alert
+    assert values(target) == values(source)
+    assert outcome.files["backup"]
