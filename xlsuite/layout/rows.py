@@ -29,6 +29,7 @@ class Segment:
     x0: float
     x1: float
     parsed: Parsed | None = None
+    confidence: float | None = None  # OCR words: the least sure of them (numbers first)
 
     @property
     def is_value(self) -> bool:
@@ -124,8 +125,21 @@ def _segments(row: list[dict], height: float) -> list[Segment]:
     out = []
     for s in segs:
         text = _join([str(w["text"]).strip() for w in s])
-        out.append(Segment(text, s[0]["x0"], max(w["x1"] for w in s), parse_cell(text)))
+        out.append(Segment(text, s[0]["x0"], max(w["x1"] for w in s), parse_cell(text), _word_confidence(s)))
     return out
+
+
+def _word_confidence(words: list[dict]) -> float | None:
+    # OCR words carry a confidence; in a segment, the digits' decide (a label's do not).
+    confs = [w["confidence"] for w in words if w.get("confidence") is not None]
+    digits = [w["confidence"] for w in words
+              if w.get("confidence") is not None and any(c.isdigit() for c in str(w["text"]))]
+    return min(digits or confs) if confs else None
+
+
+def _least(segs: list[Segment]) -> float | None:
+    confs = [s.confidence for s in segs if s.confidence is not None]
+    return min(confs) if confs else None
 
 
 def _number(text: str) -> bool:
@@ -152,18 +166,21 @@ def to_lines(items: list[TextLine | RuledRow]) -> list[Line]:
     out: list[Line] = []
     line_no: dict[int, int] = {}
 
-    def emit(page: int, text: str | None = None, cells: list[str] | None = None) -> None:
+    def emit(page: int, text: str | None = None, cells: list[str] | None = None,
+             confidences: list[float | None] | None = None) -> None:
         line_no[page] = line_no.get(page, 0) + 1
+        if confidences is not None and all(c is None for c in confidences):
+            confidences = None
         if cells is not None:
-            out.append(Line.row(cells, page, line_no[page]))
+            out.append(Line.row(cells, page, line_no[page], confidences=confidences))
         elif text and text.strip():
-            out.append(Line(text, None, page, line_no[page]))
+            out.append(Line(text, None, page, line_no[page], confidences))
 
     block: list[TextLine] = []
 
     def flush() -> None:
-        for ln, cells in _cut_block(block):
-            emit(ln.page, ln.text, cells)
+        for ln, cells, confidences in _cut_block(block):
+            emit(ln.page, ln.text, cells, confidences)
         block.clear()
 
     widths = _page_widths([i for i in items if isinstance(i, TextLine)])
@@ -181,7 +198,7 @@ def to_lines(items: list[TextLine | RuledRow]) -> list[Line]:
         lo, hi = widths[item.page]
         if len(item.segments) == 1 and item.x1 - item.x0 >= 0.6 * (hi - lo):
             flush()
-            emit(item.page, item.text)
+            emit(item.page, item.text, confidences=[_least(item.segments)])
             continue
         block.append(item)
     flush()
@@ -210,26 +227,41 @@ def _drop_page_numbers(items: list[TextLine | RuledRow]) -> list[TextLine | Rule
     return [it for i, it in enumerate(items) if i not in drop]
 
 
-def _cut_block(block: list[TextLine]) -> list[tuple[TextLine, list[str] | None]]:
-    """Each line of a block with its cells (None for a text line)."""
-    out: list[tuple[TextLine, list[str] | None]] = []
+def _cut_block(block: list[TextLine]) -> list[tuple[TextLine, list[str] | None, list[float | None]]]:
+    """Each line of a block with its cells (None for a text line) and their OCR confidences.
+
+    A text line has one confidence, for the whole line.
+    """
+    out: list[tuple[TextLine, list[str] | None, list[float | None]]] = []
     for group in _groups(block):
-        columns = _columns(group)
+        columns = sorted(_columns(group), key=lambda c: c.x0)
         for ln in group:
-            out.append((ln, _cells(ln, columns) if ln.is_value_line and columns else None))
+            # Under a table's columns a lone number is a row too: its label, centred
+            # over two lines, left it alone on the middle line.
+            if columns and (ln.is_value_line or any(s.is_value for s in ln.segments)):
+                out.append((ln, *_cells(ln, columns)))
+            else:
+                out.append((ln, None, [_least(ln.segments)]))
     return out
 
 
 def _groups(block: list[TextLine]) -> list[list[TextLine]]:
-    """A header line after rows starts another table (or the next part of the same one)."""
+    """A header line after rows starts another table (or the next part of the same one).
+
+    A header stands over the value columns; a line wholly within the label
+    column is a wrapped label, however many pieces it has.
+    """
     groups: list[list[TextLine]] = [[]]
-    seen_rows = False
+    label_right = None
     for ln in block:
         if ln.is_value_line:
-            seen_rows = True
-        elif seen_rows and len(ln.segments) >= 2:
+            first = next(i for i, s in enumerate(ln.segments) if s.is_value)
+            edge = ln.segments[first - 1].x1 if first else ln.segments[0].x0
+            label_right = edge if label_right is None else max(label_right, edge)
+        elif label_right is not None and not any(s.is_value for s in ln.segments) \
+                and any(s.x0 > label_right for s in ln.segments):
             groups.append([])
-            seen_rows = False
+            label_right = None
         groups[-1].append(ln)
     return [g for g in groups if g]
 
@@ -247,18 +279,31 @@ def _columns(group: list[TextLine]) -> list[_Column]:
         for s in ln.segments[first:]:
             cols.append(_Column(s.x0, s.x1, [s]))
     cols = _merge_overlapping(cols, slack)
-    # A column blank in every row has no number to show it; its header label does: a
-    # label in a header line standing over neither numbers nor row labels.
-    value_cols = list(cols)
-    label_cols = [_Column(s.x0, s.x1) for s in labels]
-    left = min((s.x0 for s in labels), default=min(c.x0 for c in cols))
+    return cols + _blank_columns(group, cols, labels, slack)
+
+
+def _blank_columns(group: list[TextLine], cols: list[_Column], labels: list[Segment],
+                   slack: float) -> list[_Column]:
+    """Columns blank in every row: no number shows them, only their header labels.
+
+    The header is what stands above the first row, off the row labels. Labels
+    spanning several others (法人或其他组织 over five) are group headers; labels
+    stacked in one column merge. A leaf header that is no number column's
+    nearest header stands over a column left blank throughout.
+    """
+    head: list[Segment] = []
     for ln in group:
-        if ln.is_value_line or len(ln.segments) < 2:
-            continue
-        for s in ln.segments:
-            if s.x0 > left and not any(_overlaps(s, c, slack) for c in value_cols + label_cols):
-                cols.append(_Column(s.x0, s.x1))
-    return _merge_overlapping(cols, slack)
+        if ln.is_value_line:
+            break
+        head.extend(s for s in ln.segments
+                    if not any(_overlaps(s, _Column(l.x0, l.x1), slack) for l in labels))
+    leaves = [s for s in head if not _spans_columns(s, head, 10 * slack)]
+    header_cols = _merge_stacked([_Column(s.x0, s.x1) for s in leaves])
+    if len(header_cols) <= len(cols):
+        return []
+    centre = lambda c: (c.x0 + c.x1) / 2  # noqa: E731
+    claimed = {min(range(len(header_cols)), key=lambda i: abs(centre(header_cols[i]) - centre(c))) for c in cols}
+    return [h for i, h in enumerate(header_cols) if i not in claimed]
 
 
 def _overlaps(s: Segment | _Column, c: _Column, slack: float) -> bool:
@@ -277,18 +322,49 @@ def _merge_overlapping(cols: list[_Column], slack: float) -> list[_Column]:
     return out
 
 
-def _cells(ln: TextLine, columns: list[_Column]) -> list[str]:
-    label: list[str] = []
-    texts: list[list[str]] = [[] for _ in columns]
+def _spans_columns(s: Segment, head: list[Segment], width: float) -> bool:
+    """Whether ``s`` stands over narrower labels of two or more columns (a group header).
+
+    Overlap, not containment: a group label is often printed narrower than the
+    columns it spans and reaches only into the outer ones.
+    """
+    centres = sorted((o.x0 + o.x1) / 2 for o in head
+                     if o.x1 - o.x0 < s.x1 - s.x0 and o.x0 < s.x1 and s.x0 < o.x1)
+    return bool(centres) and centres[-1] - centres[0] > width
+
+
+def _merge_stacked(cols: list[_Column]) -> list[_Column]:
+    """Header pieces of one column (a label wrapped over lines): one centred over the other.
+
+    Mere overlap is not enough: a wide label could bridge two columns.
+    """
+    out: list[_Column] = []
+    for c in sorted(cols, key=lambda c: c.x1 - c.x0, reverse=True):
+        mid = (c.x0 + c.x1) / 2
+        host = next((o for o in out if o.x0 <= mid <= o.x1), None)
+        if host is None:
+            out.append(_Column(c.x0, c.x1))
+    return sorted(out, key=lambda c: c.x0)
+
+
+def _cells(ln: TextLine, columns: list[_Column]) -> tuple[list[str], list[float | None]]:
+    """The row's cells (label first) and each cell's OCR confidence (None if not OCR'd)."""
+    label: list[Segment] = []
+    segs: list[list[Segment]] = [[] for _ in columns]
     first_col = columns[0].x0
     for s in ln.segments:
         if not s.is_value and s.x1 <= first_col:
-            label.append(s.text)
+            label.append(s)
             continue
         centre = (s.x0 + s.x1) / 2
         best = min(range(len(columns)), key=lambda i: _distance(centre, columns[i]))
-        texts[best].append(s.text)
-    return ["".join(label)] + [" ".join(t) for t in texts]
+        segs[best].append(s)
+    cells = [" ".join(s.text for s in c) for c in segs]
+    confidences = [_least(c) for c in segs]
+    if label:  # none when the label is on other lines: an empty first cell would read as a blank
+        cells.insert(0, "".join(s.text for s in label))
+        confidences.insert(0, _least(label))
+    return cells, confidences
 
 
 def _distance(x: float, c: _Column) -> float:
