@@ -291,6 +291,12 @@ def findings(rollup: Rollup) -> list[Finding]:
     for key, agencies in rollup.blanks.items():
         out.append(Finding("rollup_blank", f"{form.label_of(key)}：{len(agencies)} 个机关留空，"
                            f"汇总数只含其余机关：{'、'.join(agencies)}", key=key))
+    for e in rollup.entries:
+        # Doubtful cells of an input feed the total: keep them visible, named with the agency.
+        for w in e.report.warnings:
+            if w.key:
+                out.append(Finding("rollup_input_cell", f"{e.agency}（{e.path}）：{w.message}", key=w.key,
+                                   provenance=w.provenance))
     verb = {"include": "仍计入汇总", "skip": "未计入汇总"}.get(rollup.on_invalid, "")
     for inv in rollup.invalid:
         ids = "、".join(r.id for r in inv.failures)

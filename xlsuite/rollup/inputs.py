@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 
 from ..checks import check
 from ..errors import SourceError
+from ..forms import get_form
+from ..model import Meta, Report, Value
 from ..readers import read_report, sniff
 from .core import Entry, RollupError
 
@@ -40,10 +42,32 @@ def read_entry(path: str) -> Entry:
     return Entry(path, report, imported_at, check(report))
 
 
-def _read_workbook(path: str):
-    from .workbook import read_input  # the workbook layer is heavier; only when a workbook comes
+def _read_workbook(path: str) -> tuple[Report, datetime | None]:
+    """A standard workbook's values (by defined name, fast) as a Report, and its import time."""
+    from ..workbook.reader import read_workbook  # loads openpyxl too: only once a workbook comes
 
-    return read_input(path)
+    contents = read_workbook(path, narrative=False)
+    meta = contents.meta
+    form = get_form(meta["form"])  # the reader has refused unknown forms
+    report = Report(Meta(agency=meta.get("agency"), year=meta.get("year"), form=form.id, source=path,
+                         source_kind="workbook"),
+                    {k: Value(contents.values.get(k)) for k in form.keys()})
+    for key, message in contents.problems:  # a cell that is not a number was read as blank: say so
+        report.warn("workbook_cell", message, key=key)
+    return report, parse_time(meta.get("imported_at"))
+
+
+def parse_time(text) -> datetime | None:
+    """The cover's import time (ISO 8601); a time without zone is local."""
+    if isinstance(text, datetime):
+        return text if text.tzinfo else text.astimezone()
+    if not text:
+        return None
+    try:
+        t = datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.astimezone()
 
 
 def _read_safely(path: str) -> tuple[str, Entry | None, str | None]:

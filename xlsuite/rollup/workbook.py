@@ -1,4 +1,4 @@
-"""The total as a standard workbook with a 明细 sheet, and standard workbooks as inputs.
+"""The total as a standard workbook with a 明细 sheet.
 
 明细 holds one row per agency and one column per key. The total's value cells
 are formulas summing their 明细 column, so a corrected agency row updates the
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+from copy import copy
 import tempfile
 import zipfile
-from datetime import datetime
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -21,9 +21,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..forms import get_form
-from ..model import Meta, Number, Report, Value
-from ..workbook import build_workbook, read_values
+from ..model import Number
+from ..workbook import build_workbook
 from ..workbook.layout import cell_of
 from .core import ON_INVALID_ZH, Rollup, RollupError
 
@@ -108,26 +107,30 @@ def _detail(ws, result: Rollup) -> None:
             if row == LABEL_ROW:
                 c.font = BOLD
     ws.row_dimensions[LABEL_ROW].height = 60
+    # Styling each of 200 000 cells through openpyxl's style objects takes minutes (every
+    # assignment hashes the style); the first data row is styled once, the others copy its array.
     formats = [NUMBER_FORMATS[form.column_of(k).kind] for k in keys]
     invalid = {id(inv.entry) for inv in result.invalid}
+    protos: list = []
     for r, entry in enumerate(result.entries, FIRST_ROW):
-        failed = id(entry) in invalid
-        head = (entry.agency, os.path.basename(entry.path),
-                entry.imported_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.imported_at else None,
-                "不通过" if failed else "通过")
-        for col, text in enumerate(head, 1):
+        imported = entry.imported_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.imported_at else None
+        head = (entry.agency, os.path.basename(entry.path), imported,
+                "不通过" if id(entry) in invalid else "通过")
+        values = [entry.report.number(k) for k in keys]
+        for col, value in enumerate(list(head) + values, 1):
             c = ws.cell(r, col)
-            c.value = text
-            c.data_type = "s" if text is not None else c.data_type  # file names are text, never formulas
-            c.font = FONT
-            c.border = BORDER
-        if failed:
+            c.value = value
+            if col <= len(DETAIL_HEAD) and value is not None:
+                c.data_type = "s"  # agency and file names are text, never formulas
+            if len(protos) < col:
+                c.font, c.border = FONT, BORDER
+                if col > len(DETAIL_HEAD):
+                    c.number_format = formats[col - len(DETAIL_HEAD) - 1]
+                protos.append(copy(c._style))  # a copy: setting a style later edits the array in place
+            else:
+                c._style = copy(protos[col - 1])
+        if id(entry) in invalid:
             ws.cell(r, len(DETAIL_HEAD)).fill = FAILED_FILL
-        for n, key in enumerate(keys):
-            c = ws.cell(r, len(DETAIL_HEAD) + 1 + n, entry.report.number(key))
-            c.number_format = formats[n]
-            c.border = BORDER
-            c.font = FONT
     ws.freeze_panes = f"{get_column_letter(len(DETAIL_HEAD) + 1)}{FIRST_ROW}"
     ws.auto_filter.ref = f"A{KEY_ROW}:{get_column_letter(len(DETAIL_HEAD) + len(keys))}{FIRST_ROW + len(result.entries) - 1}"
 
@@ -232,33 +235,3 @@ def _write_atomic(data: bytes, path: Path, overwrite: bool) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-# ---------------------------------------------------------------- standard workbooks as inputs
-
-def read_input(path: str) -> tuple[Report, datetime | None]:
-    """A standard workbook's values (by defined name, fast) as a Report, and its import time."""
-    meta, values = read_values(path)
-    form_id = meta.get("form")
-    try:
-        form = get_form(form_id)
-    except KeyError:
-        from ..errors import SourceError
-        raise SourceError(path, f"工作簿“封面”的表式“{form_id}”无法识别，不是标准工作簿", "not_standard") from None
-    year = meta.get("year")
-    report = Report(Meta(agency=meta.get("agency"), year=int(year) if year not in (None, "") else None,
-                         form=form.id, source=path, source_kind="workbook"),
-                    {k: Value(values.get(k)) for k in form.keys()})
-    return report, parse_time(meta.get("imported_at"))
-
-
-def parse_time(text) -> datetime | None:
-    if isinstance(text, datetime):
-        return text if text.tzinfo else text.astimezone()
-    if not text:
-        return None
-    try:
-        t = datetime.fromisoformat(str(text).strip())
-    except ValueError:
-        return None
-    return t if t.tzinfo else t.astimezone()

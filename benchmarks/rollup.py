@@ -1,0 +1,147 @@
+"""How long `rollup` takes on 1000 agency workbooks, against a plain openpyxl loop in the same run.
+
+The agencies are the Xiamen 2020 golden values split ``--distinct`` ways
+(each split keeps relations 1-5), written as standard workbooks by
+``write_workbook``; the remaining workbooks are byte copies of those with the
+agency name on the cover changed, so 1000 files take a minute to make, not
+ten. The total must then be ``n / distinct`` times Xiamen, and both methods
+must agree with it before any time is printed.
+
+Targets (issue 5): 1000 workbooks in under 30 s on 2 cores, and at least 5x
+faster than ``openpyxl.load_workbook`` + summing the defined names.
+
+Run: .venv/bin/python benchmarks/rollup.py [--n 1000] [--dir DIR] [--baseline-sample K]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+
+from xlsuite.forms import get_form  # noqa: E402
+from xlsuite.model import Meta, Report, Value  # noqa: E402
+from xlsuite.rollup import rollup, write_total  # noqa: E402
+from xlsuite.rollup.core import exact_sum  # noqa: E402
+from xlsuite.rollup.synth import synthetic_reports  # noqa: E402
+from xlsuite.workbook import write_workbook  # noqa: E402
+
+GOLDEN = next(p for p in (ROOT.parent / "shared" / "golden", ROOT / "tests" / "golden") if p.is_dir())
+XIAMEN = json.loads((GOLDEN / "xiamen-city-2020.pdf.json").read_text(encoding="utf-8"))["values"]
+
+
+def name(i: int) -> str:
+    return f"厦门市第{i:04d}号机关"  # fixed width: a copy differs from its original in these bytes only
+
+
+def _write(job) -> None:
+    report, path = job
+    write_workbook(report, path, overwrite=True)
+
+
+def _charrefs(text: str) -> bytes:
+    """Text as openpyxl writes it inside XML: non-ASCII characters as &#NNNN; references."""
+    return "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in text).encode()
+
+
+def _renamed_copy(src: Path, dst: Path, old: str, new: str) -> None:
+    hits = 0
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/") and info.filename.endswith(".xml"):  # inline or shared strings
+                for a, b in ((old.encode(), new.encode()), (_charrefs(old), _charrefs(new))):
+                    hits += data.count(a)
+                    data = data.replace(a, b)
+            zout.writestr(info, data)
+    assert hits, f"{src}: agency name {old} not found"
+
+
+def generate(folder: Path, n: int, distinct: int, workers: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"2020-{name(i)}.xlsx" for i in range(n)]
+    if all(p.exists() for p in paths):
+        return paths
+    total = Report(Meta(agency="厦门市人民政府", year=2020, form="gov2019"), {k: Value(v) for k, v in XIAMEN.items()})
+    originals = synthetic_reports(total, distinct, seed=1, names=[name(i) for i in range(distinct)])
+    t = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_write, [(r, paths[i]) for i, r in enumerate(originals)]))
+    for i in range(distinct, n):
+        _renamed_copy(paths[i % distinct], paths[i], name(i % distinct), name(i))
+    print(f"generated {n} workbooks ({distinct} written by write_workbook) in {time.perf_counter() - t:.1f} s")
+    return paths
+
+
+def plain_openpyxl(paths: list[Path], keys: list[str]) -> dict:
+    """The obvious loop: open every workbook with openpyxl, add the defined-name cells."""
+    sums: dict[str, list] = {k: [] for k in keys}
+    for p in paths:
+        wb = openpyxl.load_workbook(p)
+        for k in keys:
+            sheet, ref = next(iter(wb.defined_names[k].destinations))
+            v = wb[sheet][ref.replace("$", "")].value
+            if v is not None:
+                sums[k].append(v)
+    return {k: exact_sum(v) if v else None for k, v in sums.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000, help="agency workbooks (default 1000)")
+    ap.add_argument("--distinct", type=int, default=50, help="workbooks written by write_workbook (divides --n)")
+    ap.add_argument("--dir", type=Path, default=None, help="keep the workbooks here and reuse them next run")
+    ap.add_argument("--baseline-sample", type=int, default=0,
+                    help="time the openpyxl loop on this many files and scale up (default: all files)")
+    ap.add_argument("--workers", type=int, default=None, help="roll-up processes (default: all cores)")
+    args = ap.parse_args()
+    if args.n % args.distinct:
+        ap.error("--distinct must divide --n")
+    tmp = Path(tempfile.mkdtemp(prefix="xlsuite-rollup-bench-"))
+    folder = args.dir or tmp / "agencies"
+    try:
+        paths = generate(folder, args.n, args.distinct, args.workers or os.cpu_count() or 1)
+        keys = get_form("gov2019").keys()
+        expected = {k: v * (args.n // args.distinct) for k, v in XIAMEN.items()}
+
+        t = time.perf_counter()
+        result = rollup([str(folder)], agency="厦门市（基准测试）", year=2020, workers=args.workers)
+        ours_read = time.perf_counter() - t
+        t = time.perf_counter()
+        write_total(result, tmp / "total.xlsx")
+        ours_write = time.perf_counter() - t
+        assert result.total.numbers() == expected, "roll-up total differs from the expected sum"
+
+        sample = paths if not args.baseline_sample else paths[:args.baseline_sample]
+        t = time.perf_counter()
+        plain = plain_openpyxl(sample, keys)
+        plain_s = (time.perf_counter() - t) * len(paths) / len(sample)
+        if len(sample) == len(paths):
+            assert plain == expected, "the openpyxl loop disagrees with the expected sum"
+
+        ours = ours_read + ours_write
+        print(f"workbooks: {len(paths)}   cores: {os.cpu_count()}   roll-up processes: {args.workers or os.cpu_count()}")
+        print(f"xlsuite rollup, read + add + check inputs: {ours_read:7.2f} s  ({ours_read / len(paths) * 1000:.1f} ms per workbook)")
+        print(f"xlsuite rollup, write total with 明细:      {ours_write:7.2f} s")
+        print(f"xlsuite rollup, total:                      {ours:7.2f} s   target < 30 s: {'met' if ours < 30 else 'NOT met'}")
+        note = "" if len(sample) == len(paths) else f"  (timed on {len(sample)} files, scaled)"
+        print(f"openpyxl.load_workbook + summing loop:      {plain_s:7.2f} s{note}")
+        print(f"speed-up, reading and adding (same work):   {plain_s / ours_read:7.1f}x   target >= 5x: "
+              f"{'met' if plain_s / ours_read >= 5 else 'NOT met'}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
