@@ -55,7 +55,7 @@ def form_of(adapter: WorkbookAdapter) -> Form:
         return get_form(declared.strip())
     # A workbook whose cover lost the form id: the keys only one form has decide.
     for form in FORMS.values():
-        others = set().union(*(set(f.keys()) for f in FORMS.values() if f.id != form.id))
+        others = {k for f in FORMS.values() if f.id != form.id for k in f.keys()}
         own = [k for k in form.keys() if k not in others]
         if own and all(adapter.locate(L.defined_name(k)) is not None for k in own[:3]):
             return form
@@ -84,8 +84,7 @@ def read_report(adapter: WorkbookAdapter) -> BookReport:
     form = form_of(adapter)
     year = value(adapter, L.meta_name("year"))
     agency = value(adapter, L.meta_name("agency"))
-    meta = Meta(agency=str(agency).strip() if agency not in (None, "") else None,
-                year=as_number(year)[0] if as_number(year)[0] is not None else None,
+    meta = Meta(agency=str(agency).strip() if agency not in (None, "") else None, year=as_number(year)[0],
                 form=form.id, source=adapter.path, source_kind="workbook")
     out = BookReport(Report(meta))
     for key in form.keys():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from ...checks import hard_failures, verdict
 from ...errors import XlsuiteError
 from ...forms import get_form
 from ..adapter import WorkbookAdapter
@@ -56,8 +57,6 @@ def run(adapter: WorkbookAdapter) -> Outcome:
             lines.append(f"· {label}：{'空白' if v is None else v}")
     for inv in result.invalid:
         lines.append("未通过校验的单位：" + inv.lines()[0])
-    from ...checks import hard_failures, verdict
-
     results = result.checks()
     lines.append(f"汇总结果校验结论：{verdict(results)}" +
                  (f"（{len(hard_failures(results))} 项不成立）" if hard_failures(results) else ""))
