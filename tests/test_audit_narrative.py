@@ -170,3 +170,9 @@ def test_hongze_pdfs_narrative_against_tables():
     [x] = [x for x in findings(audit(r24)) if x.rule == "R11"]
     assert (x.id, x.left, x.right) == ("R11.narrative.requests.new.total", 17, 95)
     assert x.provenance.page == 1 and "区政府办代表区政府" in x.sentence
+
+
+def test_docs_list_every_narrative_rule():
+    from .conftest import ROOT
+    doc = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
+    assert [r.id for r in NARRATIVE_RULES if f"`{r.id}`" not in doc] == []
