@@ -281,3 +281,15 @@ def test_rollup_of_real_seeds_from_a_folder(tmp_path):
     for key in ("requests.new.total", "active.procurement.amount_yuan", "appeals.review.total"):
         assert result.total.number(key) == sum(g[key] for g in golden)
     assert sorted(result.breakdown.index) == sorted(["厦门市人民政府", "福建省工业和信息化厅", "福建省商务厅"])
+
+
+def test_a_file_given_twice_is_one_input_and_an_unnamed_agency_is_flagged(tmp_path):
+    src = tmp_path / "xiamen.txt"
+    shutil.copy(SEEDS / "xiamen-city-2020.pdf.txt", src)
+    result = rollup([str(tmp_path), str(src)], agency="某市")
+    assert len(result.entries) == 1 and result.total.number("requests.new.total") == 1609
+    r = small_report("甲局")
+    r.meta.agency = None
+    result = consolidate([Entry("x/无名.xlsx", r), Entry("乙局.xlsx", small_report("乙局"))], agency="某市")
+    assert list(result.breakdown.index) == ["（未识别机关：无名.xlsx）", "乙局"]
+    assert any(w.code == "rollup_no_agency" and "x/无名.xlsx" in w.message for w in result.total.warnings)

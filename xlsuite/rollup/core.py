@@ -292,6 +292,9 @@ def findings(rollup: Rollup) -> list[Finding]:
         out.append(Finding("rollup_blank", f"{form.label_of(key)}：{len(agencies)} 个机关留空，"
                            f"汇总数只含其余机关：{'、'.join(agencies)}", key=key))
     for e in rollup.entries:
+        if not e.report.meta.agency:
+            out.append(Finding("rollup_no_agency", f"{e.path}：未能识别机关名称，明细中以文件名代替；"
+                               "同一机关的重复报告因此可能未被发现"))
         # Doubtful cells of an input feed the total: keep them visible, named with the agency.
         for w in e.report.warnings:
             if w.key:

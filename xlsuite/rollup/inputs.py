@@ -27,7 +27,15 @@ def collect(sources: Iterable[str]) -> list[str]:
     """Files as given, folders expanded to the report files inside them."""
     from ..cli.common import expand_sources  # the one definition of "a folder of reports"
 
-    return expand_sources(tuple(sources))
+    # A file named directly and again through its folder is one input, not the same agency twice.
+    seen: set[str] = set()
+    out = []
+    for p in expand_sources(tuple(sources)):
+        real = os.path.realpath(p)
+        if real not in seen:
+            seen.add(real)
+            out.append(p)
+    return out
 
 
 def read_entry(path: str) -> Entry:
