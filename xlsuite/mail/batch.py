@@ -7,7 +7,6 @@ in the outbox, never lost.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,7 +85,7 @@ def _prepare(path: Path) -> _Prepared:
         raise SourceError(path, "不是 Excel 工作簿：只能发送 xlsuite 标准工作簿（先用 xlsuite import 生成）", "not_workbook")
     data = path.read_bytes()
     report = read_report(path)
-    if hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(data).digest():
+    if path.read_bytes() != data:  # the attachment must be exactly the workbook that was checked
         raise SourceError(path, "文件在读取过程中被修改（可能正在 Excel 中保存）：请保存关闭后重试", "changed")
     return _Prepared(path, report, check(report), Attachment(path.name, data))
 
