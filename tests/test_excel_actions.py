@@ -141,6 +141,15 @@ def test_validate_colours_the_cells_of_failing_relations(wb):
     assert set(fills(path).values()) == {checking.INPUT}
 
 
+def test_validate_leaves_the_look_of_passing_cells_alone(wb):
+    path = wb("xiamen")
+    a = OpenpyxlAdapter(path)
+    book.set_fill(a, "requests.new.natural", "E2EFDA")  # e.g. a roll-up total's formula cells
+    a.save()
+    run(path, "validate")
+    assert fills(path)["requests.new.natural"] == "E2EFDA"
+
+
 def test_validate_marks_warnings_yellow_and_still_passes(wb):
     path = wb("xiamen")
     v = values(path)

@@ -59,7 +59,15 @@ def check_workbook(adapter: WorkbookAdapter) -> Checked:
             (red if r.severity == "error" else yellow).update(r.keys)
     yellow -= red
     for key in get_form(br.report.meta.form).keys():
-        book.set_fill(adapter, L.defined_name(key), RED if key in red else YELLOW if key in yellow else INPUT)
+        name = L.defined_name(key)
+        want = RED if key in red else YELLOW if key in yellow else None
+        current = book.fill_of(adapter, name)
+        if want and current != want:
+            book.set_fill(adapter, name, want)
+        elif not want and current in (RED, YELLOW):
+            # Only colours this check painted are undone; a cell's own look (a roll-up's
+            # green formula cells) is left alone.
+            book.set_fill(adapter, name, INPUT)
     _refresh_sheet(adapter, br.report.meta.form, {r.id: r for r in results})
     return Checked(br, results, sorted(red), sorted(yellow))
 
