@@ -132,3 +132,12 @@ def test_subject_without_agency_or_year_says_so(agency, year, title):
     report = read_report(SEEDS / "shishi-commerce-2019.md")
     report.meta.agency, report.meta.year = agency, year
     assert _build(report)["Subject"] == f"【政府信息公开年报】{title}（已校验）"
+
+
+def test_html_body_escapes_text_from_the_workbook():
+    report = read_report(SEEDS / "shishi-commerce-2019.md")
+    report.meta.agency = "<b>某局</b>&"
+    msg = _reparse(_build(report))
+    html = msg.get_body(("html",)).get_content()
+    assert "&lt;b&gt;某局&lt;/b&gt;&amp;" in html and "<b>某局</b>" not in html
+    assert "<b>某局</b>&" in msg.get_body(("plain",)).get_content()

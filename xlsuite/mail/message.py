@@ -155,12 +155,12 @@ def html_body(report: Report, results: list[CheckResult], attachment: Attachment
     failed = bool(hard_failures(results))
     verdict = verdict_lines(results, report.warnings)
     colour = "#c00000" if failed else "#006100"
+    figures = key_figures(report)
     rows = []
-    heading = None
-    for f in key_figures(report):
-        cell = f'<td rowspan="{sum(1 for g in key_figures(report) if g.heading == f.heading)}">{e(f.heading)}</td>' \
-            if f.heading != heading else ""
-        heading = f.heading
+    for i, f in enumerate(figures):
+        first = i == 0 or figures[i - 1].heading != f.heading
+        span = sum(1 for g in figures if g.heading == f.heading)
+        cell = f'<td rowspan="{span}">{e(f.heading)}</td>' if first else ""
         rows.append(f"<tr>{cell}<td>{e(f.label)}</td><td style=\"text-align:right\">{e(f.text)}</td></tr>")
     details = "".join(f"<li>{e(line)}</li>" for line in verdict[1:])
     intro = ("经 xlsuite 校验<b>未通过</b>，按发送人要求仍予报送，请注意下列问题。" if failed
