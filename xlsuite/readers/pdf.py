@@ -9,36 +9,65 @@ from a text PDF and finds the pages that draw lines at all.
 from __future__ import annotations
 
 import io
-import struct
+import statistics
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
 
 from ..document import Document
 from ..errors import SourceError
 from ..layout import RuledRow, TextLine, text_lines, to_lines
 
+try:  # OCR of scanned pages is an optional feature of its own module
+    from . import ocr as ocr_reader
+except ImportError:  # pragma: no cover - depends on the installed feature set
+    ocr_reader = None
+
 # pdfium's FPDF_GetLastError codes
 _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 3, 4, 5
-# A page drawing fewer path objects than this has no ruled table worth the table finder.
-_MIN_PATHS_FOR_TABLE = 4
+# Vertical rules at this many places make a grid of two columns or more; a frame has two.
+_MIN_VERTICAL_RULES = 3
 
 
-def load(path: str, *, ruling_lines: bool = True, **_options) -> Document:
-    """``ruling_lines=False`` reads every table by word position alone (for comparison and tests)."""
+def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", **options) -> Document:
+    """``ruling_lines=False`` reads every table by word position alone (for comparison and tests).
+
+    ``ocr``: ``auto`` reads pages without a text layer by OCR, ``always`` every
+    page, ``never`` none (``xlsuite.readers.ocr``).
+    """
     pages = _survey(path)
-    with _open_plumber(path) as pdf:
-        items: list[TextLine | RuledRow] = []
-        for n, page in enumerate(pdf.pages, start=1):
-            items.extend(_page_items(page, n, ruling_lines and pages[n - 1]["paths"] >= _MIN_PATHS_FOR_TABLE))
-    return Document(path, "pdf", to_lines(items), pages=len(pages))
+    # Scanned pages: OCR words go through the same layout as this reader's words.
+    if ocr_reader is None:
+        if not any(p["chars"] for p in pages):
+            raise SourceError(path, f"这是扫描件（共 {len(pages)} 页，没有文字层），需要先做文字识别（OCR）才能读取",
+                              "scanned")
+        to_ocr, notes = [], []
+    else:
+        to_ocr, notes = ocr_reader.plan_pages(path, [p["chars"] for p in pages], ocr)
+    ocr_words = ocr_reader.scanned_page_words(path, to_ocr, **options) if to_ocr else {}
+    # pdfplumber (pdfminer) costs about a second a page; only pages with a ruling grid need
+    # its table finder, the others take their words from pdfium, some 25 times faster.
+    grid = [n for n, p in enumerate(pages, start=1) if ruling_lines and p["grid"] and n not in ocr_words]
+    plain = [n for n in range(1, len(pages) + 1) if n not in grid and n not in ocr_words]
+    items: list[TextLine | RuledRow] = []
+    for n, words in _pdfium_words(path, plain).items():
+        items.extend(text_lines(words, n))
+    for n, words in ocr_words.items():
+        items.extend(text_lines(words, n))
+    if grid:
+        with _open_plumber(path) as pdf:
+            for n in grid:
+                items.extend(_page_items(pdf.pages[n - 1], n))
+    items.sort(key=lambda it: (it.page, it.top))
+    doc = Document(path, "pdf", to_lines(items), pages=len(pages), notes=notes)
+    if ocr_words:
+        doc.notes.append(ocr_reader.ocr_note(path, sorted(ocr_words)))
+    return doc
 
 
 def _survey(path: str) -> list[dict]:
-    """Open with pdfium (fast, and lenient with odd encryption): per page, chars and paths."""
+    """Open with pdfium (fast, and lenient with odd encryption): per page, its text and grid."""
     try:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as e:
@@ -54,30 +83,31 @@ def _survey(path: str) -> list[dict]:
             textpage = page.get_textpage()
             chars = textpage.count_chars()
             text = textpage.get_text_range() if chars else ""
-            paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
-            pages.append({"chars": len(text.strip()), "paths": paths})
+            pages.append({"chars": len(text.strip()), "grid": _has_grid(page)})
             textpage.close()
             page.close()
     finally:
         doc.close()
     if not pages:
         raise SourceError(path, "PDF 文件没有页面", "corrupt")
-    if not any(p["chars"] for p in pages):
-        raise SourceError(path, f"这是扫描件（共 {len(pages)} 页，没有文字层），需要先做文字识别（OCR）才能读取",
-                          "scanned")
     return pages
 
 
 def _open_plumber(path: str) -> pdfplumber.PDF:
     try:
         pdf = pdfplumber.open(path)
-        len(pdf.pages)  # pdfminer decrypts lazily; make it fail here if it will
+        len(pdf.pages)  # pdfminer reads lazily; make it fail here if it will
         return pdf
-    except (struct.error, PDFEncryptionError, PDFPasswordIncorrect, KeyError, TypeError):
-        # Permissions-only encryption that pdfminer cannot handle (e.g. P = 0): pdfium
-        # opened it with the empty password, so let it write a copy without the security.
-        return pdfplumber.open(io.BytesIO(_decrypted_copy(path)))
-    except (PDFSyntaxError, ValueError, OSError):
+    except Exception:  # noqa: BLE001 - pdfminer raises struct, key and syntax errors alike
+        pass
+    # pdfium already opened this file (``_survey``), e.g. permissions-only encryption with
+    # P = 0, on which pdfminer fails, or a damaged cross-reference table pdfium repairs:
+    # let pdfium write a clean copy without the security handler and read that.
+    try:
+        pdf = pdfplumber.open(io.BytesIO(_decrypted_copy(path)))
+        len(pdf.pages)
+        return pdf
+    except Exception:  # noqa: BLE001
         raise SourceError(path, "PDF 文件已损坏，无法解析其内容", "corrupt") from None
 
 
@@ -91,8 +121,95 @@ def _decrypted_copy(path: str) -> bytes:
         doc.close()
 
 
-def _page_items(page, n: int, may_have_tables: bool) -> list[TextLine | RuledRow]:
-    tables = [t for t in page.find_tables() if _is_grid(t)] if may_have_tables else []
+def _has_grid(page) -> bool:
+    """Whether the page draws vertical rules at three places or more (pdfium path objects).
+
+    Word and WPS draw cell borders as thin lines or thin filled rectangles; a
+    larger rectangle may be a stroked box, so its sides count too.
+    """
+    xs: set[int] = set()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        if right - left < 2 and top - bottom > 4:
+            xs.add(round((left + right) / 2))
+        elif min(right - left, top - bottom) > 4:
+            xs.update((round(left), round(right)))
+        if len(xs) >= _MIN_VERTICAL_RULES:
+            return True
+    return False
+
+
+def _pdfium_words(path: str, numbers: list[int]) -> dict[int, list[dict]]:
+    """Words (text, x0, x1, top, bottom; top from the page's top) of the given 1-based pages.
+
+    Characters join into a word until a space, a line end, or a gap wider than
+    pdfplumber's default x tolerance (3 pt), so both sources give the layout alike words.
+    """
+    out: dict[int, list[dict]] = {}
+    if not numbers:
+        return out
+    doc = pdfium.PdfDocument(path)
+    try:
+        for n in numbers:
+            page = doc[n - 1]
+            textpage = page.get_textpage()
+            out[n] = _words(_chars(textpage, page.get_height()))
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
+def _chars(textpage, page_height: float) -> list[dict | None]:
+    """Each character with its box; None for spaces and line ends (word breaks).
+
+    pdfium's loose box spans the font's ascent and descent, as pdfplumber's does,
+    but a subset font with a broken bounding box can make one a whole table tall:
+    such a character keeps its tight box, given the typical height.
+    """
+    chars: list[dict | None] = []
+    for i in range(textpage.count_chars()):
+        ch = textpage.get_text_range(i, 1)
+        if not ch.strip():
+            chars.append(None)
+            continue
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        chars.append({"text": ch, "x0": left, "x1": right, "top": page_height - top,
+                      "bottom": page_height - bottom, "i": i})
+    real = [c for c in chars if c]
+    if not real:
+        return chars
+    typical = statistics.median(c["bottom"] - c["top"] for c in real)
+    for c in real:
+        if c["bottom"] - c["top"] > 1.5 * typical or c["x1"] - c["x0"] > 3 * typical:
+            left, bottom, right, top = textpage.get_charbox(c["i"], loose=False)
+            mid = page_height - (top + bottom) / 2
+            c.update(x0=left, x1=right, top=mid - typical / 2, bottom=mid + typical / 2)
+    return chars
+
+
+def _words(chars: list[dict | None]) -> list[dict]:
+    words: list[dict] = []
+    cur: dict | None = None
+    for c in chars:
+        if c is None:
+            cur = None
+            continue
+        height = c["bottom"] - c["top"]
+        same_line = cur is not None and abs((c["top"] + c["bottom"]) - (cur["top"] + cur["bottom"])) < height
+        if same_line and -1 <= c["x0"] - cur["x1"] <= 3:
+            cur["text"] += c["text"]
+            cur["x1"] = max(cur["x1"], c["x1"])
+            cur["top"], cur["bottom"] = min(cur["top"], c["top"]), max(cur["bottom"], c["bottom"])
+        else:
+            cur = {k: c[k] for k in ("text", "x0", "x1", "top", "bottom")}
+            words.append(cur)
+    return words
+
+
+def _page_items(page, n: int) -> list[TextLine | RuledRow]:
+    tables = [t for t in page.find_tables() if _is_grid(t)]
     items: list[TextLine | RuledRow] = []
     for t in tables:
         for row, cells in zip(t.rows, t.extract()):
@@ -121,7 +238,9 @@ def _cell_text(cell: str) -> str:
     parts = [p.strip() for p in cell.splitlines() if p.strip()]
     out = ""
     for p in parts:
-        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+        # but a number wrapped in a narrow cell is still one number
+        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum() \
+                and not (out[-1].isdigit() and p[0].isdigit()):
             out += " "
         out += p
     return out
