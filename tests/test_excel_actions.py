@@ -386,3 +386,15 @@ def test_reimport_from_another_standard_workbook(wb):
     assert outcome.status == DONE, outcome.alert
     assert values(target) == values(source)
     assert outcome.files["backup"]
+
+
+def test_validate_a_rollup_total_reads_and_keeps_its_computed_values(wb, tmp_path):
+    for n in ("commerce", "industry"):
+        wb(n, "inbox2")
+    out = tmp_path / "total.xlsx"
+    run(wb("xiamen"), "rollup", folder=str(tmp_path / "inbox2"), text="福建省", save_path=str(out))
+    before = read_report(out).numbers()
+    outcome, _ = run(out, "validate")  # the total's value cells are formulas over 明细
+    assert outcome.status == DONE and "无法校验 0 项" in outcome.alert and "文字" not in outcome.alert
+    assert read_report(out).numbers() == before  # cached results survive the save
+    assert fills(out)["requests.new.total"] != checking.INPUT  # the total's own look stays

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from copy import copy
 from datetime import datetime
+from io import BytesIO
 from typing import Any
 
 from openpyxl import load_workbook
@@ -23,6 +25,17 @@ from ..workbook.writer import put_text
 from .adapter import Place
 
 BACKUP_TAG = "备份"
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".xlsuite.", suffix=".tmp", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def backup_path(path: str, now: datetime | None = None) -> str:
@@ -45,6 +58,10 @@ class OpenpyxlAdapter:
         self.path = None if path is None else os.path.abspath(os.fspath(path))
         self.wb = None
         self._places: dict[str, Place | None] = {}  # parsing a name's target is the slow part
+        # Formula cells (a roll-up total's values) are read from their cached results, which
+        # are written back on saving: openpyxl itself would drop them.
+        self._computed = None
+        self._cached: dict[tuple[str, str], Any] = {}
         if self.path is None:
             return
         try:
@@ -74,10 +91,18 @@ class OpenpyxlAdapter:
         self._places.pop(name, None)
 
     def get(self, sheet: str, row: int, col: int) -> Any:
-        return self.wb[sheet].cell(row, col).value
+        cell = self.wb[sheet].cell(row, col)
+        if cell.data_type != "f":
+            return cell.value
+        if self._computed is None:
+            self._computed = load_workbook(self.path, data_only=True)
+        value = self._computed[sheet].cell(row, col).value
+        self._cached[(sheet, cell.coordinate)] = value
+        return value
 
     def set(self, sheet: str, row: int, col: int, value: Any) -> None:
         cell = self.wb[sheet].cell(row, col)
+        self._cached.pop((sheet, cell.coordinate), None)
         if isinstance(value, str):
             put_text(cell, value)
         else:
@@ -106,7 +131,15 @@ class OpenpyxlAdapter:
     def save(self) -> None:
         if self.wb is None:
             return
-        save_atomic(self.wb, self.path, overwrite=True)
+        numbers = {k: v for k, v in self._cached.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        if not numbers:
+            save_atomic(self.wb, self.path, overwrite=True)
+            return
+        from ..rollup.workbook import with_cached_values
+
+        buf = BytesIO()
+        self.wb.save(buf)
+        write_atomic(self.path, with_cached_values(buf.getvalue(), numbers))
 
     def open(self, path: str) -> None:
         self.opened.append(os.path.abspath(path))
