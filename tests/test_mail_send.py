@@ -285,6 +285,10 @@ def test_not_a_workbook_and_bad_usage(server, tmp_path):
     result = run(SEEDS / "xiamen-city-2020.pdf.txt", "--config", cfg)
     assert result.exit_code == 2 and "不是 Excel 工作簿" in result.output
     assert run(tmp_path / "missing.xlsx", "--config", cfg).exit_code == 2
+    plain = tmp_path / "其他表格.xlsx"
+    openpyxl.Workbook().save(plain)
+    other = run(plain, "--config", cfg)
+    assert other.exit_code == 2 and other.output.startswith(f"错误：{plain}：")
     assert run("--config", cfg).exit_code == 2
     assert run("x.xlsx", "--password", "abc", "--config", cfg).exit_code == 2  # no such option, by design
     assert run(tmp_path / "nowhere.toml").exit_code == 2
@@ -344,3 +348,17 @@ def test_unreadable_cell_is_noted_in_the_message(seed_workbooks, server, tmp_pat
     plain = msg.get_body(("plain",)).get_content()
     assert figures(plain)["行政复议·总计"] == MISSING  # never a silent 0
     assert re.search(r"\[提示\] 行政复议·总计.*“待核”不是数字", plain)
+
+
+def test_eml_for_several_workbooks_goes_to_a_folder(seed_workbooks, server, tmp_path):
+    paths = list(seed_workbooks.values())[:2]
+    cfg = write_config(tmp_path, server)
+    assert run(*paths, "--eml", tmp_path / "x.eml", "--config", cfg).exit_code == 2
+    result = run(*paths, "--eml", tmp_path / "草稿", "--config", cfg)
+    assert result.exit_code == 0, result.output
+    written = sorted((tmp_path / "草稿").glob("*.eml"))
+    assert {p.stem for p in written} == {p.stem for p in paths}
+    for p in written:
+        msg = message_from_bytes(p.read_bytes(), policy=policy.default)
+        assert next(msg.iter_attachments()).get_filename() == p.stem + ".xlsx"
+    assert server.received == []
