@@ -176,3 +176,35 @@ def test_docs_list_every_narrative_rule():
     from .conftest import ROOT
     doc = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
     assert [r.id for r in NARRATIVE_RULES if f"`{r.id}`" not in doc] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what a rule must read …
+    ("本年度共收到政府信息公开申请 12 件。", [("R11.narrative.requests.new.total", 12)]),
+    ("新收政府信息公开申请数量为1,234件。", [("R11.narrative.requests.new.total", 1234)]),
+    ("共受理政府信息公开申请 30 件（含上年结转 2 件）。",
+     [("R11.narrative.requests.received.total", 30), ("R11.narrative.requests.carried_in.total", 2)]),
+    ("结转至下一年度办理 3 件。", [("R11.narrative.requests.carried_out.total", 3)]),
+    ("另有72件申请按照《条例》顺延到下年度答复。", [("R11.narrative.requests.carried_out.total", 72)]),
+    ("行政复议和行政诉讼均为0件。", [("R11.narrative.appeals.all.total", 0)]),
+    ("因政府信息公开被申请行政复议 2 起，提起行政诉讼 1 起。",
+     [("R11.narrative.appeals.review.total", 2), ("R11.narrative.appeals.suit.total", 1)]),
+    # … and lookalikes it must leave alone.
+    ("共收到企业来件 8081件，办结率 99.8%。", []),
+    ("收到信访申请 5 件。", []),
+    ("行政复议结果维持 1 件。", []),
+    ("全年主动予以公开 500 件。", []),
+    ("政企直通车办结 120 件，答复率 100%。", []),
+])
+def test_phrasings(text, expected):
+    r = _golden_report("huaian-hongze-2023", {"overview": text})
+    assert [(f.rule.id, f.value) for f in figures(r)] == expected
+
+
+def test_received_including_carry_over_is_compared_with_the_sum():
+    # 2023: 21 new + 0 carried in; "受理 21 件（含上年结转 0 件）" agrees, 22 would not.
+    r = _golden_report("huaian-hongze-2023", {"overview": "全年受理政府信息公开申请21件（含上年结转0件）。"})
+    res = {x.id: x for x in compare(r)}
+    assert res["R11.narrative.requests.received.total"].status == "pass"
+    assert res["R11.narrative.requests.received.total"].keys == ("requests.new.total", "requests.carried_in.total")
+    assert res["R11.narrative.requests.carried_in.total"].status == "pass"

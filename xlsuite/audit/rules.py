@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 SEVERITY = "warning"
 
-N = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
-Q = r"(?:共计?|合计|总计|累计|总数|数量|为|达到?|了|是)*"
+N = r"(?<![\d.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
+Q = r"(?:共计?|合计|总计|累计|总数|数量|均|为|达到?|了|是)*"
 U = r"(?:件|起|宗|个)"
 _APPLY = r"(?:各类|各级)?(?:政府信息公开|信息公开|依申请公开)?(?:的)?申请"
 _PARENS = r"(?:\((?:[^()]|\([^()]*\))*\))?"  # (闽商务(2020)76号) after a document title
@@ -62,6 +62,11 @@ NARRATIVE_RULES: tuple[NarrativeRule, ...] = (
         (r"予以公开(?:及|和|与|、)部分公开{Q}{N}{U}",),
         ("requests.granted.total", "requests.partial.total")),
     NarrativeRule(
+        "R11.narrative.requests.received.total", "叙述中含上年结转的受理件数=表格“本年新收”与“上年结转”总计之和",
+        "受理政府信息公开申请（含上年结转）", "“一、本年新收”与“二、上年结转”总计之和",
+        (r"(?:受理|收到|接收|接到|办理){APPLY}{Q}{N}{U}\((?:其中)?(?:含|包括)上年度?结转",),
+        ("requests.new.total", "requests.carried_in.total")),
+    NarrativeRule(
         "R11.narrative.requests.new.total", "叙述中的收到申请件数=表格“本年新收”总计",
         "收到政府信息公开申请", "“一、本年新收政府信息公开申请数量”总计",
         (r"(?:受理|收到|接收|接到|新收){APPLY}{Q}{N}{U}",),
@@ -85,7 +90,7 @@ NARRATIVE_RULES: tuple[NarrativeRule, ...] = (
     NarrativeRule(
         "R11.narrative.requests.granted.total", "叙述中的予以公开件数=表格“（一）予以公开”总计",
         "予以公开", "“（一）予以公开”总计",
-        (r"(?<!不)予以公开{Q}{N}{U}",),
+        (r"(?<!不)(?<!主动)予以公开{Q}{N}{U}",),
         ("requests.granted.total",)),
     NarrativeRule(
         "R11.narrative.requests.partial.total", "叙述中的部分公开件数=表格“（二）部分公开”总计",
