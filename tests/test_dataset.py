@@ -323,3 +323,23 @@ def test_cli_refuses_to_overwrite_a_foreign_folder(tmp_path):
     assert result.exit_code == 2
     assert "为免覆盖" in result.output
     assert (out / "values.csv").read_text(encoding="utf-8") == "mine"
+
+
+# --- the walkthrough ---------------------------------------------------------------------------
+
+def test_walkthrough_share_granted_per_agency(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("xiamen-city-2020.pdf.txt", "fj-commerce-2020.web.txt", "shishi-commerce-2019.md"):
+        (src / name).write_bytes((SEEDS / name).read_bytes())
+    import runpy
+    walkthrough = runpy.run_path(str(Path(__file__).resolve().parent.parent / "examples" / "dataset_walkthrough.py"))
+    share = walkthrough["main"]([str(src), "--out", str(tmp_path / "out"), "--workers", "1", "--no-chart"])
+    by_agency = share.set_index("agency")
+    gold = golden_for(XIAMEN)["values"]
+    assert by_agency.loc["厦门市人民政府", "granted_share"] == pytest.approx(
+        gold["requests.granted.total"] / gold["requests.total.total"])
+    # No table, no share (null, not 0); nothing handled, no share either.
+    assert pd.isna(by_agency.loc["福建省商务厅", "granted_share"])
+    assert by_agency.loc["石狮市商务局", "handled"] == 0 and pd.isna(by_agency.loc["石狮市商务局", "granted_share"])
+    assert (tmp_path / "out" / "granted_share.csv").exists()

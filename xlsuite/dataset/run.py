@@ -127,13 +127,14 @@ def run_dask(tasks: list[Task], client) -> Iterator[dict[str, Any]]:
 
     futures = client.map(extract_one, tasks, pure=False)
     by_key = {f.key: t for f, t in zip(futures, tasks)}
-    for f in as_completed(futures):
-        try:
-            yield f.result()
-        except Exception as e:  # noqa: BLE001 - KilledWorker and friends: the file is recorded, not fatal
-            yield lost_result(by_key[f.key], type(e).__name__)
-        finally:
-            f.release()  # the cluster can forget a result as soon as it is taken
+    # with_results: the client's event loop fetches results as they finish, instead of one
+    # blocking round trip per file.
+    for f, result in as_completed(futures, with_results=True, raise_errors=False):
+        if f.status == "finished":
+            yield result
+        else:  # KilledWorker and friends: the file is recorded, the batch goes on
+            yield lost_result(by_key[f.key], type(result).__name__)
+        f.release()  # the cluster can forget a result as soon as it is taken
 
 
 def connect(scheduler: str):
