@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from ..checks import FAIL, NOT_CHECKABLE, PASS, _tidy
@@ -24,6 +24,8 @@ _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［"
 _SENTENCE_END = re.compile(r"[。;!?]")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 
+_COMPILED = tuple((rule, rule.compiled()) for rule in NARRATIVE_RULES)
+
 # Figure.status values
 COMPARED, NO_CELL, OTHER_YEAR = "compared", "no_cell", "other_year"
 
@@ -34,7 +36,14 @@ class Sentence:
     text: str  # as printed, line breaks removed
     norm: str  # NFKC, no whitespace: what the patterns read
     provenance: Provenance  # where the sentence starts
-    places: tuple[tuple[int | None, int | None], ...]  # (page, line) of each character of ``norm``
+    origin: tuple[int, ...]  # for each character of ``norm``, its offset in the section's text
+    places: tuple[tuple[int, int | None, int | None], ...]  # the section's (offset, page, line) per line
+
+    def place(self, i: int) -> Provenance:
+        """Where character ``i`` of ``norm`` was printed."""
+        k = bisect.bisect_right(self.places, self.origin[i], key=lambda p: p[0]) - 1
+        page, line = self.places[k][1:] if k >= 0 else (None, None)
+        return Provenance(self.provenance.source, page, line, self.text)
 
 
 @dataclass(frozen=True)
@@ -71,29 +80,21 @@ class Figure:
 
 def normalise(text: str) -> tuple[str, list[int]]:
     """NFKC without whitespace, and for each character its offset in ``text``."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            continue
-        for c in unicodedata.normalize("NFKC", ch).translate(_BRACKETS):
-            if not c.isspace():
-                out.append(c)
-                where.append(i)
-    return "".join(out), where
+    whole = unicodedata.normalize("NFKC", text)
+    if len(whole) == len(text):
+        # The usual case (full-width punctuation and digits map one to one): no per-character pass.
+        pairs = [(c, i) for i, c in enumerate(whole.translate(_BRACKETS)) if not c.isspace()]
+    else:
+        pairs = [(c, i) for i, ch in enumerate(text)
+                 for c in unicodedata.normalize("NFKC", ch).translate(_BRACKETS) if not c.isspace()]
+    return "".join(c for c, _ in pairs), [i for _, i in pairs]
 
 
 def sentences(report: Report, section: str) -> list[Sentence]:
     """The sentences of one narrative section, each with the page and line it starts on."""
     text = report.narrative.get(section) or ""
     norm, where = normalise(text)
-    places = report.narrative_places.get(section) or []
-    starts = [p[0] for p in places]
-
-    def place(offset: int) -> tuple[int | None, int | None]:
-        k = bisect.bisect_right(starts, offset) - 1
-        return places[k][1:] if k >= 0 else (None, None)
-
+    places = tuple(report.narrative_places.get(section) or ())
     out = []
     start = 0
     for m in list(_SENTENCE_END.finditer(norm)) + [None]:
@@ -101,9 +102,10 @@ def sentences(report: Report, section: str) -> list[Sentence]:
         if end > start:
             first, last = where[start], where[end - 1]
             printed = text[first:last + 1].replace("\r", "").replace("\n", "")
-            spots = tuple(place(where[i]) for i in range(start, end))
-            out.append(Sentence(section, printed, norm[start:end],
-                                Provenance(report.meta.source, *spots[0], printed), spots))
+            sentence = Sentence(section, printed, norm[start:end], Provenance(report.meta.source, text=printed),
+                                tuple(where[start:end]), places)
+            first_place = sentence.place(0)
+            out.append(replace(sentence, provenance=first_place))
         start = end
     return out
 
@@ -118,10 +120,12 @@ def figures(report: Report) -> list[Figure]:
     out: list[Figure] = []
     for section in report.narrative:
         for s in sentences(report, section):
+            if not any(c.isdigit() for c in s.norm):
+                continue
             taken: list[tuple[int, int]] = []
             here: list[tuple[int, Figure]] = []
-            for rule in NARRATIVE_RULES:
-                for pat in rule.compiled():
+            for rule, patterns in _COMPILED:
+                for pat in patterns:
                     for m in pat.finditer(s.norm):
                         # A figure belongs to the first rule that reads it; rules may share words
                         # (公开规章13件，行政规范性文件60件) but never the number.
@@ -135,10 +139,8 @@ def figures(report: Report) -> list[Figure]:
                         else:
                             status = COMPARED if keys else NO_CELL
                         unit = s.norm[m.end("n"):m.end("n") + 1]
-                        page, line = s.places[m.start("n")]
                         here.append((m.start("n"), Figure(rule, int(m.group("n").replace(",", "")), unit, s,
-                                                       m.group(0), keys, status,
-                                                       Provenance(report.meta.source, page, line, s.text))))
+                                                       m.group(0), keys, status, s.place(m.start("n")))))
             out.extend(f for _, f in sorted(here, key=lambda p: p[0]))
     return out
 
