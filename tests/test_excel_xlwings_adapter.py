@@ -180,3 +180,18 @@ def test_dialog_answers_and_cancels(seed, tmp_path):
     assert cancelled.ask_file("选择") is None and cancelled.ask_text("名称", "厦门市") is None
     assert cancelled.ask_choice("表式", [("gov2019", "2019 版")]) is None
     assert cancelled.locate("no.such.name") is None
+
+
+def test_only_the_free_xlwings_is_used_and_only_when_excel_calls():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import xlsuite.excel
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(xlsuite.excel.__file__).parent.rglob("*.py"))
+    assert "xlwings.pro" not in source and "xlwings.server" not in source  # licence-key parts
+    probe = ("import sys, xlsuite.excel, xlsuite.excel.dispatch, xlsuite.excel.actions.validate, "
+             "xlsuite.excel.xlwings_adapter; print('xlwings' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
