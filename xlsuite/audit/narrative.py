@@ -22,6 +22,7 @@ from .rules import NARRATIVE_RULES, NarrativeRule
 
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
 _SENTENCE_END = re.compile(r"[。;!?]")
+_SPACE, _NON_SPACE, _DIGIT = re.compile(r"\s+"), re.compile(r"\S"), re.compile(r"\d")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 
 _COMPILED = tuple((rule, rule.compiled()) for rule in NARRATIVE_RULES)
@@ -83,10 +84,10 @@ def normalise(text: str) -> tuple[str, list[int]]:
     whole = unicodedata.normalize("NFKC", text)
     if len(whole) == len(text):
         # The usual case (full-width punctuation and digits map one to one): no per-character pass.
-        pairs = [(c, i) for i, c in enumerate(whole.translate(_BRACKETS)) if not c.isspace()]
-    else:
-        pairs = [(c, i) for i, ch in enumerate(text)
-                 for c in unicodedata.normalize("NFKC", ch).translate(_BRACKETS) if not c.isspace()]
+        whole = whole.translate(_BRACKETS)
+        return _SPACE.sub("", whole), [m.start() for m in _NON_SPACE.finditer(whole)]
+    pairs = [(c, i) for i, ch in enumerate(text)
+             for c in unicodedata.normalize("NFKC", ch).translate(_BRACKETS) if not c.isspace()]
     return "".join(c for c, _ in pairs), [i for _, i in pairs]
 
 
@@ -120,7 +121,7 @@ def figures(report: Report) -> list[Figure]:
     out: list[Figure] = []
     for section in report.narrative:
         for s in sentences(report, section):
-            if not any(c.isdigit() for c in s.norm):
+            if not _DIGIT.search(s.norm):
                 continue
             taken: list[tuple[int, int]] = []
             here: list[tuple[int, Figure]] = []
