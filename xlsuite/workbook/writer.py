@@ -424,7 +424,7 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
             st.apply(c, font=SMALL_GREY if n in (1, 3) else BODY, border=BORDER,
                      alignment=WRAP_LEFT if n in (1, 2, 3) else CENTER if n >= 7 else MIDDLE)
         # Excel and LibreOffice keep the default height for wrapped rows they load: size them here.
-        lines = max(-(-len(inst.message) // 24), -(-len(cr.expression) // 68), -(-len(inst.id) // 30), 1)
+        lines = max(-(-len(inst.message) // 24), -(-len(cr.expression) // 75), -(-len(inst.id) // 30), 1)
         ws.row_dimensions[row].height = 13 * lines + 2
         _name(wb, L.check_name(inst.id), L.CHECKS, f"{RESULT_COL}{row}")
         for key in inst.keys:
