@@ -1,0 +1,253 @@
+"""The OCR engine: page images to positioned words, each with its confidence.
+
+RapidOCR runs PaddleOCR's PP-OCRv4 Chinese models on onnxruntime; the models
+ship inside the ``rapidocr-onnxruntime`` wheel, so nothing is downloaded.
+
+Three things make its output fit a table reader:
+
+- Ruling lines are erased before detection. Next to a cell border the detector
+  misses lone digits or reads the border as a letter (``0|0`` -> ``0o``).
+- Without borders, a row of numbers comes back as one text box; it is cut into
+  words where the characters stand far apart, from the position of each
+  character in the recogniser's output (as pdfplumber makes words of chars).
+- The engine's score is the mean top probability of the characters, a poor
+  guide for digits: a clean ``0`` often scores 0.6 because the model also likes
+  ``O`` and ``〇``. In a number only digits can stand, so a digit's confidence is
+  its share of the probability the model gives the ten digits there: high for
+  ``0`` against ``O``, low when ``0`` competes with ``8``.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+# Boxes the engine scores below this are noise (specks, remains of lines).
+_MIN_TEXT_SCORE = 0.3
+_DIGITS = "0123456789"
+# Letters a digit is read as, in a box that is otherwise digits.
+_DIGIT_LOOKALIKES = set("oO〇OlI|丨DSZBgq")
+# The recogniser's output step covers this many pixels of its 48-pixel-high input.
+_REC_STRIDE = 8
+_REC_HEIGHT = 48
+# Characters further apart than this many character heights are separate words.
+_WORD_GAP = 1.1
+
+
+class MissingEngine(ImportError):
+    """The ``ocr`` extra is not installed."""
+
+
+def available() -> bool:
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+_lock = threading.Lock()
+_engine: "Engine | None" = None
+
+
+def engine() -> "Engine":
+    """One engine per process: loading the models takes about a second."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = Engine()
+        return _engine
+
+
+@dataclass
+class Char:
+    text: str
+    step: int  # position in the recogniser's output sequence
+    confidence: float  # digit share for digits, top probability otherwise
+    best_digit: str | None = None  # for a letter: the digit the model liked best there
+    digit_probability: float = 0.0
+
+
+class Engine:
+    def __init__(self) -> None:
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError as e:  # pragma: no cover - exercised where the extra is missing
+            raise MissingEngine(str(e)) from None
+        # No angle classifier: pages come upright (or nearly), and it costs time.
+        self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False)
+        rec = self._ocr.text_rec
+        rec.postprocess_op = _with_chars(rec.postprocess_op)
+
+    def words(self, image: np.ndarray) -> list[dict]:
+        """Words of a grayscale or RGB image: text, x0, x1, top, bottom (pixels, deskewed), confidence."""
+        gray = image if image.ndim == 2 else image.mean(axis=2).astype(np.uint8)
+        clean = erase_rules(gray)
+        result, _ = self._ocr(np.stack([clean] * 3, axis=-1))
+        if not result:
+            return []
+        boxes = [np.asarray(r[0], dtype=float) for r in result]
+        angle = skew_angle(boxes)
+        centre = (gray.shape[1] / 2, gray.shape[0] / 2)
+        out = []
+        for box, r in zip(boxes, result):
+            chars: list[Char] = r[3] if len(r) > 3 else []
+            for text, quad, conf in split_words(box, str(r[1]), float(r[2]), chars):
+                pts = rotate(quad, -angle, centre) if angle else quad
+                out.append({"text": text, "x0": float(pts[:, 0].min()), "x1": float(pts[:, 0].max()),
+                            "top": float(pts[:, 1].min()), "bottom": float(pts[:, 1].max()),
+                            "confidence": round(conf, 4)})
+        return out
+
+
+def erase_rules(gray: np.ndarray) -> np.ndarray:
+    """The page with its long horizontal and vertical lines painted white."""
+    import cv2
+
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    h, w = gray.shape
+    # A line is far longer than any character: three character heights at least (a
+    # digit's stroke must never go), and a 25th of the page width, a 60th of its height.
+    glyph = _glyph_height(ink)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 25, 3 * glyph), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 60, 3 * glyph))))
+    mask = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    out = gray.copy()
+    out[mask > 0] = 255
+    return out
+
+
+def _glyph_height(ink: np.ndarray) -> int:
+    """The typical height of the ink's character-sized pieces, in pixels."""
+    import cv2
+
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = ink.shape
+    heights = [int(s[3]) for s in stats[1:]
+               if 4 <= s[3] <= h // 5 and s[2] <= w // 5 and s[2] <= 3 * s[3] and s[4] >= 8]
+    return int(statistics.median(heights)) if heights else 20
+
+
+def split_words(box: np.ndarray, text: str, score: float, chars: list[Char]) -> list[tuple[str, np.ndarray, float]]:
+    """A text box as words (text, quadrilateral, confidence), cut where characters stand apart."""
+    if not chars or len(chars) != len(text):
+        return [(text.strip(), box, score)] if text.strip() else []
+    width = max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3]))
+    height = max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2]))
+    if height <= 0 or width <= 0 or height / width >= 1.5:  # vertical text: one word
+        return [(text.strip(), box, _confidence(chars, score))] if text.strip() else []
+    px_per_step = _REC_STRIDE * width / math.ceil(_REC_HEIGHT * width / height)
+    centres = [(c.step + 0.5) * px_per_step for c in chars]
+    groups: list[list[int]] = [[0]]
+    for i in range(1, len(chars)):
+        if centres[i] - centres[i - 1] > _WORD_GAP * height or chars[i].text == " " or chars[i - 1].text == " ":
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+    along = (box[1] - box[0]) / width
+    out = []
+    half = 0.35 * height  # half a digit's width
+    for g in groups:
+        part = [chars[i] for i in g if chars[i].text.strip()]
+        if not part:
+            continue
+        part = _as_digits(part)
+        lo = max(0.0, centres[g[0]] - half) if len(groups) > 1 else 0.0
+        hi = min(width, centres[g[-1]] + half) if len(groups) > 1 else width
+        quad = np.array([box[0] + along * lo, box[0] + along * hi, box[3] + along * hi, box[3] + along * lo])
+        out.append(("".join(c.text for c in part), quad, _confidence(part, score)))
+    return out
+
+
+def _as_digits(part: list[Char]) -> list[Char]:
+    # In a run of digits, a look-alike letter is a digit misread: keep the recogniser's
+    # best digit there, with its (low) confidence, so the cell is flagged rather than lost.
+    if not any(c.text in _DIGITS for c in part) and len(part) > 1:
+        return part
+    return [Char(c.best_digit, c.step, c.digit_probability) if c.text in _DIGIT_LOOKALIKES and c.best_digit
+            else c for c in part]
+
+
+def _confidence(chars: list[Char], score: float) -> float:
+    digits = [c.confidence for c in chars if c.text in _DIGITS]
+    return min(digits) if digits else score
+
+
+def skew_angle(boxes: list[np.ndarray]) -> float:
+    """The page's rotation in radians, from the top edges of the wide text boxes.
+
+    A scan tilted by one degree moves the right end of a line half a row down on
+    an A4 page: without deskewing, rows fall apart.
+    """
+    angles = []
+    for b in boxes:
+        dx, dy = b[1][0] - b[0][0], b[1][1] - b[0][1]
+        if dx > 3 * abs(b[3][1] - b[0][1]):  # wide boxes give a reliable slope
+            angles.append(math.atan2(dy, dx))
+    if len(angles) < 3:
+        return 0.0
+    a = statistics.median(angles)
+    return a if abs(a) > 0.001 else 0.0
+
+
+def rotate(pts: np.ndarray, angle: float, centre: tuple[float, float]) -> np.ndarray:
+    c, s = math.cos(angle), math.sin(angle)
+    x, y = pts[:, 0] - centre[0], pts[:, 1] - centre[1]
+    return np.stack([c * x - s * y + centre[0], s * x + c * y + centre[1]], axis=1)
+
+
+def _with_chars(decoder):
+    """Wrap the engine's CTC decoder: same text and score, plus each character's place and confidence."""
+    chars = decoder.character
+    digit_idx = np.array([chars.index(d) for d in _DIGITS])
+
+    class CharDecode(type(decoder)):
+        def __call__(self, preds, return_word_box=False, **kwargs):
+            results = super().__call__(preds, return_word_box, **kwargs)
+            if return_word_box:
+                return results
+            return [(r[0], r[1], decode_chars(p, chars, digit_idx)) for r, p in zip(results, preds)]
+
+    wrapped = CharDecode.__new__(CharDecode)
+    wrapped.__dict__.update(decoder.__dict__)
+    return wrapped
+
+
+def decode_chars(probs: np.ndarray, charset: list[str], digit_idx: np.ndarray) -> list[Char]:
+    """Greedy CTC decoding (as the engine's) keeping each character's step and confidence.
+
+    A digit's confidence is its share of the ten digits' probability at its step,
+    lowered where the model nearly emitted another digit in a gap (a digit that
+    may be missing). A look-alike letter also records the best digit there.
+    """
+    idx = probs.argmax(axis=1)
+    out: list[Char] = []
+    prev = 0
+    for t, i in enumerate(idx):
+        if i != 0 and i != prev:
+            d = probs[t, digit_idx]
+            ch = charset[i]
+            if ch in _DIGITS:
+                out.append(Char(ch, t, float(probs[t, i] / max(d.sum(), 1e-9))))
+            else:
+                out.append(Char(ch, t, float(probs[t, i]), _DIGITS[int(d.argmax())], float(d.max())))
+        prev = i
+    digits = [c for c in out if c.text in _DIGITS]
+    if not digits:
+        return out
+    # A digit nearly emitted where the model chose "nothing", away from the glyphs it did
+    # emit (a glyph spans a few steps): the nearest digit read becomes doubtful.
+    emitted = [c.step for c in out]
+    for t in np.nonzero(idx == 0)[0]:
+        if min(abs(t - s) for s in emitted) <= 2:
+            continue
+        hidden = float(probs[t, digit_idx].max())
+        if hidden > 0.02:
+            near = min(digits, key=lambda c: abs(c.step - t))
+            near.confidence = min(near.confidence, 1.0 - hidden)
+    return out

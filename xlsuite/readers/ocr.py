@@ -1,0 +1,98 @@
+"""Scanned reports and images of tables: OCR words into the shared layout reconstruction.
+
+Images (PNG, JPEG …) are read here directly; the PDF reader calls
+``scanned_page_words`` for the pages that need OCR (``--ocr auto``: pages
+without a text layer; ``always``: every page), so a scanned PDF and a text PDF
+become the same kind of Document. Every OCR'd cell keeps its confidence.
+
+Options (passed through ``read_report(path, **options)``):
+``ocr``: ``auto`` (default) | ``never`` | ``always``; ``ocr_dpi``: rendering
+resolution of PDF pages; ``progress``: True/False or a ``(done, total)`` callback
+for the per-page progress (default: a bar when stderr is a terminal).
+"""
+from __future__ import annotations
+
+from ..document import Document
+from ..errors import SourceError
+from ..layout import read_words
+from ..model import Finding
+from ..ocr import INSTALL_HINT, MODES, available
+
+
+def load(path: str, *, ocr: str = "auto", progress=None, **_options) -> Document:
+    """An image file holding a report page or a table."""
+    mode = check_mode(path, ocr)
+    if mode == "never":
+        raise SourceError(path, "这是图片文件，需要文字识别（OCR）才能读取，但本次指定了 --ocr never", "scanned")
+    require_engine(path, "这是图片文件，需要文字识别（OCR）才能读取")
+    from ..ocr.pages import image_words
+
+    words = image_words(path)
+    if callable(progress):
+        progress(1, 1)
+    doc = Document(path, "image", read_words([words]), pages=1)
+    doc.notes.append(ocr_note(path, [1]))
+    return doc
+
+
+def scanned_page_words(path: str, pages: list[int], *, ocr_dpi: int | None = None, progress=None,
+                       **_options) -> dict[int, list[dict]]:
+    """OCR words (text, x0, x1, top, bottom in PDF points, confidence) of 1-based PDF pages.
+
+    The PDF reader's hook: it feeds these words to the same layout functions as
+    the words of its text pages.
+    """
+    from ..ocr.pages import DEFAULT_DPI, pdf_page_words
+
+    return pdf_page_words(path, pages, dpi=ocr_dpi or DEFAULT_DPI, progress=progress)
+
+
+def check_mode(path: str, mode: str | None) -> str:
+    mode = (mode or "auto").lower()
+    if mode not in MODES:
+        raise SourceError(path, f"--ocr 只能是 {'/'.join(MODES)}，收到“{mode}”", "bad_option")
+    return mode
+
+
+def require_engine(path: str, what: str) -> None:
+    """Raise the scanned-document error naming the extra to install, when OCR is missing."""
+    if not available():
+        raise SourceError(path, f"{what}；本机未安装文字识别组件，请先安装：{INSTALL_HINT}", "scanned")
+
+
+def scanned_reason(pages: int) -> str:
+    """The PDF reader's message for a scan it cannot OCR (no extra, or ``--ocr never``)."""
+    return f"这是扫描件（共 {pages} 页，没有文字层），需要先做文字识别（OCR）才能读取"
+
+
+def ocr_note(path: str, pages: list[int]) -> Finding:
+    shown = "、".join(str(p) for p in pages[:10]) + ("……" if len(pages) > 10 else "")
+    return Finding("ocr_pages", f"第 {shown} 页没有文字层，已用文字识别（OCR）读取，数字请以勾稽校验和核对提示为准",
+                   "info")
+
+
+
+
+def plan_pages(path: str, text_chars: list[int], mode: str | None = "auto") -> tuple[list[int], list[Finding]]:
+    """Which 1-based pages of a PDF to OCR, from each page's count of text-layer characters.
+
+    Raises the "scanned" SourceError when no page has text and OCR cannot or may
+    not run. A partly scanned file without the extra is read as far as it has
+    text, with a note naming the pages left unread.
+    """
+    mode = check_mode(path, mode)
+    bare = [n for n, chars in enumerate(text_chars, start=1) if not chars]
+    if mode == "never" or (mode == "auto" and not bare):
+        if len(bare) == len(text_chars):
+            raise SourceError(path, scanned_reason(len(text_chars)) + "（本次指定了 --ocr never）", "scanned")
+        return [], []
+    if mode == "always":
+        require_engine(path, f"指定了 --ocr always（共 {len(text_chars)} 页）")
+        return list(range(1, len(text_chars) + 1)), []
+    if not available():
+        if len(bare) == len(text_chars):
+            require_engine(path, scanned_reason(len(text_chars)))
+        return [], [Finding("ocr_unavailable",
+                            f"第 {'、'.join(map(str, bare[:10]))} 页没有文字层（可能是扫描页），未安装文字识别组件，"
+                            f"这些页未读取；安装：{INSTALL_HINT}", "warning")]
+    return bare, []
