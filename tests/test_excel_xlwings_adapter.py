@@ -20,7 +20,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from xlsuite.excel import book
 from xlsuite.excel.dispatch import dispatch
 from xlsuite.excel.openpyxl_adapter import OpenpyxlAdapter
-from xlsuite.excel.xlwings_adapter import XlwingsAdapter, literal, rgb_hex, rgb_tuple
+from xlsuite.excel.xlwings_adapter import XlwingsAdapter, fit_message_box, literal, rgb_hex, rgb_tuple
 from xlsuite.readers import read_report
 from xlsuite.workbook import write_workbook
 
@@ -141,6 +141,15 @@ def test_helpers():
     assert rgb_hex(None) is None and rgb_tuple(None) is None
     assert literal("=SUM(A1)") == "'=SUM(A1)" and literal("-5 件") == "'-5 件" and literal(5) == 5
     assert literal("正常文字") == "正常文字"
+
+
+def test_long_alerts_fit_excels_message_box():
+    text = "\n".join(f"第 {i} 行：" + "很长的说明" * 10 for i in range(60))
+    fitted = fit_message_box(text)
+    assert len(fitted) <= 1000 and fitted.endswith("其余从略）")
+    assert fitted.startswith("第 0 行") and all(line in text.splitlines() for line in fitted.splitlines()[:-1])
+    assert fit_message_box("短") == "短"
+    assert len(fit_message_box("长" * 5000)) <= 1000
 
 
 @pytest.mark.parametrize("tag", ["validate", "reimport"])

@@ -19,6 +19,7 @@ from .adapter import Place
 from .openpyxl_adapter import backup_path
 
 MSO_FILE_DIALOG_FOLDER_PICKER = 4
+MSGBOX_LIMIT = 1000  # VBA's MsgBox shows at most 1024 characters
 INPUTBOX_NUMBER = 1
 
 
@@ -34,6 +35,21 @@ def rgb_tuple(hex_color: str | None):
     if not hex_color:
         return None
     return tuple(int(hex_color[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def fit_message_box(text: str, limit: int = MSGBOX_LIMIT) -> str:
+    """Whole lines up to Excel's message-box limit, saying that some were left out."""
+    if len(text) <= limit:
+        return text
+    tail = "\n……（内容较长，其余从略）"
+    kept: list[str] = []
+    for line in text.splitlines():
+        if len("\n".join(kept + [line])) + len(tail) > limit:
+            break
+        kept.append(line)
+    if not kept:  # one very long first line
+        return text[:limit - len(tail)] + tail
+    return "\n".join(kept) + tail
 
 
 def literal(value: Any) -> Any:
@@ -111,7 +127,7 @@ class XlwingsAdapter:
 
     # --- the user -----------------------------------------------------------
     def alert(self, text: str, title: str = "xlsuite", level: str = "info") -> None:
-        self.app.alert(text, title=title, mode="critical" if level == "error" else "info")
+        self.app.alert(fit_message_box(text), title=title, mode="critical" if level == "error" else "info")
 
     def ask_file(self, prompt: str, patterns: tuple[str, ...] = ()) -> str | None:
         spec = ";".join(patterns) or "*.*"

@@ -25,7 +25,7 @@ INPUT = W.INPUT_FILL.fgColor.rgb[-6:]
 # and renames it, since it then holds the result of the latest check.
 RESULT_HEADER = "导入时结果"
 REFRESHED_HEADER = "程序校验结果"
-MAX_LISTED = 10
+MAX_LISTED = 6
 
 
 @dataclass

@@ -20,7 +20,7 @@ from .base import DONE, FAILED, Outcome, cancelled, finish
 from .checking import check_workbook
 
 PATTERNS = ("*.pdf", "*.docx", "*.xlsx", "*.html", "*.htm", "*.txt", "*.md")
-MAX_LISTED = 15
+MAX_LISTED = 8
 
 
 def _fmt(v) -> str:
@@ -79,7 +79,17 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     checked = check_workbook(adapter)
     adapter.save()
 
-    lines = [f"已导入：{os.path.basename(path)} → {os.path.basename(adapter.path or '当前工作簿')}"]
+    # The essentials come first: Excel's message box shows only about 1000 characters.
+    lines = [f"已导入：{os.path.basename(path)} → {os.path.basename(adapter.path or '当前工作簿')}",
+             f"校验结论：{checked.verdict}" +
+             (f"（{len(checked.failures)} 项勾稽关系不成立，涉及的单元格已标红）" if checked.failures else "")]
+    if backup:
+        lines.append(f"修改前的工作簿已备份为：{backup}")
+    if sections:
+        lines.append("更新了文字部分：" + "、".join(f"{s.number}、{s.title}" for s, _ in sections))
+    if report.warnings:
+        lines.append(f"识别提示 {len(report.warnings)} 条，例如：" +
+                     "；".join(w.message for w in report.warnings[:2]))
     if changes:
         lines.append(f"改动了 {len(changes)} 个数值单元格：")
         for key, old, new in changes[:MAX_LISTED]:
@@ -88,13 +98,4 @@ def run(adapter: WorkbookAdapter) -> Outcome:
             lines.append(f"……另有 {len(changes) - MAX_LISTED} 个")
     else:
         lines.append("数值没有变化。")
-    if sections:
-        lines.append("更新了文字部分：" + "、".join(f"{s.number}、{s.title}" for s, _ in sections))
-    if report.warnings:
-        lines.append(f"识别提示 {len(report.warnings)} 条，例如：" +
-                     "；".join(w.message for w in report.warnings[:3]))
-    if backup:
-        lines.append(f"修改前的工作簿已备份为：{backup}")
-    lines.append(f"校验结论：{checked.verdict}" +
-                 (f"（{len(checked.failures)} 项勾稽关系不成立，涉及的单元格已标红）" if checked.failures else ""))
     return finish(adapter, DONE, "\n".join(lines), backup=backup or "", source=os.path.abspath(path))
