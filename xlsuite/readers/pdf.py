@@ -8,6 +8,7 @@ from a text PDF and finds the pages that draw lines at all.
 """
 from __future__ import annotations
 
+import ctypes
 import io
 import statistics
 
@@ -51,14 +52,15 @@ def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", **options) 
     grid = [n for n, p in enumerate(pages, start=1) if ruling_lines and p["grid"] and n not in ocr_words]
     plain = [n for n in range(1, len(pages) + 1) if n not in grid and n not in ocr_words]
     items: list[TextLine | RuledRow] = []
-    for n, words in _pdfium_words(path, plain).items():
-        items.extend(text_lines(words, n))
-    for n, words in ocr_words.items():
-        items.extend(text_lines(words, n))
+    words = _pdfium_words(path, plain + grid)
+    for n in plain:
+        items.extend(text_lines(words[n], n))
+    for n, page_words in ocr_words.items():
+        items.extend(text_lines(page_words, n))
     if grid:
         with _open_plumber(path) as pdf:
             for n in grid:
-                items.extend(_page_items(pdf.pages[n - 1], n))
+                items.extend(_page_items(pdf.pages[n - 1], n, words[n]))
     items.sort(key=lambda it: (it.page, it.top))
     doc = Document(path, "pdf", to_lines(items), pages=len(pages), notes=notes)
     if ocr_words:
@@ -164,28 +166,30 @@ def _pdfium_words(path: str, numbers: list[int]) -> dict[int, list[dict]]:
 def _chars(textpage, page_height: float) -> list[dict | None]:
     """Each character with its box; None for spaces and line ends (word breaks).
 
-    pdfium's loose box spans the font's ascent and descent, as pdfplumber's does,
-    but a subset font with a broken bounding box can make one a whole table tall:
-    such a character keeps its tight box, given the typical height.
+    Across, pdfium's loose box (the advance); down, the baseline, which all
+    characters of a printed line share. The loose box's own height follows the
+    glyph's font bounding box, which differs between glyphs of one line (``、``)
+    and in a broken subset font can be a whole table tall.
     """
     chars: list[dict | None] = []
+    x, y = ctypes.c_double(), ctypes.c_double()
     for i in range(textpage.count_chars()):
         ch = textpage.get_text_range(i, 1)
         if not ch.strip():
             chars.append(None)
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
-        chars.append({"text": ch, "x0": left, "x1": right, "top": page_height - top,
-                      "bottom": page_height - bottom, "i": i})
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+        chars.append({"text": ch, "x0": left, "x1": right, "h": top - bottom, "base": page_height - y.value, "i": i})
     real = [c for c in chars if c]
     if not real:
         return chars
-    typical = statistics.median(c["bottom"] - c["top"] for c in real)
+    typical = statistics.median(c["h"] for c in real)
     for c in real:
-        if c["bottom"] - c["top"] > 1.5 * typical or c["x1"] - c["x0"] > 3 * typical:
-            left, bottom, right, top = textpage.get_charbox(c["i"], loose=False)
-            mid = page_height - (top + bottom) / 2
-            c.update(x0=left, x1=right, top=mid - typical / 2, bottom=mid + typical / 2)
+        h = c["h"] if 0 < c["h"] <= 1.5 * typical else typical
+        if c["x1"] - c["x0"] > 3 * typical:
+            c["x0"], _b, c["x1"], _t = textpage.get_charbox(c["i"], loose=False)
+        c["top"], c["bottom"] = c["base"] - 0.8 * h, c["base"] + 0.2 * h
     return chars
 
 
@@ -208,14 +212,14 @@ def _words(chars: list[dict | None]) -> list[dict]:
     return words
 
 
-def _page_items(page, n: int) -> list[TextLine | RuledRow]:
+def _page_items(page, n: int, words: list[dict]) -> list[TextLine | RuledRow]:
+    """A grid page: ruled tables' rows from pdfplumber, the text around them from ``words``."""
     tables = [t for t in page.find_tables() if _is_grid(t)]
     items: list[TextLine | RuledRow] = []
     for t in tables:
         for row, cells in zip(t.rows, t.extract()):
             # None marks the cells a merged cell covers: not printed cells, so not blanks.
             items.append(RuledRow(n, row.bbox[1], [_cell_text(c) for c in cells if c is not None]))
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     free = [w for w in words if not any(_inside(w, t.bbox) for t in tables)]
     items.extend(text_lines(free, n))
     items.sort(key=lambda it: it.top)
