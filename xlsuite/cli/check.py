@@ -11,7 +11,7 @@ from ..checks import STATUS_ZH, check, check_years, hard_failures, verdict
 from ..errors import SourceError
 from ..readers import read_report
 from .common import (EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_json, error_line,
-                     expand_sources, read_each)
+                     expand_sources, ocr_option, read_each)
 
 _EXCERPT = 36  # characters shown on each side of a figure in a quoted sentence
 
@@ -22,7 +22,8 @@ _EXCERPT = 36  # characters shown on each side of a figure in a quoted sentence
 @click.option("--previous", type=click.Path(), default=None,
               help="The same agency's report of the year before: adds the cross-year relations.")
 @click.option("--strict", is_flag=True, help="Warnings count as failures for the exit code.")
-def command(sources: tuple[str, ...], as_json: bool, previous: str | None, strict: bool) -> None:
+@ocr_option
+def command(sources: tuple[str, ...], as_json: bool, previous: str | None, strict: bool, ocr: str) -> None:
     """校验报告的勾稽关系与内容审核。Check each report's relations and audit its content.
 
     Prints each failing relation with its keys and values, then the audit
@@ -44,13 +45,13 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
     prev_report = None
     if previous:
         try:
-            prev_report = read_report(previous)
+            prev_report = read_report(previous, ocr=ocr)
         except SourceError as e:
             echo_err(error_line(e))
             raise SystemExit(EXIT_BAD_INPUT)
     code = EXIT_OK
     read = []
-    for path, report, error in read_each(expand_sources(sources)):
+    for path, report, error in read_each(expand_sources(sources), ocr=ocr):
         if error:
             echo_err(error)
             code = EXIT_BAD_INPUT

@@ -15,7 +15,8 @@ from ..readers import read_report
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
-SOURCE_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xlsm", ".html", ".htm", ".txt", ".md", ".markdown", ".text"}
+SOURCE_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xlsm", ".html", ".htm", ".txt", ".md", ".markdown", ".text",
+                   ".png", ".jpg", ".jpeg"}
 
 
 def expand_sources(sources: tuple[str, ...]) -> list[str]:
@@ -29,6 +30,13 @@ def expand_sources(sources: tuple[str, ...]) -> list[str]:
         else:
             out.append(s)
     return out
+
+
+def ocr_option(f):
+    """``--ocr auto|never|always``: passed to the readers as ``ocr=`` (scanned pages, images)."""
+    return click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
+                        help="文字识别（OCR）: auto = only pages without a text layer (scans) and images; "
+                             "always = every page; never = none. Needs `pip install xlsuite[ocr]`.")(f)
 
 
 def error_line(err: SourceError | Exception, path: str | None = None) -> str:

@@ -6,7 +6,7 @@ import click
 from ..checks import check, hard_failures, verdict
 from ..export import provenance_to_dict, report_to_dict
 from ..forms import get_form
-from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, expand_sources, read_each
+from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, expand_sources, ocr_option, read_each
 
 
 @click.command("extract")
@@ -14,7 +14,8 @@ from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, expand_sources
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source, one per line.")
 @click.option("--all-checks", is_flag=True, help="With --json: list passing per-cell checks too.")
 @click.option("--provenance", is_flag=True, help="With --json: add where each value was printed (page, line, text).")
-def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenance: bool) -> None:
+@ocr_option
+def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenance: bool, ocr: str) -> None:
     """提取报告中的全部数字。Extract every value of each report.
 
     SOURCES are report files (PDF, DOCX, HTML, text, Markdown, standard
@@ -30,7 +31,7 @@ def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenanc
         xlsuite extract examples/
     """
     code = EXIT_OK
-    for path, report, error in read_each(expand_sources(sources)):
+    for path, report, error in read_each(expand_sources(sources), ocr=ocr):
         if error:
             echo_err(error)
             code = EXIT_BAD_INPUT

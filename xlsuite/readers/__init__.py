@@ -24,6 +24,7 @@ MODULES = {
     "html": "xlsuite.readers.html",
     "markdown": "xlsuite.readers.markdown",
     "text": "xlsuite.readers.text",
+    "image": "xlsuite.readers.ocr",
 }
 
 
@@ -46,6 +47,8 @@ def sniff(path: str | os.PathLike) -> str:
         raise SourceError(path, f"无法读取文件：{e.strerror or e}", "unreadable") from None
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        return "image"  # a scan or a picture of a table: OCR
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as z:
@@ -108,6 +111,10 @@ def read_report(path: str | os.PathLike, **options) -> Report:
         return module.read_report(path, **options)
     doc = load_document(path, kind, **options)
     report = recognize(doc)
+    if any(l.confidences for l in doc.lines):
+        from ..ocr.review import flag_uncertain
+
+        flag_uncertain(report)
     if not report.sections_found and all(v.value is None for v in report.values.values()):
         raise SourceError(path, "文件中没有找到政府信息公开年度报告的内容（没有“一、总体情况”等标题，也没有表格）", "no_report")
     return report

@@ -46,8 +46,9 @@ def tokenize(lines: list[Line]) -> list[Tok]:
         else:
             if is_page_number(ln.text):
                 continue
+            conf = ln.confidences[0] if ln.confidences else None  # an OCR'd text line: one for all
             for piece in split_text(ln.text):
-                toks.append(_tok(piece, ln, None))
+                toks.append(_tok(piece, ln, conf))
     return toks
 
 
