@@ -293,6 +293,10 @@ def test_dask_cluster_equals_local_run_row_for_row(tmp_path, samples):
                                   dashboard_address=None) as cluster:
         remote = build_dataset([corpus.folder], tmp_path / "dask", scheduler=cluster.scheduler_address)
     assert remote.summary.runner.startswith("Dask") and remote.summary.read == 30
+    if set(remote.reports["xlsuite_version"]) != set(local.reports["xlsuite_version"]):
+        # The in-process Dask workers run the code this test process imported; the local pool's
+        # fresh processes run the files as they are now. Only equal code must give equal rows.
+        pytest.skip("the reading code changed while the test ran (shared checkout)")
     pd.testing.assert_frame_equal(remote.values, local.values)
     pd.testing.assert_frame_equal(remote.reports, local.reports)
     assert len(local.values) > 20 * 198
@@ -311,7 +315,8 @@ def test_cli_writes_dataset_and_names_bad_files(tmp_path):
     assert "报告：2 份" in result.output and "失败原因：empty 1 份" in result.output
     assert f"错误：{src / 'empty.txt'}：文件为空" in result.output
     assert (out / "values.parquet").exists() and (out / "reports.csv").exists()
-    again = CliRunner().invoke(cli, ["dataset", str(src), "-o", str(out), "--no-progress"])
+    # -j 1 again: the same process, so the same code version, whatever colleagues edit meanwhile.
+    again = CliRunner().invoke(cli, ["dataset", str(src), "-o", str(out), "-j", "1", "--no-progress"])
     assert "本次读取 0，未变化沿用 2" in again.output and "无变化，未重写" in again.output
 
 
@@ -343,3 +348,10 @@ def test_walkthrough_share_granted_per_agency(tmp_path):
     assert pd.isna(by_agency.loc["福建省商务厅", "granted_share"])
     assert by_agency.loc["石狮市商务局", "handled"] == 0 and pd.isna(by_agency.loc["石狮市商务局", "granted_share"])
     assert (tmp_path / "out" / "granted_share.csv").exists()
+
+
+def test_docs_show_the_real_help():
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "dataset.md").read_text(encoding="utf-8")
+    shown = docs.split("## `xlsuite dataset --help`", 1)[1].split("```")[1].strip("\n")
+    real = CliRunner().invoke(cli, ["dataset", "--help"], terminal_width=80, prog_name="xlsuite").output
+    assert shown == real.strip("\n")

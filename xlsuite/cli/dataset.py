@@ -14,15 +14,15 @@ NEED_EXTRA = "数据集功能需要 pyarrow（集群运行还需要 dask[distrib
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False),
               help="Output folder: values/reports .parquet and .csv, manifest.json.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
-              help="Local processes (default: all cores; 1 reads in this process).")
+              help="Local processes (default: all cores; 1 reads in this process). Ignored with --scheduler.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Run on an existing Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")
 @click.option("--force", is_flag=True, help="Read every source again, even the unchanged ones.")
-@click.option("--format", "formats", type=click.Choice(["parquet", "csv"]), multiple=True,
-              help="Output formats (default: both).")
+@click.option("--csv/--no-csv", "csv", default=True,
+              help="Also write the tables as CSV (UTF-8 with BOM, for Excel). Parquet is always written.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 def command(sources: tuple[str, ...], out: str, workers: int | None, scheduler: str | None, force: bool,
-            formats: tuple[str, ...], progress: bool | None) -> None:
+            csv: bool, progress: bool | None) -> None:
     """批量提取为数据集。Build one tidy dataset from many reports.
 
     SOURCES are report files or folders (searched recursively). Writes to OUT:
@@ -54,7 +54,7 @@ def command(sources: tuple[str, ...], out: str, workers: int | None, scheduler: 
         progress = click.get_text_stream("stderr").isatty()
     try:
         ds = build_dataset(sources, out, workers=workers, scheduler=scheduler, force=force,
-                           progress=progress, formats=formats or ("parquet", "csv"))
+                           progress=progress, csv=csv)
     except XlsuiteError as e:
         echo_err(f"错误：{e}")
         raise SystemExit(EXIT_BAD_INPUT)

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from .manifest import Entry, Manifest, code_version, extractor_version, file_sha256, load_manifest, write_manifest
 from .run import Task, connect, executor_for, run_inline
-from .store import (FORMATS, output_paths, prepare_folder, read_tables, reports_table, rows_by_source,
+from .store import (output_paths, prepare_folder, read_tables, reports_table, rows_by_source,
                     values_table)
 from .tidy import STATUS_OK
 
@@ -64,15 +64,15 @@ class Dataset:
 
 def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike | None = None, *,
                   workers: int | None = None, scheduler: str | None = None, client=None,
-                  force: bool = False, progress: bool = False,
-                  formats: tuple[str, ...] = FORMATS) -> Dataset:
+                  force: bool = False, progress: bool = False, csv: bool = True) -> Dataset:
     """Read every source (files, folders recursively) into the two tables.
 
     ``workers``: local processes (default: all cores; 1 reads in this process).
     ``scheduler``: address of a running dask.distributed scheduler, or pass a
     ``client``; the files must be readable at the same paths on its workers.
-    ``out``: folder for values/reports .parquet/.csv and manifest.json; with it,
-    unchanged sources keep their rows from the last run unless ``force``.
+    ``out``: folder for values/reports .parquet (and .csv unless ``csv`` is false)
+    and manifest.json; with it, unchanged sources keep their rows from the last
+    run unless ``force``.
     One unreadable source never stops the batch: it gets a reports row with
     ``status='failed'``, ``error_code`` and ``error_reason``.
     """
@@ -85,13 +85,13 @@ def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike |
         client = own_client = connect(scheduler)
     try:
         return _build(paths, out, workers=workers, client=client, force=force, progress=progress,
-                      formats=formats, started=started)
+                      csv=csv, started=started)
     finally:
         if own_client is not None:
             own_client.close()
 
 
-def _build(paths: list[str], out, *, workers, client, force, progress, formats, started) -> Dataset:
+def _build(paths: list[str], out, *, workers, client, force, progress, csv, started) -> Dataset:
     runner, run = executor_for(workers, client)
     # Rows from this process carry the code it imported; fresh workers import the code as it is now.
     version = extractor_version() if run is run_inline else code_version()
@@ -135,11 +135,11 @@ def _build(paths: list[str], out, *, workers, client, force, progress, formats, 
     reports = reports_table(report_rows)
 
     summary = _summarize(report_rows, read=len(tasks), reused=len(reused), runner=runner)
-    if out is not None and _needs_writing(out, tasks, paths, previous, formats):
+    if out is not None and _needs_writing(out, tasks, paths, previous, csv):
         from .store import write_tables
 
         run_id = uuid.uuid4().hex
-        write_tables(out, values, reports, run_id, formats)
+        write_tables(out, values, reports, run_id, csv)
         # Written last: until it lands, the old manifest no longer matches the new tables' run id.
         write_manifest(out, _manifest_of(run_id, report_rows))
         summary.written = True
@@ -159,12 +159,12 @@ def load_dataset(folder: str | os.PathLike) -> Dataset:
     return Dataset(_frame(values), _frame(reports), _summarize(rows, read=0, reused=len(rows), runner=""))
 
 
-def _needs_writing(out, tasks, paths, previous, formats) -> bool:
+def _needs_writing(out, tasks, paths, previous, csv) -> bool:
     if tasks or previous is None:
         return True
     if previous[1].column("source").to_pylist() != paths:
         return True  # sources added, dropped or reordered: the tables change though nothing was read
-    return not all(p.exists() for name, p in output_paths(out).items() if name.split(".")[1] in formats)
+    return not all(p.exists() for name, p in output_paths(out).items() if csv or name.endswith(".parquet"))
 
 
 def _manifest_of(run_id: str, rows: list[dict]) -> Manifest:

@@ -68,14 +68,16 @@ def prepare_folder(folder: str | os.PathLike) -> None:
 
 
 def write_tables(folder: str | os.PathLike, values: pa.Table, reports: pa.Table, run_id: str,
-                 formats: tuple[str, ...] = FORMATS) -> None:
+                 csv: bool = True) -> None:
+    """Parquet always (the next run reuses rows from it), CSV unless ``csv`` is false."""
     paths = output_paths(folder)
     for name, table in (("values", values), ("reports", reports)):
-        if "parquet" in formats:
-            tagged = table.replace_schema_metadata({RUN_ID_KEY: run_id.encode()})
-            write_atomic(paths[f"{name}.parquet"], lambda f, t=tagged: pq.write_table(t, f))
-        if "csv" in formats:
+        tagged = table.replace_schema_metadata({RUN_ID_KEY: run_id.encode()})
+        write_atomic(paths[f"{name}.parquet"], lambda f, t=tagged: pq.write_table(t, f))
+        if csv:
             write_atomic(paths[f"{name}.csv"], lambda f, t=table: _write_csv(t, f))
+        else:  # a CSV of an earlier run would no longer match
+            paths[f"{name}.csv"].unlink(missing_ok=True)
 
 
 def _write_csv(table: pa.Table, f) -> None:
