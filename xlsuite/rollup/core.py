@@ -51,7 +51,7 @@ class Entry:
     # When the report was imported (the workbook's 封面), else the file's modification time:
     # ``dedupe`` keeps the newest.
     imported_at: datetime | None = None
-    results: list[CheckResult] | None = None  # relations 1-7; computed on first use
+    hard_failures: list[CheckResult] | None = None  # failing hard relations; computed on first use
 
     @property
     def agency(self) -> str:
@@ -65,13 +65,10 @@ class Entry:
     def form(self) -> str | None:
         return self.report.meta.form
 
-    def checks(self) -> list[CheckResult]:
-        if self.results is None:
-            self.results = check(self.report)
-        return self.results
-
     def failures(self) -> list[CheckResult]:
-        return hard_failures(self.checks())
+        if self.hard_failures is None:
+            self.hard_failures = hard_failures(check(self.report))
+        return self.hard_failures
 
 
 @dataclass

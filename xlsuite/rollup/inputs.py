@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 
-from ..checks import check
+from ..checks import check, hard_failures
 from ..errors import SourceError
 from ..forms import get_form
 from ..model import Meta, Report, Value
@@ -47,7 +47,26 @@ def read_entry(path: str) -> Entry:
         report, imported_at = read_report(path), None
     if imported_at is None:
         imported_at = datetime.fromtimestamp(os.path.getmtime(path), tz=timezone.utc)
-    return Entry(path, report, imported_at, check(report))
+    return Entry(path, report, imported_at, hard_failures(check(report)))
+
+
+# What travels back from a worker: plain numbers in form order rather than ~200 Value objects
+# and every check result, which cost as much to pickle as the workbook costs to read.
+Packed = tuple
+
+
+def pack(e: Entry) -> Packed:
+    m = e.report.meta
+    keys = get_form(m.form).keys()
+    return (e.path, m.agency, m.year, m.form, m.source_kind, tuple(e.report.number(k) for k in keys),
+            e.report.warnings, e.imported_at, e.hard_failures)
+
+
+def unpack(p: Packed) -> Entry:
+    path, agency, year, form, kind, numbers, warnings, imported_at, failures = p
+    report = Report(Meta(agency=agency, year=year, form=form, source=path, source_kind=kind),
+                    dict(zip(get_form(form).keys(), map(Value, numbers))), warnings=list(warnings))
+    return Entry(path, report, imported_at, list(failures))
 
 
 def _read_workbook(path: str) -> tuple[Report, datetime | None]:
@@ -78,9 +97,9 @@ def parse_time(text) -> datetime | None:
     return t if t.tzinfo else t.astimezone()
 
 
-def _read_safely(path: str) -> tuple[str, Entry | None, str | None]:
+def _read_safely(path: str) -> tuple[str, Packed | None, str | None]:
     try:
-        return path, read_entry(path), None
+        return path, pack(read_entry(path)), None
     except SourceError as e:
         return path, None, e.reason
     except Exception as e:  # noqa: BLE001 - one broken file must be named, not end a batch of hundreds
@@ -90,6 +109,9 @@ def _read_safely(path: str) -> tuple[str, Entry | None, str | None]:
 def read_entries(paths: list[str], *, workers: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[Entry]:
     """Every path to an Entry, in input order, using up to ``workers`` processes.
+
+    Entries carry each input's meta, numbers, warnings and failing hard relations
+    (not its narrative or per-value provenance, which a sum does not use).
 
     ``progress(done, total)`` is called as files finish. Files that cannot be read
     are all named in one RollupError after the whole batch has been tried.
@@ -114,4 +136,4 @@ def read_entries(paths: list[str], *, workers: int | None = None,
         raise RollupError(f"{len(errors)} 个输入文件不是可汇总的报告：\n" +
                           "\n".join(f"{p}：{reason}" for p, reason in errors),
                           [p for p, _ in errors], "not_a_report")
-    return [e for _p, e, _r in results]
+    return [unpack(packed) for _p, packed, _r in results]

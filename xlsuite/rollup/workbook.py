@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from copy import copy
 import tempfile
 import zipfile
@@ -74,7 +75,13 @@ def cover_extra(result: Rollup) -> dict[str, str]:
     return extra
 
 
-def build_total(result: Rollup) -> Workbook:
+def _skeleton(result: Rollup) -> Workbook:
+    """The total through openpyxl, with 明细 numbers in its first agency row only.
+
+    openpyxl spends ~20 µs per cell on saving alone; 1000 agencies x 200 keys
+    would take longer than reading them. The other rows' numbers are written
+    straight into the sheet's XML afterwards (``_detail_numbers``).
+    """
     form = result.form
     wb = build_workbook(result.total, result.checks(), cover_extra=cover_extra(result))
     _detail(wb.create_sheet(DETAIL), result)
@@ -107,17 +114,14 @@ def _detail(ws, result: Rollup) -> None:
             if row == LABEL_ROW:
                 c.font = BOLD
     ws.row_dimensions[LABEL_ROW].height = 60
-    # Styling each of 200 000 cells through openpyxl's style objects takes minutes (every
-    # assignment hashes the style); the first data row is styled once, the others copy its array.
-    formats = [NUMBER_FORMATS[form.column_of(k).kind] for k in keys]
+    # Every style assignment hashes openpyxl's style objects: style the first row, copy its arrays.
     invalid = {id(inv.entry) for inv in result.invalid}
     protos: list = []
     for r, entry in enumerate(result.entries, FIRST_ROW):
         imported = entry.imported_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.imported_at else None
-        head = (entry.agency, os.path.basename(entry.path), imported,
-                "不通过" if id(entry) in invalid else "通过")
-        values = [entry.report.number(k) for k in keys]
-        for col, value in enumerate(list(head) + values, 1):
+        head = [entry.agency, os.path.basename(entry.path), imported, "不通过" if id(entry) in invalid else "通过"]
+        cells = head + [entry.report.number(k) for k in keys] if r == FIRST_ROW else head
+        for col, value in enumerate(cells, 1):
             c = ws.cell(r, col)
             c.value = value
             if col <= len(DETAIL_HEAD) and value is not None:
@@ -125,14 +129,49 @@ def _detail(ws, result: Rollup) -> None:
             if len(protos) < col:
                 c.font, c.border = FONT, BORDER
                 if col > len(DETAIL_HEAD):
-                    c.number_format = formats[col - len(DETAIL_HEAD) - 1]
+                    c.number_format = NUMBER_FORMATS[form.column_of(keys[col - len(DETAIL_HEAD) - 1]).kind]
                 protos.append(copy(c._style))  # a copy: setting a style later edits the array in place
             else:
                 c._style = copy(protos[col - 1])
         if id(entry) in invalid:
             ws.cell(r, len(DETAIL_HEAD)).fill = FAILED_FILL
     ws.freeze_panes = f"{get_column_letter(len(DETAIL_HEAD) + 1)}{FIRST_ROW}"
-    ws.auto_filter.ref = f"A{KEY_ROW}:{get_column_letter(len(DETAIL_HEAD) + len(keys))}{FIRST_ROW + len(result.entries) - 1}"
+    last = get_column_letter(len(DETAIL_HEAD) + len(keys))
+    ws.auto_filter.ref = f"A{KEY_ROW}:{last}{FIRST_ROW + max(len(result.entries), 1) - 1}"
+
+
+_ROW = re.compile(r'<row r="(\d+)"[^>]*>.*?</row>', re.S)
+_CELL_STYLE = re.compile(r'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?')
+
+
+def _detail_numbers(result: Rollup) -> Callable[[str], str]:
+    """An edit of the 明细 sheet XML: each later agency row gets its numbers, styled as the first row."""
+    keys = result.form.keys()
+    first_key_col = len(DETAIL_HEAD) + 1
+    letters = [get_column_letter(first_key_col + n) for n in range(len(keys))]
+
+    def edit(xml: str) -> str:
+        first = next(m for m in _ROW.finditer(xml) if int(m.group(1)) == FIRST_ROW)
+        styles = {c: st for c, row, st in _CELL_STYLE.findall(first.group(0))}
+        attrs = [f' s="{styles[c]}"' if styles.get(c) else "" for c in letters]
+        rows = {r: e for r, e in enumerate(result.entries, FIRST_ROW) if r > FIRST_ROW}
+
+        def fill(m: re.Match) -> str:
+            entry = rows.get(int(m.group(1)))
+            if entry is None:
+                return m.group(0)
+            r = m.group(1)
+            cells = []
+            for letter, attr, key in zip(letters, attrs, keys):
+                v = entry.report.number(key)
+                cells.append(f'<c r="{letter}{r}"{attr}/>' if v is None else
+                             f'<c r="{letter}{r}"{attr} t="n"><v>{_number_text(v)}</v></c>')
+            row = m.group(0)
+            return row[:-len("</row>")] + "".join(cells) + "</row>"
+
+        return _ROW.sub(fill, xml)
+
+    return edit
 
 
 def write_total(result: Rollup, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
@@ -143,15 +182,26 @@ def write_total(result: Rollup, path: str | os.PathLike, *, overwrite: bool = Fa
         raise RollupError(f"{path}：输出文件与输入文件相同，不能覆盖输入；请换一个输出文件名", [str(path)], "output_is_input")
     if path.exists() and not overwrite:
         raise RollupError(f"{path}：文件已存在，未覆盖；请换一个文件名，或加 --force 覆盖", [str(path)], "output_exists")
-    buf = BytesIO()
-    build_total(result).save(buf)
-    form = result.form
-    cached = {cell_of(form.id, k): v for k, v in result.total.numbers().items() if v is not None}
-    _write_atomic(with_cached_values(buf.getvalue(), cached), path, overwrite)
+    _write_atomic(total_bytes(result), path, overwrite)
     return path
 
 
-# ---------------------------------------------------------------- cached formula results
+def total_bytes(result: Rollup) -> bytes:
+    """The finished total workbook as .xlsx bytes."""
+    buf = BytesIO()
+    _skeleton(result).save(buf)
+    form = result.form
+    cached: dict[str, dict[str, Number]] = {}
+    for key, v in result.total.numbers().items():
+        if v is not None:
+            sheet, ref = cell_of(form.id, key)
+            cached.setdefault(sheet, {})[ref] = v
+    edits = {sheet: [_cached_results(cells, sheet)] for sheet, cells in cached.items()}
+    edits[DETAIL] = [_detail_numbers(result)]
+    return patch_sheets(buf.getvalue(), edits)
+
+
+# ---------------------------------------------------------------- editing the saved package
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -174,47 +224,60 @@ def _number_text(v: Number) -> str:
     return str(v) if isinstance(v, int) else repr(float(v))
 
 
-def with_cached_values(xlsx: bytes, values: dict[tuple[str, str], Number]) -> bytes:
-    """The package with ``values`` stored as the cached results of the formulas at (sheet, ref).
-
-    openpyxl writes every formula cell as ``<c r="D6"><f>…</f><v></v></c>``; only those
-    cells are touched, and every requested cell must be found.
-    """
+def patch_sheets(xlsx: bytes, edits: dict[str, list[Callable[[str], str]]]) -> bytes:
+    """The package with each named sheet's XML passed through its edits; other parts as they were."""
     src = zipfile.ZipFile(BytesIO(xlsx))
     parts = _sheet_parts(src)
-    by_part: dict[str, dict[str, Number]] = {}
-    for (sheet, ref), v in values.items():
-        by_part.setdefault(parts[sheet], {})[ref] = v
+    by_part = {parts[sheet]: fns for sheet, fns in edits.items()}
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            cells = by_part.get(info.filename)
-            if cells:
-                data = _fill(data.decode("utf-8"), cells, info.filename).encode("utf-8")
+            fns = by_part.get(info.filename)
+            if fns:
+                xml = data.decode("utf-8")
+                for fn in fns:
+                    xml = fn(xml)
+                data = xml.encode("utf-8")
             dst.writestr(info, data)
     return out.getvalue()
+
+
+def with_cached_values(xlsx: bytes, values: dict[tuple[str, str], Number]) -> bytes:
+    """The package with ``values`` stored as the cached results of the formulas at (sheet, ref)."""
+    by_sheet: dict[str, dict[str, Number]] = {}
+    for (sheet, ref), v in values.items():
+        by_sheet.setdefault(sheet, {})[ref] = v
+    return patch_sheets(xlsx, {sheet: [_cached_results(cells, sheet)] for sheet, cells in by_sheet.items()})
 
 
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v(?:></v>|\s*/>)</c>')
 
 
-def _fill(xml: str, cells: dict[str, Number], part: str) -> str:
-    done = set()
+def _cached_results(cells: dict[str, Number], sheet: str) -> Callable[[str], str]:
+    """An edit storing ``cells`` as the cached results of their formulas.
 
-    def sub(m: re.Match) -> str:
-        ref = m.group(1)
-        if ref not in cells:
-            return m.group(0)
-        done.add(ref)
-        attrs = re.sub(r'\s+t="[^"]*"', "", m.group(2))  # a number needs no type attribute
-        return f'<c r="{ref}"{attrs}><f>{m.group(3)}</f><v>{_number_text(cells[ref])}</v></c>'
+    openpyxl writes every formula cell as ``<c r="D6"><f>…</f><v></v></c>``; only those
+    cells are touched, and every requested cell must be found.
+    """
+    def edit(xml: str) -> str:
+        done = set()
 
-    xml = _FORMULA_CELL.sub(sub, xml)
-    missing = set(cells) - done
-    if missing:
-        raise RuntimeError(f"{part}: formula cells not found for cached values: {sorted(missing)[:5]}")
-    return xml
+        def sub(m: re.Match) -> str:
+            ref = m.group(1)
+            if ref not in cells:
+                return m.group(0)
+            done.add(ref)
+            attrs = re.sub(r'\s+t="[^"]*"', "", m.group(2))  # a number needs no type attribute
+            return f'<c r="{ref}"{attrs}><f>{m.group(3)}</f><v>{_number_text(cells[ref])}</v></c>'
+
+        xml = _FORMULA_CELL.sub(sub, xml)
+        missing = set(cells) - done
+        if missing:
+            raise RuntimeError(f"{sheet}: formula cells not found for cached values: {sorted(missing)[:5]}")
+        return xml
+
+    return edit
 
 
 def _write_atomic(data: bytes, path: Path, overwrite: bool) -> None:
