@@ -145,7 +145,7 @@ def test_source_text_never_becomes_a_formula(tmp_path):
     nasty = ["=HYPERLINK(\"http://x\",\"y\")", "+86 10 1234", "-减少 3 件", "@SUM(A1)"]
     report = Report(Meta(agency=nasty[0], year=2024, form="gov2021", source="x.txt"),
                     {k: Value(None) for k in form.keys()},
-                    narrative={"overview": "\n".join(nasty)}, sections_found=["overview"])
+                    narrative={"overview": "\n".join(t + "。" for t in nasty)}, sections_found=["overview"])
     report.values["requests.new.natural"] = Value(3, Provenance(text="=cmd|' /C calc'!A0", line=4))
     path = write_workbook(report, tmp_path / "n.xlsx")
     with zipfile.ZipFile(path) as z:
@@ -156,11 +156,11 @@ def test_source_text_never_becomes_a_formula(tmp_path):
     cover = wb["封面"]["B3"]
     assert cover.value == nasty[0] and cover.data_type == "s"
     texts = [c.value for c in wb["一、总体情况"]["A"][2:6]]
-    assert texts == nasty
+    assert texts == [t + "。" for t in nasty]
     assert all(c.data_type == "s" for c in wb["一、总体情况"]["A"][2:6])
     meta, values = read_values(path)
     assert meta["agency"] == nasty[0] and values["requests.new.natural"] == 3
-    assert read_report(path).narrative["overview"].split("\n") == nasty
+    assert read_report(path).narrative["overview"].split("\n") == [t + "。" for t in nasty]
 
 
 def test_write_refuses_to_overwrite(xiamen, tmp_path):
@@ -308,3 +308,11 @@ def test_check_cli_on_a_workbook(xiamen, xiamen_book):
     assert out["verdict"] == "通过"
     assert {r["id"]: r["status"] for r in out["results"]} == \
         {r.id: r.status for r in check(xiamen) if r.rule != "R5" or r.failed}
+
+
+def test_pdf_line_breaks_become_paragraphs():
+    text = ("（一）基本情况\n2020 年，我厅全面贯彻《中华人民共和国政府信息公开条\n例》，认真落实。\n"
+            "1.加大政府信息公开力度\n（1）加强权力配置信息公开。梳理本机关\n权责清单。\nGDP growth\nrate 5%")
+    assert paragraphs(text) == ["（一）基本情况", "2020 年，我厅全面贯彻《中华人民共和国政府信息公开条例》，认真落实。",
+                                "1.加大政府信息公开力度", "（1）加强权力配置信息公开。梳理本机关权责清单。",
+                                "GDP growth rate 5%"]
