@@ -316,3 +316,19 @@ def test_pdf_line_breaks_become_paragraphs():
     assert paragraphs(text) == ["（一）基本情况", "2020 年，我厅全面贯彻《中华人民共和国政府信息公开条例》，认真落实。",
                                 "1.加大政府信息公开力度", "（1）加强权力配置信息公开。梳理本机关权责清单。",
                                 "GDP growth rate 5%"]
+
+
+def test_recalculate_refuses_unsafe_calls(tmp_path, monkeypatch, xiamen_book):
+    from xlsuite.workbook import recalc
+
+    with pytest.raises(ValueError, match="would replace it"):
+        recalc.recalculate([xiamen_book], xiamen_book.parent)
+    twin = tmp_path / "x" / xiamen_book.name
+    twin.parent.mkdir()
+    twin.write_bytes(xiamen_book.read_bytes())
+    with pytest.raises(ValueError, match="collide"):
+        recalc.recalculate([xiamen_book, twin], tmp_path / "out")
+    monkeypatch.setenv("XLSUITE_SOFFICE", str(tmp_path / "no-such-soffice"))
+    monkeypatch.setattr(recalc, "SOFFICE_CANDIDATES", ())
+    with pytest.raises(recalc.SofficeMissing, match="libreoffice-calc-nogui"):
+        recalc.recalculate([xiamen_book], tmp_path / "out")
