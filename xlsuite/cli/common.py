@@ -26,7 +26,7 @@ def expand_sources(sources: tuple[str, ...]) -> list[str]:
         p = Path(s)
         if p.is_dir():
             out.extend(str(f) for f in sorted(p.rglob("*"))
-                       if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES and not f.name.startswith(("~$", ".")))
+                       if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES and not _is_scratch(f))
         else:
             out.append(s)
     return out
@@ -37,6 +37,11 @@ def ocr_option(f):
     return click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
                         help="文字识别（OCR）: auto = only pages without a text layer (scans) and images; "
                              "always = every page; never = none. Needs `pip install xlsuite[ocr]`.")(f)
+
+
+def _is_scratch(f: Path) -> bool:
+    """Excel lock files, hidden files and the add-in's backups (报告.备份-时间.xlsx) are not reports."""
+    return f.name.startswith(("~$", ".")) or ".备份-" in f.name
 
 
 def error_line(err: SourceError | Exception, path: str | None = None) -> str:
