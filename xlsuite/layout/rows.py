@@ -235,13 +235,55 @@ def _cut_block(block: list[TextLine]) -> list[tuple[TextLine, list[str] | None, 
     out: list[tuple[TextLine, list[str] | None, list[float | None]]] = []
     for group in _groups(block):
         columns = sorted(_columns(group), key=lambda c: c.x0)
-        for ln in group:
+        is_row = [bool(columns) and any(s.is_value for s in ln.segments) for ln in group]
+        around = _centred_labels(group, is_row, columns)
+        taken = {j for lines in around.values() for j in lines}
+        for i, ln in enumerate(group):
+            if i in taken:
+                continue
             # Under a table's columns a lone number is a row too: its label, centred
             # over two lines, left it alone on the middle line.
-            if columns and (ln.is_value_line or any(s.is_value for s in ln.segments)):
-                out.append((ln, *_cells(ln, columns)))
+            if is_row[i]:
+                cells, confidences = _cells(ln, columns)
+                if i in around:
+                    cells.insert(0, "".join(group[j].text.replace(" ", "") for j in around[i]))
+                    confidences.insert(0, _least([s for j in around[i] for s in group[j].segments]))
+                out.append((ln, cells, confidences))
             else:
                 out.append((ln, None, [_least(ln.segments)]))
+    return out
+
+
+def _centred_labels(group: list[TextLine], is_row: list[bool], columns: list[_Column]) -> dict[int, list[int]]:
+    """Rows printed without a label on their own line: the label lines centred around them.
+
+    A label of an even number of lines, centred in its cell, leaves the numbers
+    between its lines, a label line just above and just below at equal distances.
+    (A row with a label on its line may be top-aligned, where the line above
+    belongs to the row before; that is left to the recogniser.)
+    """
+    if not columns:
+        return {}
+    edge = columns[0].x0
+
+    def label_only(j: int) -> bool:
+        return 0 <= j < len(group) and not is_row[j] and group[j].x1 <= edge
+
+    def mid(j: int) -> float:
+        return (group[j].top + group[j].bottom) / 2
+
+    out: dict[int, list[int]] = {}
+    taken: set[int] = set()
+    for i, ln in enumerate(group):
+        if not is_row[i] or ln.segments[0].x1 <= edge and not ln.segments[0].is_value:
+            continue
+        # One line each side: where a longer label splits further out, the recogniser
+        # still reads the text above a row as the start of its label.
+        above, below = i - 1, i + 1
+        if label_only(above) and label_only(below) and above not in taken \
+                and abs((mid(i) - mid(above)) - (mid(below) - mid(i))) < 0.3 * ln.height:
+            out[i] = [above, below]
+            taken.update(out[i])
     return out
 
 
@@ -297,7 +339,10 @@ def _blank_columns(group: list[TextLine], cols: list[_Column], labels: list[Segm
             break
         head.extend(s for s in ln.segments
                     if not any(_overlaps(s, _Column(l.x0, l.x1), slack) for l in labels))
-    leaves = [s for s in head if not _spans_columns(s, head, 10 * slack)]
+    # A label alone on its line is a title over the table (第二十条第（八）项) or a piece
+    # of a wrapped header; only lines of several labels show where columns are.
+    multi = {id(s) for ln in group if not ln.is_value_line and len(ln.segments) >= 2 for s in ln.segments}
+    leaves = [s for s in head if id(s) in multi and not _spans_columns(s, head, 10 * slack)]
     header_cols = _merge_stacked([_Column(s.x0, s.x1) for s in leaves])
     if len(header_cols) <= len(cols):
         return []
