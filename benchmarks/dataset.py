@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 
 from xlsuite.dataset import build_dataset  # noqa: E402
-from xlsuite.dataset.corpus import make_corpus, readable_samples  # noqa: E402
+from xlsuite.dataset.corpus import make_corpus, read_samples  # noqa: E402
 from xlsuite.dataset.run import default_workers  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -48,7 +48,7 @@ def main() -> None:
     from distributed import LocalCluster
 
     with tempfile.TemporaryDirectory() as d:
-        corpus = make_corpus(Path(d) / "in", readable_samples(SAMPLE_DIRS), n=args.n, pdf_copies=args.pdf_copies)
+        corpus = make_corpus(Path(d) / "in", read_samples(SAMPLE_DIRS), n=args.n, pdf_copies=args.pdf_copies)
         n = len(corpus.files)
         kinds = pd.Series([p.suffix for p in corpus.files]).value_counts().to_dict()
         print(f"{n} files {kinds}; {default_workers()} local cores")

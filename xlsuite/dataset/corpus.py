@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SourceError
-from ..readers import read_report, read_text_file, sniff
+from ..model import Report
+from ..readers import read_report, read_text_file
 
 PLACES = ("南平市", "龙岩市", "三明市", "莆田市", "宁德市", "漳州市", "泉州市", "福州市", "厦门市", "温州市",
           "台州市", "丽水市", "衢州市", "金华市", "湖州市", "嘉兴市", "绍兴市", "赣州市", "吉安市", "抚州市",
@@ -54,9 +56,10 @@ def agency_names(n: int) -> list[str]:
     return names[:n]
 
 
-def make_corpus(folder: str | os.PathLike, samples: list[str | os.PathLike], n: int = 500,
+def make_corpus(folder: str | os.PathLike, samples: Mapping[Path, Report], n: int = 500,
                 broken_each: int = 4, pdf_copies: int = 2) -> Corpus:
-    """``n`` files in ``folder``: ``broken_each`` of each broken kind, the rest copies of ``samples``.
+    """``n`` files in ``folder``: ``broken_each`` of each broken kind, the rest copies of ``samples``
+    (sample path -> its report, as ``read_samples`` gives).
 
     Text, Markdown and HTML samples are copied with their agency replaced by a new
     name; a PDF cannot be rewritten, so it is copied as is, ``pdf_copies`` times
@@ -66,10 +69,9 @@ def make_corpus(folder: str | os.PathLike, samples: list[str | os.PathLike], n: 
     corpus = Corpus(folder)
     texts: list[tuple[Path, str, str]] = []  # sample, its text, the agency it names
     pdfs: list[Path] = []
-    for s in map(Path, samples):
-        kind = sniff(s)
-        if kind in ("text", "markdown", "html"):
-            agency = read_report(s).meta.agency
+    for s, report in samples.items():
+        if report.meta.source_kind in ("text", "markdown", "html"):
+            agency = report.meta.agency
             text = read_text_file(str(s))
             if agency and agency in text:
                 texts.append((s, text, agency))
@@ -111,16 +113,15 @@ def _place_of(name: str) -> str:
     return next(p for p in PLACES if name.startswith(p))
 
 
-def readable_samples(folders: list[str | os.PathLike]) -> list[Path]:
-    """The sample files in ``folders`` that this installation can read (PDFs need the PDF reader)."""
-    out = []
+def read_samples(folders: list[str | os.PathLike]) -> dict[Path, Report]:
+    """The sample files in ``folders`` that this installation reads (PDFs need the PDF reader)."""
+    out = {}
     for folder in folders:
         for f in sorted(Path(folder).glob("*")):
             if not f.is_file():
                 continue
             try:
-                read_report(f)
+                out[f] = read_report(f)
             except (SourceError, ImportError):
                 continue
-            out.append(f)
     return out

@@ -70,9 +70,9 @@ def code_version() -> str:
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     with _PARSE_LOCK:
-        files = sorted(_closure(root, [root / "dataset" / "run.py"]))
-    for f in files:
-        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+        code = _closure(root, [root / "dataset" / "run.py"])
+    for f in sorted(code):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + code[f] + b"\0")
     return f"{__version__}+{h.hexdigest()[:12]}"
 
 
@@ -81,15 +81,22 @@ def code_version() -> str:
 _PARSE_LOCK = threading.Lock()
 
 
-def _closure(root: Path, start: list[Path]) -> set[Path]:
-    seen: set[Path] = set()
+def _closure(root: Path, start: list[Path]) -> dict[Path, bytes]:
+    """The package's modules reachable from ``start`` by import, with their source bytes."""
+    seen: dict[Path, bytes] = {}
     todo = list(start)
     while todo:
         f = todo.pop()
         if f in seen or not _shapes_rows(f.relative_to(root).as_posix()):
             continue
-        seen.add(f)
-        tree = ast.parse(f.read_bytes(), str(f))
+        try:
+            seen[f] = f.read_bytes()
+            tree = ast.parse(seen[f], str(f))
+        except OSError:  # removed while we looked: it cannot be imported either
+            seen.pop(f, None)
+            continue
+        except (SyntaxError, ValueError):  # mid-edit: its bytes still count, its imports cannot be known
+            continue
         package = list(f.relative_to(root).parent.parts)
         for node in ast.walk(tree):
             names: list[list[str]] = []
@@ -113,7 +120,7 @@ def _closure(root: Path, start: list[Path]) -> set[Path]:
                         # Importing a submodule runs its packages' __init__ too.
                         for i in range(1, len(parts)):
                             todo.append(root.joinpath(*parts[:i], "__init__.py"))
-    return {f for f in seen if f.is_file()}
+    return seen
 
 
 def _shapes_rows(rel: str) -> bool:

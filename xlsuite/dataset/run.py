@@ -44,26 +44,32 @@ class Task:
 def extract_one(task: Task) -> dict[str, Any]:
     """Read one source into its tidy rows. Never raises: a bad file becomes an error row."""
     version = extractor_version()
-    common = dict(source=task.source, sha256=task.sha256, size=task.size, version=version)
     try:
         with _ONE_AT_A_TIME:
             report = read_report(task.path)
         results = check(report)
+        return {"index": task.index, "values": value_rows(report, results, task.source),
+                "report": report_row(report, results, source=task.source, sha256=task.sha256,
+                                     size=task.size, version=version)}
     except SourceError as e:
-        return {"index": task.index, "report": error_row(code=e.code, reason=e.reason, **common), "values": []}
+        return failed_result(task, e.code, e.reason)
     except Exception as e:  # noqa: BLE001 - a reader bug on one file must not end a national batch
-        reason = f"读取时程序出错（{type(e).__name__}: {e}），请把该文件报告给维护者"
-        return {"index": task.index, "report": error_row(code=READER_ERROR, reason=reason, **common),
-                "values": []}
-    return {"index": task.index, "report": report_row(report, results, **common),
-            "values": value_rows(report, results, task.source)}
+        return failed_result(task, READER_ERROR, program_error(e))
 
 
-def lost_result(task: Task, detail: str) -> dict[str, Any]:
-    reason = f"读取该文件时工作进程意外退出（{detail}），可能是文件触发了解析库崩溃"
+def failed_result(task: Task, code: str, reason: str) -> dict[str, Any]:
     return {"index": task.index, "values": [],
-            "report": error_row(source=task.source, code=WORKER_LOST, reason=reason, sha256=task.sha256,
+            "report": error_row(source=task.source, code=code, reason=reason, sha256=task.sha256,
                                 size=task.size, version=extractor_version())}
+
+
+def program_error(e: BaseException) -> str:
+    return f"读取时程序出错（{type(e).__name__}: {e}），请把该文件报告给维护者"
+
+
+def worker_lost(task: Task, detail: str) -> dict[str, Any]:
+    return failed_result(task, WORKER_LOST,
+                         f"读取该文件时工作进程意外退出（{detail}），可能是文件触发了解析库崩溃")
 
 
 def default_workers() -> int:
@@ -94,7 +100,7 @@ def run_local(tasks: list[Task], workers: int, fn: Callable[[Task], dict[str, An
         lost = []
         yield from _pool_round([t], 1, lost, fn)
         for t2 in lost:
-            yield lost_result(t2, "进程异常退出")
+            yield worker_lost(t2, "进程异常退出")
 
 
 def _pool_round(tasks: list[Task], workers: int, lost: list[Task], fn) -> Iterator[dict[str, Any]]:
@@ -108,6 +114,8 @@ def _pool_round(tasks: list[Task], workers: int, lost: list[Task], fn) -> Iterat
                     yield f.result()
                 except BrokenProcessPool:
                     lost.append(futures[f])
+                except Exception as e:  # noqa: BLE001 - outside the reader's guard: still one file
+                    yield failed_result(futures[f], READER_ERROR, program_error(e))
 
 
 def _mp_context():
@@ -133,7 +141,7 @@ def run_dask(tasks: list[Task], client) -> Iterator[dict[str, Any]]:
         if f.status == "finished":
             yield result
         else:  # KilledWorker and friends: the file is recorded, the batch goes on
-            yield lost_result(by_key[f.key], type(result).__name__)
+            yield worker_lost(by_key[f.key], type(result).__name__)
         f.release()  # the cluster can forget a result as soon as it is taken
 
 
