@@ -79,4 +79,4 @@ def test_folders_skip_lock_files_and_backups(tmp_path):
     from xlsuite.cli.common import expand_sources
     for name in ("a.xlsx", "~$a.xlsx", "a.备份-20250131-093000.xlsx", ".hidden.txt", "b.pdf", "notes.docx", "x.png"):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.rsplit("/", 1)[1] for p in expand_sources((str(tmp_path),))] == ["a.xlsx", "b.pdf", "notes.docx"]
+    assert [p.rsplit("/", 1)[1] for p in expand_sources((str(tmp_path),))] == ["a.xlsx", "b.pdf", "notes.docx", "x.png"]
