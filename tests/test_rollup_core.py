@@ -274,6 +274,7 @@ def test_files_that_are_not_reports_are_all_named(tmp_path):
 
 
 def test_rollup_of_real_seeds_from_a_folder(tmp_path):
+    # 福建省商务厅 prints its procurement as "9742 万元", 厦门市 in 元: the sum is in 元.
     for name in ("xiamen-city-2020.pdf.txt", "fj-industry-2020.pdf.txt", "fj-commerce-2020.pdf.txt"):
         shutil.copy(SEEDS / name, tmp_path / name)
     result = rollup([str(tmp_path)], agency="测试合计", year=2020)

@@ -1,7 +1,7 @@
 """Reading the roll-up's inputs: many files, in parallel, each into an ``Entry``.
 
 Standard workbooks are read through their defined names with the fast reader
-(``xlsuite.workbook.read_values``), never loaded whole with openpyxl; any other
+(``xlsuite.workbook.reader``: zip + python-calamine), never loaded whole with openpyxl; any other
 source goes through ``read_report``. The hard relations of each input are
 checked in the worker too, so that the main process only adds numbers.
 """
