@@ -80,3 +80,22 @@ def test_blank_cells_name_the_printed_marker_and_place():
     passed = {x.id for x in check_completeness(r) if x.status == "pass"}
     assert {"R12.completeness.section.overview", "R12.completeness.table.requests",
             "R12.completeness.section.other"} <= passed
+
+
+def test_reports_without_form_places_or_text_are_audited_without_error():
+    from xlsuite.model import Meta, Report
+    assert audit(Report(Meta())) == []
+    # A report built in code (a roll-up total, a workbook) has text but no printed places.
+    r = Report(Meta(agency="某局", year=2024, form="gov2021"))
+    r.narrative = {"overview": "全年受理政府信息公开申请3件。", "other": "\n  \n"}
+    r.sections_found = ["overview", "other"]
+    results = {x.id: x for x in audit(r)}
+    x = results["R11.narrative.requests.new.total"]
+    assert x.status == "not_checkable" and x.provenance.page is None and x.provenance.line is None
+    assert results["R12.completeness.section.issues"].status == "fail"
+    assert results["R12.completeness.section_empty.other"].status == "fail"
+    assert results["R13.fees.statement"].status == "fail"
+    # No values and no table reported absent: every cell of the form is listed as unread.
+    from xlsuite.forms import get_form
+    unread = [i for i in results if i.startswith("R12.completeness.unread.")]
+    assert unread == [f"R12.completeness.unread.{k}" for k in get_form("gov2021").keys()]
