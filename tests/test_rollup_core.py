@@ -237,6 +237,7 @@ def test_previous_year_of_the_same_agency_is_set_aside_and_checked():
     failed = [r.id for r in result.cross_year["甲局"] if r.failed]
     assert "R8.requests.natural" in failed
     assert any(w.code == "rollup_cross_year" and "甲局" in w.message for w in result.total.warnings)
+    assert any(w.code == "rollup_previous_year" and "in/00-甲局.xlsx" in w.message for w in result.total.warnings)
 
 
 def test_previous_year_of_an_agency_not_in_the_total_is_a_mixed_year():

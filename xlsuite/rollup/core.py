@@ -306,6 +306,9 @@ def findings(rollup: Rollup) -> list[Finding]:
     for e in rollup.dropped:
         out.append(Finding("rollup_duplicate_dropped",
                            f"{e.agency} 的重复报告 {e.path} 未计入（保留导入时间最新的一份）", severity="info"))
+    for name, prev in rollup.previous.items():
+        out.append(Finding("rollup_previous_year", f"{name} 的上年报告 {prev.path} 只用于跨年度比对，未计入汇总",
+                           severity="info"))
     for name, results in rollup.cross_year.items():
         for r in results:
             if r.failed:
