@@ -100,7 +100,36 @@ class Engine:
                 out.append({"text": text, "x0": float(pts[:, 0].min()), "x1": float(pts[:, 0].max()),
                             "top": float(pts[:, 1].min()), "bottom": float(pts[:, 1].max()),
                             "confidence": round(conf, 4)})
-        return out
+        return uniform_height(out)
+
+
+def uniform_height(words: list[dict]) -> list[dict]:
+    """Every word the height of the page's text, around the middle of its printed line.
+
+    The detector pads small boxes more than long ones, so a lone digit comes out a
+    third taller than the label beside it. A PDF word's box is the font's, the same
+    for all words of a line; giving OCR words the typical text height, centred where
+    the detector saw them, lets the layout group them into lines the same way.
+    """
+    text = [w["bottom"] - w["top"] for w in words
+            if len(w["text"]) >= 2 and not any(c.isdigit() for c in w["text"])]
+    if len(text) < 3:
+        return words
+    height = statistics.median(text)
+    # The detector's middles jitter by a point or so along a printed line; words whose
+    # middles run within a quarter of a line of each other get one middle, as in a PDF.
+    mids = sorted(((w["top"] + w["bottom"]) / 2, i) for i, w in enumerate(words))
+    runs: list[list[tuple[float, int]]] = []
+    for m in mids:
+        if runs and m[0] - runs[-1][-1][0] <= 0.25 * height:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    for run in runs:
+        mid = statistics.median(m for m, _ in run)
+        for _, i in run:
+            words[i]["top"], words[i]["bottom"] = mid - height / 2, mid + height / 2
+    return words
 
 
 def erase_rules(gray: np.ndarray) -> np.ndarray:
@@ -109,13 +138,13 @@ def erase_rules(gray: np.ndarray) -> np.ndarray:
 
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     h, w = gray.shape
-    # A line is far longer than any character: three character heights at least (a
-    # digit's stroke must never go), and a 25th of the page width, a 60th of its height.
+    # A rule is far longer than any stroke: the horizontal strokes of a run of characters
+    # (一二三工) can touch over a few characters, a digit's stem is one character tall.
     glyph = _glyph_height(ink)
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 25, 3 * glyph), 1)))
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 8, 8 * glyph), 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 60, 3 * glyph))))
+                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 4 * glyph))))
     mask = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
     out = gray.copy()
     out[mask > 0] = 255
@@ -145,7 +174,9 @@ def split_words(box: np.ndarray, text: str, score: float, chars: list[Char]) -> 
     centres = [(c.step + 0.5) * px_per_step for c in chars]
     groups: list[list[int]] = [[0]]
     for i in range(1, len(chars)):
-        if centres[i] - centres[i - 1] > _WORD_GAP * height or chars[i].text == " " or chars[i - 1].text == " ":
+        # Only numbers are cut off: a wide gap inside text is letter spacing, not a cell border.
+        numeric = _numeric(chars[i]) or _numeric(chars[i - 1])
+        if (numeric and centres[i] - centres[i - 1] > _WORD_GAP * height) or " " in (chars[i].text, chars[i - 1].text):
             groups.append([i])
         else:
             groups[-1].append(i)
@@ -162,6 +193,10 @@ def split_words(box: np.ndarray, text: str, score: float, chars: list[Char]) -> 
         quad = np.array([box[0] + along * lo, box[0] + along * hi, box[3] + along * hi, box[3] + along * lo])
         out.append(("".join(c.text for c in part), quad, _confidence(part, score)))
     return out
+
+
+def _numeric(c: Char) -> bool:
+    return c.text in _DIGITS or c.text in _DIGIT_LOOKALIKES or c.text in ".,"
 
 
 def _as_digits(part: list[Char]) -> list[Char]:

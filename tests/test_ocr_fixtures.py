@@ -1,0 +1,131 @@
+"""Scanned reports read by OCR: image-only PDFs made from the text PDFs, against the golden values.
+
+The image-only PDFs are made at test time from the committed PDFs
+(``tests/fixtures/make_ocr_fixtures.py``: 150 and 200 dpi, and one turned by
+0.7 degree with noise and strong JPEG compression). Every value must equal its
+golden value or be flagged (a warning on its cell, or on its table for a count
+that does not fit); a wrong value without a flag fails the test. The share of
+exact and flagged cells is printed for each fixture.
+
+OCR takes seconds a page on two cores, so the default run reads a few fixtures
+(the two real reports, three seeds, one per variant); ``XLSUITE_OCR_FULL=1``
+reads every seed in both layouts and all variants.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from xlsuite.checks import check, verdict
+from xlsuite.ocr import available
+from xlsuite.readers import read_report, sniff
+
+from .conftest import REALPDF, ROOT, golden_for
+
+pytestmark = pytest.mark.skipif(not available(), reason="OCR extra not installed (pip install xlsuite[ocr])")
+
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+from make_ocr_fixtures import VARIANTS, make_image_pdf  # noqa: E402
+
+GENERATED = ROOT / "tests" / "fixtures" / "generated"
+FULL = os.environ.get("XLSUITE_OCR_FULL") == "1"
+# Warnings that put a whole table's numbers in doubt.
+TABLE_FLAGS = {"flat_count", "missing_numbers", "extra_numbers", "unmatched_numbers", "duplicate_row",
+               "table_absent"}
+
+DEFAULT_CASES = [
+    (REALPDF / "huaian-hongze-2023.pdf", "150dpi"),
+    (REALPDF / "huaian-hongze-2024.pdf", "150dpi"),
+    (GENERATED / "shishi-commerce-2019.ruled.pdf", "150dpi"),
+    (GENERATED / "fj-industry-2020.pdf.ruled.pdf", "200dpi"),
+    (GENERATED / "xiamen-city-2020.pdf.ruled.pdf", "rotated-noisy"),
+]
+FULL_CASES = [(p, v) for p in sorted(GENERATED.glob("*.pdf")) + sorted(REALPDF.glob("*.pdf")) for v in VARIANTS
+              if (p, v) not in DEFAULT_CASES]
+CASES = DEFAULT_CASES + (FULL_CASES if FULL else [])
+
+
+def golden_of(pdf: Path) -> dict:
+    # fj-commerce-2020.pdf.ruled.pdf -> fj-commerce-2020.pdf.json; shishi-commerce-2019.plain.pdf -> shishi-commerce-2019.json
+    name = pdf.name
+    for style in (".ruled.pdf", ".plain.pdf"):
+        if name.endswith(style):
+            name = name[: -len(style)] + ".x"
+    return golden_for(Path(name))
+
+
+def score(report, golden: dict) -> dict:
+    """Each golden cell: exact, flagged (its cell, or its table), or wrong without a flag."""
+    by_key = {w.key for w in report.warnings if w.key}
+    by_table = {w.section for w in report.warnings if w.code in TABLE_FLAGS}
+    out = {"exact": 0, "flagged": 0, "wrong": []}
+    for key, want in golden["values"].items():
+        got = report.values[key].value
+        same = got == want or (isinstance(got, (int, float)) and isinstance(want, (int, float)) and abs(got - want) < 1e-9)
+        if key in by_key or (not same and key.split(".")[0] in by_table):
+            out["flagged"] += 1
+        if same:
+            out["exact"] += 1
+        elif key not in by_key and key.split(".")[0] not in by_table:
+            out["wrong"].append((key, got, want, report.values[key].provenance))
+    return out
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scans")
+
+    def make(source: Path, variant: str) -> Path:
+        out = folder / f"{source.stem}.{variant}.pdf"
+        if not out.exists():
+            make_image_pdf(source, out, VARIANTS[variant])
+        return out
+    return make
+
+
+@pytest.mark.parametrize("source,variant", CASES, ids=[f"{p.stem}-{v}" for p, v in CASES])
+def test_scanned_pdf_reads_to_golden_or_flags(source, variant, scans, capsys):
+    if not source.exists():
+        pytest.skip(f"{source} not present")
+    pdf = scans(source, variant)
+    assert sniff(pdf) == "pdf"
+    with pytest.raises(Exception) as refused:
+        read_report(pdf, ocr="never")
+    assert getattr(refused.value, "code", None) == "scanned"
+
+    pages_done = []
+    report = read_report(pdf, progress=lambda done, total: pages_done.append((done, total)))
+    golden = golden_of(source)
+    s = score(report, golden)
+    n = len(golden["values"])
+    with capsys.disabled():
+        print(f"\n  OCR {pdf.name}: {s['exact']}/{n} exact ({100 * s['exact'] / n:.0f}%), "
+              f"{s['flagged']} flagged ({100 * s['flagged'] / n:.0f}%), {len(s['wrong'])} wrong unflagged; "
+              f"checks: {verdict(check(report))}")
+    assert pages_done and pages_done[-1][0] == pages_done[-1][1] == len(pages_done)  # one tick a page
+    assert {k: getattr(report.meta, k) for k in golden["meta"]} == golden["meta"]
+    assert not s["wrong"], "silently wrong: " + "; ".join(f"{k}={g!r} (golden {w!r}) at {p.where()}"
+                                                          for k, g, w, p in s["wrong"][:8])
+    assert s["exact"] >= 0.9 * n  # OCR must mostly work, not merely flag everything
+    assert any(w.code == "ocr_pages" for w in report.warnings)
+    ocr_values = [v for v in report.values.values() if v.value is not None]
+    assert ocr_values and all(v.provenance.confidence is not None for v in ocr_values)
+
+
+def test_table_image_reads_to_golden(tmp_path):
+    """A PNG of the page holding table 二 (the way web pages carry their tables)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(REALPDF / "huaian-hongze-2024.pdf"))
+    png = tmp_path / "table.png"
+    doc[1].render(scale=150 / 72, grayscale=True).to_pil().save(png)
+    doc.close()
+    assert sniff(png) == "image"
+    report = read_report(png)
+    golden = golden_for(REALPDF / "huaian-hongze-2024.pdf")["values"]
+    active = {k: v for k, v in golden.items() if k.startswith("active.")}
+    assert {k: report.number(k) for k in active} == active
+    assert report.meta.source_kind == "image"
