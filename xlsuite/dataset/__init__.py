@@ -26,7 +26,7 @@ import pyarrow as pa
 from .manifest import Entry, Manifest, code_version, extractor_version, file_sha256, load_manifest, write_manifest
 from .run import Task, connect, executor_for, run_inline
 from .store import (output_paths, prepare_folder, read_tables, reports_table, rows_by_source,
-                    values_table)
+                    values_table, write_tables)
 from .tidy import STATUS_OK
 
 __all__ = ["Dataset", "Summary", "build_dataset", "load_dataset", "extractor_version"]
@@ -100,44 +100,24 @@ def _build(paths: list[str], out, *, workers, client, force, progress, csv, star
         prepare_folder(out)
         manifest = None if force else load_manifest(out)
         previous = read_tables(out, manifest.run_id) if manifest else None
-    prev_values = rows_by_source(previous[0]) if previous else {}
-    prev_reports = {r["source"]: r for r in previous[1].to_pylist()} if previous else {}
 
-    bar = _Progress(progress)
-    tasks: list[Task] = []
-    reused: dict[int, tuple[dict, pa.Table | None]] = {}
-    with bar:
-        bar.start("核对文件", len(paths))
-        for i, src in enumerate(paths):
-            digest = file_sha256(src)
-            sha, size = digest if digest else (None, None)
-            if manifest and src in prev_reports and manifest.unchanged(src, sha, version):
-                reused[i] = (prev_reports[src], prev_values.get(src))
-            else:
-                tasks.append(Task(i, src, os.path.abspath(src), sha, size))
+    with _Progress(progress) as bar:
+        tasks, reused = _plan(paths, manifest, previous, version, bar)
+        done: dict[int, _Rows] = {}
+        bar.start(f"读取报告（{runner}）", len(tasks))
+        for result in run(tasks) if tasks else ():
+            vals = values_table(result["values"]) if result["values"] else None
+            done[result["index"]] = (result["report"], vals)
             bar.advance()
 
-        done: dict[int, tuple[dict, pa.Table | None]] = {}
-        bar.start(f"读取报告（{runner}）", len(tasks))
-        if tasks:
-            for result in run(tasks):
-                vals = values_table(result["values"]) if result["values"] else None
-                done[result["index"]] = (result["report"], vals)
-                bar.advance()
-
-    report_rows, value_parts = [], []
-    for i in range(len(paths)):
-        row, vals = done[i] if i in done else reused[i]
-        report_rows.append(row)
-        if vals is not None:
-            value_parts.append(vals)
-    values = pa.concat_tables(value_parts) if value_parts else values_table([])
+    rows = [done[i] if i in done else reused[i] for i in range(len(paths))]
+    report_rows = [r for r, _ in rows]
+    parts = [v for _, v in rows if v is not None]
+    values = pa.concat_tables(parts) if parts else values_table([])
     reports = reports_table(report_rows)
 
     summary = _summarize(report_rows, read=len(tasks), reused=len(reused), runner=runner)
     if out is not None and _needs_writing(out, tasks, paths, previous, csv):
-        from .store import write_tables
-
         run_id = uuid.uuid4().hex
         write_tables(out, values, reports, run_id, csv)
         # Written last: until it lands, the old manifest no longer matches the new tables' run id.
@@ -145,6 +125,28 @@ def _build(paths: list[str], out, *, workers, client, force, progress, csv, star
         summary.written = True
     summary.seconds = time.perf_counter() - started
     return Dataset(_frame(values), _frame(reports), summary)
+
+
+# A source's meta row and its value rows (None for a source that could not be read).
+_Rows = tuple[dict, "pa.Table | None"]
+
+
+def _plan(paths, manifest, previous, version, bar) -> tuple[list[Task], dict[int, _Rows]]:
+    """The sources to read, and the rows kept from the last run for those whose hash and version match."""
+    prev_values = rows_by_source(previous[0]) if previous else {}
+    prev_reports = {r["source"]: r for r in previous[1].to_pylist()} if previous else {}
+    tasks: list[Task] = []
+    reused: dict[int, _Rows] = {}
+    bar.start("核对文件", len(paths))
+    for i, src in enumerate(paths):
+        digest = file_sha256(src)
+        sha, size = digest if digest else (None, None)
+        if manifest and src in prev_reports and manifest.unchanged(src, sha, version):
+            reused[i] = (prev_reports[src], prev_values.get(src))
+        else:
+            tasks.append(Task(i, src, os.path.abspath(src), sha, size))
+        bar.advance()
+    return tasks, reused
 
 
 def load_dataset(folder: str | os.PathLike) -> Dataset:

@@ -157,7 +157,7 @@ def connect(scheduler: str):
 def executor_for(workers: int | None, client) -> tuple[str, Callable[[list[Task]], Iterator[dict[str, Any]]]]:
     """A short description and the runner that the options ask for."""
     if client is not None:
-        n = len(client.scheduler_info().get("workers", {}))
+        n = len(client.nthreads())
         return f"Dask 集群 {client.scheduler.address}（{n} 个工作节点）", lambda ts: run_dask(ts, client)
     workers = workers or default_workers()
     if workers == 1:
