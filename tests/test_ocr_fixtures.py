@@ -20,12 +20,13 @@ from pathlib import Path
 import pytest
 
 from xlsuite.checks import check, verdict
-from xlsuite.ocr import available
+from xlsuite.ocr import available, unavailable_reason
 from xlsuite.readers import read_report, sniff
 
 from .conftest import REALPDF, ROOT, golden_for
 
-pytestmark = pytest.mark.skipif(not available(), reason="OCR extra not installed (pip install xlsuite[ocr])")
+pytestmark = pytest.mark.skipif(not available(),
+                                reason=f"OCR not available (pip install xlsuite[ocr]): {unavailable_reason()}")
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 from make_ocr_fixtures import VARIANTS, make_image_pdf  # noqa: E402

@@ -7,10 +7,10 @@ words go through the same layout reconstruction as PDF words
 
 Only ``review`` works without the ``ocr`` extra; check ``available()`` first.
 """
-from .engine import available
+from .engine import available, unavailable_reason
 
 EXTRA = "ocr"
 INSTALL_HINT = "pip install xlsuite[ocr]"
 MODES = ("auto", "never", "always")
 
-__all__ = ["EXTRA", "INSTALL_HINT", "MODES", "available"]
+__all__ = ["EXTRA", "INSTALL_HINT", "MODES", "available", "unavailable_reason"]

@@ -42,11 +42,16 @@ class MissingEngine(ImportError):
 
 
 def available() -> bool:
+    return unavailable_reason() is None
+
+
+def unavailable_reason() -> str | None:
+    """Why OCR cannot run here (the extra, or a system library OpenCV needs), or None."""
     try:
         import rapidocr_onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    except (ImportError, OSError) as e:  # OSError: e.g. libGL.so.1 missing for OpenCV
+        return f"{type(e).__name__}: {e}"
+    return None
 
 
 _lock = threading.Lock()
