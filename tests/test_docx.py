@@ -93,3 +93,14 @@ def test_corrupt_docx_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(path)])
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and str(path) in result.stderr
+
+
+def test_a_form_table_inside_a_layout_table_is_read_row_by_row(tmp_path):
+    d = docx.Document()
+    frame = d.add_table(rows=1, cols=1).cell(0, 0)
+    frame.text = "二、主动公开政府信息情况"
+    inner = frame.add_table(rows=1, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "规章", "3"
+    path = tmp_path / "nested.docx"
+    d.save(path)
+    assert [l.cells for l in load_document(path).lines] == [["二、主动公开政府信息情况"], ["规章", "3"]]

@@ -24,12 +24,21 @@ def load(path: str, **_options) -> Document:
     except (zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError) as e:
         raise SourceError(path, f"Word 文档已损坏，无法读取（{type(e).__name__}）", "corrupt") from None
     doc = Document(path, "docx", title=(d.core_properties.title or "").strip() or None)
-    for block in d.element.body.iterchildren():
-        if block.tag == qn("w:p"):
-            _paragraph(doc, Paragraph(block, d))
-        elif block.tag == qn("w:tbl"):
-            _table(doc, Table(block, d))
+    _blocks(doc, d.element.body, d)
     return doc
+
+
+def _blocks(doc: Document, parent, owner) -> None:
+    for block in parent.iterchildren():
+        if block.tag == qn("w:p"):
+            _paragraph(doc, Paragraph(block, owner))
+        elif block.tag == qn("w:tbl"):
+            _table(doc, Table(block, owner))
+        elif block.tag == qn("w:sdt"):
+            # content controls (templates, WPS) wrap paragraphs and whole tables
+            content = block.find(qn("w:sdtContent"))
+            if content is not None:
+                _blocks(doc, content, owner)
 
 
 def _paragraph(doc: Document, p: Paragraph) -> None:
@@ -42,12 +51,18 @@ def _paragraph(doc: Document, p: Paragraph) -> None:
 def _table(doc: Document, table: Table) -> None:
     for tr in table._tbl.tr_lst:
         cells = []
+        nested = []
         for tc in tr.tc_lst:
             if _continues_vertical_merge(tc):
                 continue
-            cells.append(_cell_text(_Cell(tc, table)))
+            cell = _Cell(tc, table)
+            cells.append(_cell_text(cell))
+            nested.extend(cell.tables)
         if any(c for c in cells):
             doc.lines.append(Line.row(cells, None, len(doc.lines) + 1))
+        # a layout table holding the form table in one of its cells
+        for inner in nested:
+            _table(doc, inner)
 
 
 def _continues_vertical_merge(tc) -> bool:
