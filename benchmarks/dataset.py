@@ -11,6 +11,7 @@ Run: .venv/bin/python benchmarks/dataset.py [--n 500] [--pdf-copies 2]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -51,7 +52,7 @@ def main() -> None:
         corpus = make_corpus(Path(d) / "in", read_samples(SAMPLE_DIRS), n=args.n, pdf_copies=args.pdf_copies)
         n = len(corpus.files)
         kinds = pd.Series([p.suffix for p in corpus.files]).value_counts().to_dict()
-        print(f"{n} files {kinds}; {default_workers()} local cores")
+        print(f"{n} files {kinds}; {default_workers()} local cores; load average {_load()}")
         src = [corpus.folder]
 
         one, base = timed("1 process", None, n, sources=src, workers=1)
@@ -69,6 +70,12 @@ def main() -> None:
         build_dataset(src, out)
         again, _ = timed("re-run, nothing changed", base, n, sources=src, out=out)
         assert again.summary.read == 0, again.summary
+        # Other work on the machine takes cores from the parallel runs first: say how busy it was.
+        print(f"load average at the end: {_load()} (parallel rates mean little when it exceeds the cores)")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 if __name__ == "__main__":

@@ -257,8 +257,10 @@ def test_a_dropped_source_leaves_the_dataset_without_rereading(tmp_path):
     assert (ds.summary.read, ds.summary.written) == (0, True)
     assert list(ds.reports["source"]) == [str(src / "xiamen-city-2020.pdf.txt")]
     assert list(load_dataset(out).reports["source"]) == [str(src / "xiamen-city-2020.pdf.txt")]
-    forced = build_dataset([src], out, workers=1, force=True)
+    forced = build_dataset([src], out, workers=1, force=True, csv=False)
     assert (forced.summary.read, forced.summary.reused) == (1, 0)
+    # Without CSV, the CSVs of the earlier run go: they would no longer match the Parquet files.
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "reports.parquet", "values.parquet"]
 
 
 # --- executors ---------------------------------------------------------------------------------
