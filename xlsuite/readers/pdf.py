@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - depends on the installed feature set
     ocr_reader = None
 
 # pdfium's FPDF_GetLastError codes
-_ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 3, 4, 5
+_ERR_PASSWORD, _ERR_SECURITY = 4, 5
 # Vertical rules at this many places make a grid of two columns or more; a frame has two.
 _MIN_VERTICAL_RULES = 3
 
