@@ -43,33 +43,33 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
     rows: list[dict] = []
     written: dict[Path, str] = {}
     code = EXIT_OK
-    with _progress(len(files), quiet=as_json) as advance:
+    with _progress(len(files), quiet=as_json) as (advance, say):
         for path in files:
             try:
                 reports = read_reports(path)
             except SourceError as e:
-                code = _fail(rows, path, error_line(e), as_json)
+                code = _fail(rows, path, error_line(e), as_json, say)
                 advance(path)
                 continue
             except Exception as e:  # noqa: BLE001 - one broken file must not end a batch
-                code = _fail(rows, path, error_line(e, path), as_json)
+                code = _fail(rows, path, error_line(e, path), as_json, say)
                 advance(path)
                 continue
             for report in reports:
                 target = out / workbook_filename(report)
                 if target in written:
                     code = _fail(rows, path, f"错误：{path}：与 {written[target]} 同为“{target.name}”"
-                                             f"（同一机关同一年度），未写入", as_json)
+                                             f"（同一机关同一年度），未写入", as_json, say)
                     continue
                 results = check(report)
                 try:
                     write_workbook(report, target, results=results, overwrite=overwrite)
                 except FileExistsError:
                     code = _fail(rows, path, f"错误：{path}：{target} 已存在，未覆盖（需要覆盖请加 --overwrite）",
-                                 as_json)
+                                 as_json, say)
                     continue
                 except (OSError, XlsuiteError) as e:
-                    code = _fail(rows, path, f"错误：{path}：无法写入 {target}（{e}）", as_json)
+                    code = _fail(rows, path, f"错误：{path}：无法写入 {target}（{e}）", as_json, say)
                     continue
                 written[target] = path
                 row = {"source": path, "output": str(target), "agency": report.meta.agency,
@@ -77,7 +77,7 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
                        "warnings": len(report.warnings)}
                 rows.append(row)
                 if not as_json:
-                    click.echo(f"{target}  ←  {path}（{row['verdict']}）")
+                    say(f"{target}  ←  {path}（{row['verdict']}）")
             advance(path)
     if as_json:
         emit_json({"outdir": str(out), "written": sum(1 for r in rows if "output" in r),
@@ -88,10 +88,10 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
     raise SystemExit(code)
 
 
-def _fail(rows: list[dict], path: str, line: str, as_json: bool) -> int:
+def _fail(rows: list[dict], path: str, line: str, as_json: bool, say) -> int:
     rows.append({"source": path, "error": line.removeprefix("错误：")})
     if not as_json:
-        echo_err(line)
+        say(line, err=True)
     return EXIT_BAD_INPUT
 
 
@@ -104,8 +104,9 @@ class _progress:
         self._bar = None
 
     def __enter__(self):
+        """(advance(path), say(line, err=False)): lines print above the bar while it runs."""
         if not self.enabled:
-            return lambda _path: None
+            return (lambda _path: None), (lambda line, err=False: echo_err(line) if err else click.echo(line))
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -113,7 +114,12 @@ class _progress:
                              TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
         self._bar.__enter__()
         task = self._bar.add_task("", total=self.total)
-        return lambda path: self._bar.update(task, advance=1, description=Path(path).name[:40])
+        console = self._bar.console
+
+        def say(line: str, err: bool = False) -> None:
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+        return (lambda path: self._bar.update(task, advance=1, description=Path(path).name[:40])), say
 
     def __exit__(self, *exc) -> None:
         if self._bar is not None:

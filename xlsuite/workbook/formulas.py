@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, TOLERANCE
 from ..forms import get_form
-from ..relations import Instance, Term
+from ..relations import Instance, Term, instances
 from .layout import defined_name
 
 PASS_ZH, FAIL_ZH, UNCHECKABLE_ZH = STATUS_ZH[PASS], STATUS_ZH[FAIL], STATUS_ZH[NOT_CHECKABLE]
@@ -102,6 +102,12 @@ def check_row(inst: Instance, form_id: str, row: int, left_col: str = "E", right
         result=f'=IF({blank},"{UNCHECKABLE_ZH}",IF({_compare(inst.op, left_ref, right_ref)},"{PASS_ZH}","{FAIL_ZH}"))',
         expression=_expression(inst),
     )
+
+
+def sheet_order(form_id: str) -> tuple[Instance, ...]:
+    """The 校验 rows: relations between cells first, then the one-per-cell rule 5 rows."""
+    insts = instances(form_id)
+    return tuple(i for i in insts if i.rule.per != "cell") + tuple(i for i in insts if i.rule.per == "cell")
 
 
 def verdict_formula(result_range: str, severity_range: str) -> str:

@@ -28,10 +28,9 @@ from .. import __version__
 from ..checks import STATUS_ZH, CheckResult, check
 from ..forms import Form, get_form
 from ..model import Meta, Report, Value
-from ..relations import instances
 from . import layout as L
 from .atomic import save_atomic
-from .formulas import BLANK_ZH, FAIL_ZH, PASS_ZH, SEVERITY_ZH, UNCHECKABLE_ZH, check_row, verdict_formula
+from .formulas import BLANK_ZH, FAIL_ZH, PASS_ZH, sheet_order, SEVERITY_ZH, UNCHECKABLE_ZH, check_row, verdict_formula
 from .narrative import paragraphs
 
 FONT = "宋体"
@@ -383,7 +382,7 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
     width = len(CHECK_HEADERS)
     _title(ws, "校验：勾稽关系（由公式即时计算）", width)
     ws.cell(3, 1, "总体结论（checks.verdict）").font = TEXT_BOLD
-    insts = instances(form.id)
+    insts = sheet_order(form.id)
     last = CHECK_FIRST_ROW + len(insts) - 1
     results = f"${RESULT_COL}${CHECK_FIRST_ROW}:${RESULT_COL}${last}"
     severities = f"${SEVERITY_COL}${CHECK_FIRST_ROW}:${SEVERITY_COL}${last}"
