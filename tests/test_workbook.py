@@ -35,7 +35,7 @@ def xiamen() -> Report:
 
 @pytest.fixture(scope="module")
 def xiamen_book(xiamen, tmp_path_factory) -> Path:
-    return write_workbook(xiamen, tmp_path_factory.mktemp("wb") / "xiamen.xlsx")
+    return write_workbook(xiamen, tmp_path_factory.mktemp("wb") / "xiamen.xlsx", cover_extra={"备注": "=抽查"})
 
 
 def _target(wb, name):
@@ -89,6 +89,10 @@ def test_sheets_names_and_values(xiamen, xiamen_book):
     assert wb["三、依申请公开"]["J6"].value == 1609
     assert wb["封面"][_target(wb, "meta.agency")[1].replace("$", "")].value == "厦门市人民政府"
     assert _target(wb, "checks.verdict") == ("校验", "$B$3")
+    cover = {r[0]: r[1] for r in wb["封面"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
+    assert cover["备注"] == "=抽查" and cover["校验结论"] == "=checks.verdict"
+    assert cover["识别提示（1 条）"] is None and cover["requests"].startswith("“3.要求提供公开出版物”")
+    assert wb["三、依申请公开"].freeze_panes == "D6" and wb["三、依申请公开"].print_title_rows == "$3:$5"
 
 
 def test_check_sheet_has_one_formula_row_per_instance(xiamen_book):

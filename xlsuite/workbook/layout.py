@@ -95,7 +95,9 @@ class TableLayout:
     section: str
     sheet: str
     width: int  # columns used
-    header_rows: tuple[int, int]  # first and last header row (frozen above the data)
+    # First and last header row, frozen above the data and repeated on printed pages;
+    # None when each block of rows carries its own header (二、主动公开).
+    header_rows: tuple[int, int] | None
     label_cols: int  # columns left of the first value column that hold labels (frozen)
     blocks: list[Block] = field(default_factory=list)
     cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (row, col)
@@ -195,7 +197,7 @@ def _layout_blocks(table: Table, sheet: str) -> TableLayout:
             groups.append((trow.group, [trow]))
     ncols = max(len(table.row_columns(r)) for r in table.rows)
     width = 1 + ncols
-    lay = TableLayout(table.section, sheet, width, (FIRST_ROW, FIRST_ROW), 1)
+    lay = TableLayout(table.section, sheet, width, None, 1)
     row = FIRST_ROW
     for group, rows in groups:
         if group:

@@ -322,8 +322,9 @@ def _table(wb: Workbook, report: Report, form: Form, section) -> None:
             st.apply(cell, border=BORDER, font=BODY_BOLD, alignment=WRAP_CENTER)
         if ":" in b.ref:
             ws.merge_cells(b.ref)
-    for r in range(lay.header_rows[0], lay.header_rows[1] + 1):
-        ws.row_dimensions[r].height = 30
+    if lay.header_rows:
+        for r in range(lay.header_rows[0], lay.header_rows[1] + 1):
+            ws.row_dimensions[r].height = 30
     validations: dict[tuple[str, str | None], DataValidation] = {}
     for key, (r, c) in lay.cells.items():
         column = form.column_of(key)
@@ -348,9 +349,12 @@ def _table(wb: Workbook, report: Report, form: Form, section) -> None:
             ws.add_data_validation(dv)
             validations[dv_key] = dv
         validations[dv_key].add(cell)
-    freeze = f"{get_column_letter(lay.label_cols + 1)}{lay.header_rows[1] + 1}"
-    ws.freeze_panes = freeze
-    _page(ws, landscape=lay.width > 5, title_rows=f"{lay.header_rows[0]}:{lay.header_rows[1]}")
+    if lay.header_rows:
+        ws.freeze_panes = f"{get_column_letter(lay.label_cols + 1)}{lay.header_rows[1] + 1}"
+        _page(ws, landscape=lay.width > 5, title_rows=f"{lay.header_rows[0]}:{lay.header_rows[1]}")
+    else:
+        ws.freeze_panes = f"A{L.FIRST_ROW}"
+        _page(ws, landscape=lay.width > 5)
 
 
 def _provenance_comment(value: Value) -> Comment | None:
