@@ -209,11 +209,15 @@ def test_second_run_redoes_nothing_then_only_what_changed(national, tmp_path):
     corpus, out, first = national
     stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     again = build_dataset([corpus.folder], out, workers=2)
-    if again.summary.read:
+    for attempt in range(2):
+        if not again.summary.read:
+            break
         # Only a change of the reading code may cause that (colleagues edit a shared checkout):
-        # the rows are then rebuilt, and the run after must read nothing.
+        # every row is then rebuilt, and a run with the code unchanged must read nothing.
         assert set(again.reports["xlsuite_version"]) != set(first.reports["xlsuite_version"])
         assert again.summary.read == 500
+        if attempt:
+            pytest.skip("the reading code kept changing while the test ran (shared checkout)")
         first, stamps = again, {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
         again = build_dataset([corpus.folder], out, workers=2)
     assert (again.summary.read, again.summary.reused, again.summary.written) == (0, 500, False)

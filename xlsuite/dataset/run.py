@@ -17,7 +17,6 @@ from typing import Any
 
 from ..checks import check
 from ..errors import SourceError
-from ..readers import MODULES as READER_MODULES
 from ..readers import read_report
 from .manifest import extractor_version
 from .tidy import error_row, report_row, value_rows
@@ -26,6 +25,10 @@ from .tidy import error_row, report_row, value_rows
 WORKER_LOST = "worker_lost"
 READER_ERROR = "reader_error"
 
+
+# The rows' version stamp is taken when this module is imported, beside the readers:
+# it names the code in memory, even if the files change while the process lives.
+extractor_version()
 
 # Threaded workers (Dask's default) read one file at a time per process: pdfium is not
 # thread-safe, and the parsing holds the GIL anyway, so threads would gain nothing.
@@ -119,13 +122,9 @@ def _pool_round(tasks: list[Task], workers: int, lost: list[Task], fn) -> Iterat
 
 
 def _mp_context():
-    # forkserver: workers start from a clean, preloaded process, safe beside the progress
-    # bar's thread and a Dask client's event loop; spawn where it does not exist.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        # Every worker forks from a server that has the readers imported already.
-        ctx.set_forkserver_preload(["xlsuite.dataset.run", "xlsuite.recognize", *READER_MODULES.values()])
-        return ctx
+    # spawn: each pool's workers import the code as it is on disk now (the version the
+    # driver compared against), not a copy of an older import kept by fork or a forkserver;
+    # it is also safe beside the progress bar's thread and a Dask client's event loop.
     return multiprocessing.get_context("spawn")
 
 
