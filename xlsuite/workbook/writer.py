@@ -202,9 +202,8 @@ def _page(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None
 def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha: str | None,
            imported_at: str | None, template: bool) -> None:
     ws = wb.create_sheet(L.COVER)
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 48
-    ws.column_dimensions["C"].width = 24
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 50
     _title(ws, "政府信息公开工作年度报告（标准工作簿）", 2, subtitle=False)
     note = ws.cell(L.SUBTITLE_ROW, 1, "黄色单元格可以填写或修改；修改后“校验”工作表即时重新计算。")
     note.font = GREY_FONT
@@ -229,10 +228,9 @@ def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha:
         put_text(c, values[field_id]) if field_id != "year" else setattr(c, "value", values[field_id])
         c.font = TEXT
         c.alignment = WRAP_LEFT
+        _fit_height(ws, row, values[field_id], 50)
         if field_id in ("agency", "year"):
             c.fill = INPUT_FILL
-        if field_id == "form":
-            ws.cell(row, 3, form.title).font = GREY_FONT
         if field_id == "year":
             c.number_format = "0"
             dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
@@ -245,6 +243,12 @@ def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha:
             ws.cell(row, col).border = BORDER
         _name(wb, L.meta_name(field_id), L.COVER, f"B{row}")
         row += 1
+        if field_id == "form":
+            ws.cell(row, 1, "表式名称").font = TEXT_BOLD
+            ws.cell(row, 2, form.title).font = TEXT
+            for col in (1, 2):
+                ws.cell(row, col).border = BORDER
+            row += 1
     ws.cell(row, 1, "校验结论").font = TEXT_BOLD
     v = ws.cell(row, 2, f"={L.VERDICT_NAME}")
     v.font = TEXT_BOLD
@@ -257,6 +261,7 @@ def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha:
         ws.cell(row, 1).font = TEXT_BOLD
         put_text(ws.cell(row, 2), text)
         ws.cell(row, 2).alignment = WRAP_LEFT
+        _fit_height(ws, row, text, 50)
         for col in (1, 2):
             ws.cell(row, col).border = BORDER
         row += 1
@@ -266,12 +271,28 @@ def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha:
         row += 1
         for w in report.warnings:
             where = w.provenance.where() if w.provenance is not None else ""
-            put_text(ws.cell(row, 1), w.key or w.section or w.code)
-            put_text(ws.cell(row, 2), w.message + (f"（{where}）" if where and where != "位置未知" else ""))
-            ws.cell(row, 1).font = GREY_FONT
+            label = w.key or w.section or w.code
+            message = w.message + (f"（{where}）" if where and where != "位置未知" else "")
+            put_text(ws.cell(row, 1), label)
+            put_text(ws.cell(row, 2), message)
+            ws.cell(row, 1).font = SMALL_GREY
+            ws.cell(row, 1).alignment = WRAP_LEFT
             ws.cell(row, 2).alignment = WRAP_LEFT
+            ws.cell(row, 2).font = BODY
+            _fit_height(ws, row, message, 50, label=label, label_width=20)
             row += 1
     _page(ws, landscape=False)
+
+
+def _fit_height(ws: Worksheet, row: int, text, width: float, *, label: str | None = None,
+                label_width: float = 0) -> None:
+    """Give a wrapped row the height its text needs (neither Excel nor LibreOffice measures on load)."""
+    def lines(t, w):
+        units = sum(2 if ord(ch) > 255 else 1 for ch in str(t or ""))
+        return max(1, -(-units // int(w * 0.95)))
+    n = max(lines(text, width), lines(label, label_width * 1.4) if label else 1)
+    if n > 1:
+        ws.row_dimensions[row].height = 15 * n + 2
 
 
 def _narrative(wb: Workbook, report: Report, section) -> None:
