@@ -17,8 +17,9 @@ from typing import Any
 
 from ..checks import check
 from ..errors import SourceError
+from ..readers import MODULES as READER_MODULES
 from ..readers import read_report
-from .manifest import extractor_version
+from .manifest import code_version, extractor_version
 from .tidy import error_row, report_row, value_rows
 
 # A worker died while this file was in flight, twice: it is recorded, not retried for ever.
@@ -122,10 +123,25 @@ def _pool_round(tasks: list[Task], workers: int, lost: list[Task], fn) -> Iterat
 
 
 def _mp_context():
-    # spawn: each pool's workers import the code as it is on disk now (the version the
-    # driver compared against), not a copy of an older import kept by fork or a forkserver;
-    # it is also safe beside the progress bar's thread and a Dask client's event loop.
-    return multiprocessing.get_context("spawn")
+    # forkserver: workers fork from one clean server that imported the readers once (a spawned
+    # worker would re-import the whole CLI as its __main__, seconds each); safe beside the
+    # progress bar's thread and a Dask client's event loop. spawn where it does not exist.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    global _forkserver_started
+    _forkserver_started = True  # the server is started by the pool about to use this context
+    ctx = multiprocessing.get_context("forkserver")
+    # This module last: the version it stamps at import then names the readers just loaded.
+    ctx.set_forkserver_preload(["xlsuite.recognize", *READER_MODULES.values(), __name__])
+    return ctx
+
+
+_forkserver_started = False
+
+
+def worker_version() -> str:
+    """The code version the workers stamp on their rows (a probe task)."""
+    return extractor_version()
 
 
 def run_dask(tasks: list[Task], client) -> Iterator[dict[str, Any]]:
@@ -153,12 +169,39 @@ def connect(scheduler: str):
     return Client(scheduler, timeout="20s")
 
 
-def executor_for(workers: int | None, client) -> tuple[str, Callable[[list[Task]], Iterator[dict[str, Any]]]]:
-    """A short description and the runner that the options ask for."""
+@dataclass
+class Executor:
+    """Where tasks run: a description for staff, the runner, and a probe of the workers' code."""
+
+    description: str
+    run: Callable[[list[Task]], Iterator[dict[str, Any]]]
+    probe: Callable[[], str]
+
+    def code_version(self) -> str:
+        """The version the workers will stamp, to compare the manifest against.
+
+        Workers may run older code than the files on disk (a forkserver or a Dask
+        worker started before an upgrade): asking them keeps rows from being read
+        again and again under a version they never report.
+        """
+        return self.probe()
+
+
+def executor_for(workers: int | None, client) -> Executor:
+    """The executor the options ask for."""
     if client is not None:
         n = len(client.nthreads())
-        return f"Dask 集群 {client.scheduler.address}（{n} 个工作节点）", lambda ts: run_dask(ts, client)
+        return Executor(f"Dask 集群 {client.scheduler.address}（{n} 个工作节点）", lambda ts: run_dask(ts, client),
+                        lambda: client.submit(worker_version, pure=False).result())
     workers = workers or default_workers()
     if workers == 1:
-        return "本进程（1 个进程）", run_inline
-    return f"本机 {workers} 个进程", lambda ts: run_local(ts, workers)
+        return Executor("本进程（1 个进程）", run_inline, extractor_version)
+    return Executor(f"本机 {workers} 个进程", lambda ts: run_local(ts, workers), _probe_pool)
+
+
+def _probe_pool() -> str:
+    # Until this process has started a forkserver, the next one imports the files as they are now.
+    if not _forkserver_started:
+        return code_version()
+    with ProcessPoolExecutor(max_workers=1, mp_context=_mp_context()) as pool:
+        return pool.submit(worker_version).result()
