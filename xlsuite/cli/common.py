@@ -12,36 +12,15 @@ import click
 from ..errors import SourceError
 from ..model import Report
 from ..readers import read_report
+from ..readers.discover import expand_sources  # noqa: F401 - the commands' import point
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-SOURCE_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xlsm", ".html", ".htm", ".txt", ".md", ".markdown", ".text",
-                   ".png", ".jpg", ".jpeg"}
-
-
-def expand_sources(sources: tuple[str, ...]) -> list[str]:
-    """Files as given; folders recursively, taking the files that look like reports."""
-    out: list[str] = []
-    for s in sources:
-        p = Path(s)
-        if p.is_dir():
-            out.extend(str(f) for f in sorted(p.rglob("*"))
-                       if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES and not _is_scratch(f))
-        else:
-            out.append(s)
-    return out
-
 
 def ocr_option(f):
     """``--ocr auto|never|always``: passed to the readers as ``ocr=`` (scanned pages, images)."""
     return click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
                         help="文字识别（OCR）: auto = only pages without a text layer (scans) and images; "
                              "always = every page; never = none. Needs `pip install xlsuite[ocr]`.")(f)
-
-
-def _is_scratch(f: Path) -> bool:
-    """Excel lock files, hidden files and the add-in's backups (报告.备份-时间.xlsx) are not reports."""
-    return f.name.startswith(("~$", ".")) or ".备份-" in f.name
 
 
 def error_line(err: SourceError | Exception, path: str | None = None) -> str:

@@ -70,7 +70,7 @@ def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike |
     One unreadable source never stops the batch: it gets a reports row with
     ``status='failed'``, ``error_code`` and ``error_reason``.
     """
-    from ..cli.common import expand_sources  # the CLI's folder rule, shared; imported late: cli imports us
+    from ..readers.discover import expand_sources  # the one rule for "a folder of reports"
 
     started = time.perf_counter()
     paths = list(dict.fromkeys(expand_sources(tuple(os.fspath(s) for s in sources))))

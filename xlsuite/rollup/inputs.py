@@ -25,7 +25,7 @@ _MIN_PER_WORKER = 8
 
 def collect(sources: Iterable[str]) -> list[str]:
     """Files as given, folders expanded to the report files inside them."""
-    from ..cli.common import expand_sources  # the one definition of "a folder of reports"
+    from ..readers.discover import expand_sources  # the one rule for "a folder of reports"
 
     # A file named directly and again through its folder is one input, not the same agency twice.
     seen: set[str] = set()

@@ -1,0 +1,30 @@
+"""Which files of a folder are report sources: the one rule the CLI, roll-up and dataset share."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+SOURCE_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xlsm", ".html", ".htm", ".txt", ".md", ".markdown", ".text",
+                   ".png", ".jpg", ".jpeg"}
+
+
+def expand_sources(sources: Iterable[str]) -> list[str]:
+    """Files as given; folders recursively, taking the files that look like reports.
+
+    Inside folders the suffix decides (a folder also holds notes, scripts, images of
+    logos …); a file named explicitly is always taken and its content decides.
+    """
+    out: list[str] = []
+    for s in sources:
+        p = Path(s)
+        if p.is_dir():
+            out.extend(str(f) for f in sorted(p.rglob("*"))
+                       if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES and not is_scratch(f))
+        else:
+            out.append(str(s))
+    return out
+
+
+def is_scratch(f: Path) -> bool:
+    """Excel lock files, hidden files and the add-in's backups (报告.备份-时间.xlsx) are not reports."""
+    return f.name.startswith(("~$", ".")) or ".备份-" in f.name
