@@ -334,6 +334,9 @@ def _table(wb: Workbook, report: Report, form: Form, section) -> None:
         put_text(cell, b.text)
         if b.kind == "label":
             st.apply(cell, border=BORDER, font=BODY, alignment=WRAP_LEFT)
+            if b.row2 in (None, b.row):
+                width = sum(lay.col_widths.get(c, 9) for c in range(b.col, (b.col2 or b.col) + 1))
+                _fit_height(ws, b.row, b.text, width * 1.25)  # labels are 10 pt, the estimate 11 pt
         elif b.kind == "header" or (b.kind == "group" and b.col2 and b.col2 > b.col):
             for r in range(b.row, (b.row2 or b.row) + 1):
                 for c in range(b.col, (b.col2 or b.col) + 1):
