@@ -19,7 +19,7 @@ from xlsuite.dataset import build_dataset, load_dataset
 from xlsuite.dataset.corpus import make_corpus, read_samples
 from xlsuite.dataset.manifest import (Entry, Manifest, _closure, extractor_version, load_manifest,
                                       write_manifest)
-from xlsuite.dataset.run import Task, extract_one, run_local
+from xlsuite.dataset.run import Task, extract_one, run_dask, run_local
 from xlsuite.dataset.store import output_paths
 from xlsuite.dataset.tidy import REPORT_COLUMNS, VALUE_COLUMNS, error_row, report_row, value_rows
 from xlsuite.forms import get_form
@@ -290,6 +290,13 @@ def test_a_dying_worker_costs_one_file_not_the_batch(tmp_path):
     assert results[0]["report"]["agency"] == "厦门市人民政府"
 
 
+def fail_batches_with_marked(tasks: list[Task]) -> list[dict]:
+    """A cluster task that fails for any batch holding the marked file, as a lost worker would."""
+    if any("crash" in t.source for t in tasks):
+        raise RuntimeError("worker died")
+    return [extract_one(t) for t in tasks]
+
+
 def test_dask_cluster_equals_local_run_row_for_row(tmp_path, samples):
     distributed = pytest.importorskip("distributed")
     corpus = make_corpus(tmp_path / "in", samples, n=30, broken_each=1, pdf_copies=1)
@@ -299,6 +306,14 @@ def test_dask_cluster_equals_local_run_row_for_row(tmp_path, samples):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
         remote = build_dataset([corpus.folder], tmp_path / "dask", scheduler=cluster.scheduler_address)
+        # A failed batch is retried file by file: only the culprit is lost.
+        tasks = [Task(i, str(p), str(p), None, None) for i, p in enumerate(corpus.files[:6])]
+        tasks[3] = replace(tasks[3], source=tasks[3].source + ".crash")
+        with distributed.Client(cluster.scheduler_address) as client:
+            results = sorted(run_dask(tasks, client, batch=3, fn=fail_batches_with_marked),
+                             key=lambda r: r["index"])
+    assert [r["report"]["error_code"] for r in results] == [None, None, None, "worker_lost", None, None]
+    assert [r["report"]["agency"] for r in results[:3]] == [corpus.agency[p] for p in corpus.files[:3]]
     assert remote.summary.runner.startswith("Dask") and remote.summary.read == 30
     pd.testing.assert_frame_equal(remote.values, local.values)
     pd.testing.assert_frame_equal(remote.reports, local.reports)

@@ -22,9 +22,9 @@ from ..readers import read_report
 from .manifest import code_version, extractor_version
 from .tidy import error_row, report_row, value_rows
 
-# A worker died while this file was in flight, twice: it is recorded, not retried for ever.
-WORKER_LOST = "worker_lost"
-READER_ERROR = "reader_error"
+# Reason codes of this module's own, beside the readers' (empty, corrupt, no_report …).
+WORKER_LOST = "worker_lost"  # a worker died on this file even in a pool of its own
+READER_ERROR = "reader_error"  # a reader raised something other than SourceError: a bug to report
 
 
 # The rows' version stamp is taken when this module is imported, beside the readers:
@@ -144,19 +144,40 @@ def worker_version() -> str:
     return extractor_version()
 
 
-def run_dask(tasks: list[Task], client) -> Iterator[dict[str, Any]]:
-    """The same task function on a dask.distributed cluster; workers must see the same paths."""
+def extract_many(tasks: list[Task]) -> list[dict[str, Any]]:
+    """A batch of files as one cluster task: the scheduler's cost is per task, not per file."""
+    return [extract_one(t) for t in tasks]
+
+
+def run_dask(tasks: list[Task], client, batch: int | None = None,
+             fn: Callable[[list[Task]], list[dict[str, Any]]] = extract_many) -> Iterator[dict[str, Any]]:
+    """The same task function on a dask.distributed cluster; workers must see the same paths.
+
+    Files go in batches (about four per worker thread, at most 50 files each), so a
+    national run is thousands of cluster tasks, not hundreds of thousands. A batch
+    whose worker died is retried file by file; a file that kills its worker again
+    is recorded as ``worker_lost``.
+    """
     from distributed import as_completed
 
-    futures = client.map(extract_one, tasks, pure=False)
-    by_key = {f.key: t for f, t in zip(futures, tasks)}
+    threads = max(1, sum(client.nthreads().values()))
+    batch = batch or max(1, min(50, len(tasks) // (4 * threads)))
+    batches = [tasks[i:i + batch] for i in range(0, len(tasks), batch)]
+    futures = client.map(fn, batches, pure=False)
+    todo = {f.key: b for f, b in zip(futures, batches)}
     # with_results: the client's event loop fetches results as they finish, instead of one
-    # blocking round trip per file.
-    for f, result in as_completed(futures, with_results=True, raise_errors=False):
+    # blocking round trip per batch.
+    seq = as_completed(futures, with_results=True, raise_errors=False)
+    for f, result in seq:
+        got = todo.pop(f.key)
         if f.status == "finished":
-            yield result
-        else:  # KilledWorker and friends: the file is recorded, the batch goes on
-            yield worker_lost(by_key[f.key], type(result).__name__)
+            yield from result
+        elif len(got) > 1:  # KilledWorker and friends: find the file, keep the others
+            retry = client.map(fn, [[t] for t in got], pure=False)
+            todo.update((r.key, [t]) for r, t in zip(retry, got))
+            seq.update(retry)
+        else:
+            yield worker_lost(got[0], type(result).__name__)
         f.release()  # the cluster can forget a result as soon as it is taken
 
 
