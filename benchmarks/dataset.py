@@ -64,7 +64,9 @@ def main() -> None:
                             scheduler=cluster.scheduler_address)
         for other in (local, dask):
             pd.testing.assert_frame_equal(other.values, one.values)
-            pd.testing.assert_frame_equal(other.reports, one.reports)
+            # The version stamp differs only if the reading code was edited meanwhile.
+            pd.testing.assert_frame_equal(other.reports.drop(columns="xlsuite_version"),
+                                          one.reports.drop(columns="xlsuite_version"))
 
         out = Path(d) / "out"
         build_dataset(src, out)
