@@ -28,6 +28,8 @@ import numpy as np
 # Boxes the engine scores below this are noise (specks, remains of lines).
 _MIN_TEXT_SCORE = 0.3
 _DIGITS = "0123456789"
+_FULLWIDTH_DIGITS = "０１２３４５６７８９"  # the model has both; a fullwidth digit is the same digit
+_AS_DIGIT = {c: str(k) for k, c in enumerate(_FULLWIDTH_DIGITS)} | {d: d for d in _DIGITS}
 # Letters a digit is read as, in a box that is otherwise digits.
 _DIGIT_LOOKALIKES = set("oO〇OlI|丨DSZBgq")
 # The recogniser's output step covers this many pixels of its 48-pixel-high input.
@@ -244,7 +246,8 @@ def rotate(pts: np.ndarray, angle: float, centre: tuple[float, float]) -> np.nda
 def _with_chars(decoder):
     """Wrap the engine's CTC decoder: same text and score, plus each character's place and confidence."""
     chars = decoder.character
-    digit_idx = np.array([chars.index(d) for d in _DIGITS])
+    rows = [_DIGITS] + ([_FULLWIDTH_DIGITS] if all(c in chars for c in _FULLWIDTH_DIGITS) else [])
+    digit_idx = np.array([[chars.index(d) for d in row] for row in rows])
 
     class CharDecode(type(decoder)):
         def __call__(self, preds, return_word_box=False, **kwargs):
@@ -264,16 +267,19 @@ def decode_chars(probs: np.ndarray, charset: list[str], digit_idx: np.ndarray) -
     A digit's confidence is its share of the ten digits' probability at its step,
     lowered where the model nearly emitted another digit in a gap (a digit that
     may be missing). A look-alike letter also records the best digit there.
+    ``digit_idx`` holds the classes of the digits 0-9, one row per variant
+    (ASCII, fullwidth): a digit's probability is that of all its variants.
     """
     idx = probs.argmax(axis=1)
     out: list[Char] = []
     prev = 0
     for t, i in enumerate(idx):
         if i != 0 and i != prev:
-            d = probs[t, digit_idx]
+            d = probs[t, digit_idx].reshape(-1, 10).sum(axis=0)
             ch = charset[i]
-            if ch in _DIGITS:
-                out.append(Char(ch, t, float(probs[t, i] / max(d.sum(), 1e-9))))
+            if ch in _AS_DIGIT:
+                digit = _AS_DIGIT[ch]
+                out.append(Char(digit, t, float(d[int(digit)] / max(d.sum(), 1e-9))))
             else:
                 out.append(Char(ch, t, float(probs[t, i]), _DIGITS[int(d.argmax())], float(d.max())))
         prev = i
@@ -286,7 +292,7 @@ def decode_chars(probs: np.ndarray, charset: list[str], digit_idx: np.ndarray) -
     for t in np.nonzero(idx == 0)[0]:
         if min(abs(t - s) for s in emitted) <= 2:
             continue
-        hidden = float(probs[t, digit_idx].max())
+        hidden = float(probs[t, digit_idx].reshape(-1, 10).sum(axis=0).max())
         if hidden > 0.02:
             near = min(digits, key=lambda c: abs(c.step - t))
             near.confidence = min(near.confidence, 1.0 - hidden)

@@ -12,11 +12,18 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "sec
 _SKIP = {"script", "style", "head", "noscript", "template", "iframe", "svg"}
 
 
-def load(path: str, **_options) -> Document:
-    return parse(read_text_file(path), path)
+def load(path: str, **options) -> Document:
+    refs: list[tuple[int, str]] = []
+    doc = parse(read_text_file(path), path, refs)
+    if refs:  # tables published as pictures: OCR the ones saved next to the page
+        from .ocr import read_page_images
+
+        read_page_images(doc, path, refs, **options)
+    return doc
 
 
-def parse(html: str, source: str = "<html>") -> Document:
+def parse(html: str, source: str = "<html>", image_refs: list[tuple[int, str]] | None = None) -> Document:
+    """``image_refs``, when given, receives (line index, src) of each picture, in order."""
     soup = BeautifulSoup(html, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     # Layout tables wrap whole pages; only tables with no table inside hold form data.
@@ -43,6 +50,9 @@ def parse(html: str, source: str = "<html>") -> Document:
                 continue
             if child.name == "img":
                 images += 1
+                flush()
+                if image_refs is not None:
+                    image_refs.append((len(doc.lines), child.get("src") or ""))
                 continue
             if child.name == "table" and id(child) in data_tables:
                 flush()
@@ -51,6 +61,8 @@ def parse(html: str, source: str = "<html>") -> Document:
                     if any(cells):
                         doc.lines.append(Line.row(cells, None, len(doc.lines) + 1))
                     images += len(tr.find_all("img"))
+                    if image_refs is not None:
+                        image_refs.extend((len(doc.lines), i.get("src") or "") for i in tr.find_all("img"))
                 continue
             if child.name == "br":
                 flush()

@@ -12,6 +12,9 @@ for the per-page progress (default: a bar when stderr is a terminal).
 """
 from __future__ import annotations
 
+import os
+from urllib.parse import unquote
+
 from ..document import Document
 from ..errors import SourceError
 from ..layout import read_words
@@ -96,3 +99,58 @@ def plan_pages(path: str, text_chars: list[int], mode: str | None = "auto") -> t
                             f"第 {'、'.join(map(str, bare[:10]))} 页没有文字层（可能是扫描页），未安装文字识别组件，"
                             f"这些页未读取；安装：{INSTALL_HINT}", "warning")]
     return bare, []
+
+
+# Pictures smaller than this on both sides are icons and logos, not tables.
+_MIN_TABLE_IMAGE_PX = 200
+
+
+def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, ocr: str = "auto",
+                     progress=None, **_options) -> None:
+    """OCR the pictures of a saved web page that sit next to it, in place.
+
+    ``refs`` are (index in ``doc.lines``, ``src``) of its ``<img>`` elements; the
+    lines read from each local picture go in at its place, so a table published
+    as a picture lands under its heading like a table printed as text.
+    """
+    mode = check_mode(path, ocr)
+    files = [(pos, f) for pos, src in refs if (f := _local_image(path, src))]
+    if not files or mode == "never":
+        return
+    if not available():
+        doc.notes.append(Finding("ocr_unavailable", f"网页旁有 {len(files)} 张图片（可能是以图片发布的表格），"
+                                                    f"未安装文字识别组件，未读取；安装：{INSTALL_HINT}", "warning"))
+        return
+    from ..ocr.pages import _with_progress, image_words
+
+    read: list[tuple[int, list]] = []
+    for pos, f in _with_progress(files, progress, "识别网页图片（OCR）"):
+        lines = read_words([image_words(f)])
+        for ln in lines:
+            ln.page = None
+        read.append((pos, lines))
+    for pos, lines in reversed(read):
+        doc.lines[pos:pos] = lines
+    for n, ln in enumerate(doc.lines, start=1):
+        ln.line = n
+    names = "、".join(os.path.basename(f) for _, f in files[:5]) + ("……" if len(files) > 5 else "")
+    doc.notes.append(Finding("ocr_images", f"网页中的 {len(files)} 张图片已用文字识别（OCR）读取：{names}；"
+                                           "数字请以勾稽校验和核对提示为准", "info"))
+
+
+def _local_image(page: str, src: str | None) -> str | None:
+    """The picture file an ``<img src>`` names next to the saved page, if it is there and big enough."""
+    if not src or "://" in src or src.startswith(("data:", "//")):
+        return None
+    f = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(page)), unquote(src.split("?")[0])))
+    if not os.path.isfile(f):
+        return None
+    try:
+        from PIL import Image
+
+        with Image.open(f) as im:
+            if max(im.size) < _MIN_TABLE_IMAGE_PX:
+                return None
+    except (OSError, ValueError):
+        return None
+    return f
