@@ -182,6 +182,8 @@ def test_national_batch_rows_and_failures(national, samples):
 
 def test_national_batch_values_equal_their_samples(national, samples):
     corpus, out, ds = national
+    if set(ds.reports["xlsuite_version"]) != {extractor_version()}:
+        pytest.skip("the reading code changed between reading the samples and the batch (shared checkout)")
     truth = {s: {k: (float("nan") if v is None else float(v)) for k, v in report.numbers().items()}
              for s, report in samples.items()}
     expected = pd.DataFrame([(str(p), k, v) for p, origin in corpus.origin.items()
