@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -110,16 +110,13 @@ def run_local(tasks: list[Task], workers: int, fn: Callable[[Task], dict[str, An
 def _pool_round(tasks: list[Task], workers: int, lost: list[Task], fn) -> Iterator[dict[str, Any]]:
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context()) as pool:
         futures = {pool.submit(fn, t): t for t in tasks}
-        not_done = set(futures)
-        while not_done:
-            done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
-            for f in done:
-                try:
-                    yield f.result()
-                except BrokenProcessPool:
-                    lost.append(futures[f])
-                except Exception as e:  # noqa: BLE001 - outside the reader's guard: still one file
-                    yield failed_result(futures[f], READER_ERROR, program_error(e))
+        for f in as_completed(futures):
+            try:
+                yield f.result()
+            except BrokenProcessPool:
+                lost.append(futures[f])
+            except Exception as e:  # noqa: BLE001 - outside the reader's guard: still one file
+                yield failed_result(futures[f], READER_ERROR, program_error(e))
 
 
 def _mp_context():
@@ -158,7 +155,7 @@ def run_dask(tasks: list[Task], client, batch: int | None = None,
     whose worker died is retried file by file; a file that kills its worker again
     is recorded as ``worker_lost``.
     """
-    from distributed import as_completed
+    from distributed import as_completed as dask_as_completed
 
     threads = max(1, sum(client.nthreads().values()))
     batch = batch or max(1, min(50, len(tasks) // (4 * threads)))
@@ -167,7 +164,7 @@ def run_dask(tasks: list[Task], client, batch: int | None = None,
     todo = {f.key: b for f, b in zip(futures, batches)}
     # with_results: the client's event loop fetches results as they finish, instead of one
     # blocking round trip per batch.
-    seq = as_completed(futures, with_results=True, raise_errors=False)
+    seq = dask_as_completed(futures, with_results=True, raise_errors=False)
     for f, result in seq:
         got = todo.pop(f.key)
         if f.status == "finished":
