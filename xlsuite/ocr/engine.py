@@ -92,21 +92,25 @@ class Engine:
     def words(self, image: np.ndarray) -> list[dict]:
         """Words of a grayscale or RGB image: text, x0, x1, top, bottom (pixels, deskewed), confidence."""
         gray = image if image.ndim == 2 else image.mean(axis=2).astype(np.uint8)
-        clean = erase_rules(gray)
+        horiz, vert = rule_masks(gray)
+        clean = gray.copy()
+        clean[(horiz | vert) > 0] = 255
         result, _ = self._ocr(np.stack([clean] * 3, axis=-1))
         if not result:
             return []
         boxes = [np.asarray(r[0], dtype=float) for r in result]
         angle = skew_angle(boxes)
         centre = (gray.shape[1] / 2, gray.shape[0] / 2)
-        out = []
+        pieces = []
         for box, r in zip(boxes, result):
             chars: list[Char] = r[3] if len(r) > 3 else []
-            for text, quad, conf in split_words(box, str(r[1]), float(r[2]), chars):
-                pts = rotate(quad, -angle, centre) if angle else quad
-                out.append({"text": text, "x0": float(pts[:, 0].min()), "x1": float(pts[:, 0].max()),
-                            "top": float(pts[:, 1].min()), "bottom": float(pts[:, 1].max()),
-                            "confidence": round(conf, 4)})
+            pieces.extend(split_words(box, str(r[1]), float(r[2]), chars))
+        out = []
+        for text, quad, conf in join_wrapped_numbers(pieces, horiz):
+            pts = rotate(quad, -angle, centre) if angle else quad
+            out.append({"text": text, "x0": float(pts[:, 0].min()), "x1": float(pts[:, 0].max()),
+                        "top": float(pts[:, 1].min()), "bottom": float(pts[:, 1].max()),
+                        "confidence": round(conf, 4)})
         return uniform_height(out)
 
 
@@ -141,6 +145,14 @@ def uniform_height(words: list[dict]) -> list[dict]:
 
 def erase_rules(gray: np.ndarray) -> np.ndarray:
     """The page with its long horizontal and vertical lines painted white."""
+    horiz, vert = rule_masks(gray)
+    out = gray.copy()
+    out[(horiz | vert) > 0] = 255
+    return out
+
+
+def rule_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the long horizontal and of the long vertical lines (255 on a line)."""
     import cv2
 
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
@@ -148,14 +160,70 @@ def erase_rules(gray: np.ndarray) -> np.ndarray:
     # A rule is far longer than any stroke: the horizontal strokes of a run of characters
     # (一二三工) can touch over a few characters, a digit's stem is one character tall.
     glyph = _glyph_height(ink)
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+    # A scan tilted by a degree steps a thin rule one pixel every 60: thickening the ink
+    # across the rule's direction first keeps a tilted rule one unbroken run.
+    horiz = cv2.morphologyEx(cv2.dilate(ink, np.ones((3, 1), np.uint8)), cv2.MORPH_OPEN,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 8, 8 * glyph), 1)))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+    vert = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_OPEN,
                             cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 4 * glyph))))
-    mask = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
-    out = gray.copy()
-    out[mask > 0] = 255
+    grow = np.ones((3, 3), np.uint8)
+    return cv2.dilate(horiz, grow), cv2.dilate(vert, grow)
+
+
+def join_wrapped_numbers(words: list[tuple[str, np.ndarray, float]],
+                         horiz: np.ndarray) -> list[tuple[str, np.ndarray, float]]:
+    """A number wrapped inside a narrow ruled cell (``153`` over ``4``) back as one word.
+
+    Only when ruling lines prove it is one cell: a rule above the upper part and
+    below the lower one, none between. Without rules (or with a rule missed) the
+    parts stay apart, and the table reader flags the row instead of guessing.
+    """
+    text_heights = [q[:, 1].max() - q[:, 1].min() for t, q, _ in words if len(t) >= 2 and not t.isdigit()]
+    if not text_heights or not horiz.any():
+        return words
+    h = statistics.median(text_heights)
+    box = lambda q: (q[:, 0].min(), q[:, 0].max(), q[:, 1].min(), q[:, 1].max())  # noqa: E731
+    nums = sorted((i for i, (t, _, _) in enumerate(words) if t.isdigit()), key=lambda i: box(words[i][1])[2])
+    joined: dict[int, int] = {}  # upper part -> lower part
+    used: set[int] = set()
+    for a in nums:
+        if a in used or len(words[a][0]) < 2:
+            continue
+        ax0, ax1, at, ab = box(words[a][1])
+        amid = (at + ab) / 2
+        for b in nums:
+            if b == a or b in used:
+                continue
+            bx0, bx1, bt, bb = box(words[b][1])
+            bmid = (bt + bb) / 2
+            if not (0.5 * h < bmid - amid <= 1.6 * h and abs((bx0 + bx1) / 2 - (ax0 + ax1) / 2) <= (ax1 - ax0) / 2):
+                continue
+            if _enclosed(horiz, int(bx0), int(bx1), amid, bmid, at - 1.5 * h, bb + 1.5 * h):
+                joined[a] = b
+                used.update((a, b))
+                break
+    if not joined:
+        return words
+    out = []
+    for i, (t, q, c) in enumerate(words):
+        if i in joined:
+            lt, lq, lc = words[joined[i]]
+            pts = np.vstack([q, lq])
+            x0, y0, x1, y1 = pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()
+            out.append((t + lt, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]), min(c, lc)))
+        elif i not in used:
+            out.append((t, q, c))
     return out
+
+
+def _enclosed(horiz: np.ndarray, x0: int, x1: int, upper: float, lower: float, top: float, bottom: float) -> bool:
+    """A rule in (top, upper), none in (upper, lower), one in (lower, bottom), across x0..x1."""
+    band = horiz[:, max(0, x0):max(x0 + 1, x1)]
+    rows = np.nonzero(band.mean(axis=1) > 0.5 * 255)[0]
+    between = rows[(rows > upper) & (rows < lower)]
+    above = rows[(rows >= top) & (rows < upper)]
+    below = rows[(rows > lower) & (rows <= bottom)]
+    return not len(between) and len(above) > 0 and len(below) > 0
 
 
 def _glyph_height(ink: np.ndarray) -> int:
