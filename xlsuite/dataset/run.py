@@ -111,12 +111,13 @@ def _pool_round(tasks: list[Task], workers: int, lost: list[Task], fn) -> Iterat
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context()) as pool:
         futures = {pool.submit(fn, t): t for t in tasks}
         for f in as_completed(futures):
+            task = futures.pop(f)  # a national run must not keep every result alive here
             try:
                 yield f.result()
             except BrokenProcessPool:
-                lost.append(futures[f])
+                lost.append(task)
             except Exception as e:  # noqa: BLE001 - outside the reader's guard: still one file
-                yield failed_result(futures[f], READER_ERROR, program_error(e))
+                yield failed_result(task, READER_ERROR, program_error(e))
 
 
 def _mp_context():
