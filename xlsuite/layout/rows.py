@@ -65,7 +65,7 @@ class TextLine:
 
 @dataclass
 class RuledRow:
-    """A row whose cells ruling lines already delimit (the PDF table finder, DOCX)."""
+    """A row whose cells ruling lines already delimit (the PDF table finder)."""
     page: int
     top: float
     cells: list[str]
