@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 
 need_apt=0
 for cmd in soffice pdftoppm; do command -v "$cmd" >/dev/null 2>&1 || need_apt=1; done
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt=1
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need_apt=1
 # OpenCV (under the OCR engine) needs these system libraries.
-ldconfig -p 2>/dev/null | grep -q "libGL.so.1" || need_apt=1
-ldconfig -p 2>/dev/null | grep -q "libglib-2.0.so.0" || need_apt=1
+ldconfig -p 2>/dev/null | grep "libGL.so.1" >/dev/null || need_apt=1
+ldconfig -p 2>/dev/null | grep "libglib-2.0.so.0" >/dev/null || need_apt=1
 if [ "$need_apt" = 1 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -q
