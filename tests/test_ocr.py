@@ -189,10 +189,11 @@ def test_scanned_pdf_without_extra_fails_with_one_line(tmp_path, monkeypatch):
 
 def test_ocr_option_on_extract_and_check(tmp_path):
     pdf = _image_only_pdf(tmp_path / "scan.pdf", 1)
-    for cmd in ("extract", "check"):
-        res = CliRunner().invoke(cli, [cmd, "--ocr", "never", str(pdf)])
+    for cmd in ("extract", "check", "import"):
+        args = ["-o", str(tmp_path / "out")] if cmd == "import" else []
+        res = CliRunner().invoke(cli, [cmd, *args, "--ocr", "never", str(pdf)])
         assert res.exit_code == 2 and "--ocr never" in res.output, res.output
-        res = CliRunner().invoke(cli, [cmd, "--ocr", "sometimes", str(pdf)])
+        res = CliRunner().invoke(cli, [cmd, *args, "--ocr", "sometimes", str(pdf)])
         assert res.exit_code == 2 and "sometimes" in res.output
 
 

@@ -10,7 +10,7 @@ from ..checks import check, verdict
 from ..errors import SourceError, XlsuiteError
 from ..workbook import write_workbook
 from ..workbook.sources import read_reports, workbook_filename
-from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, error_line, expand_sources
+from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, error_line, expand_sources, ocr_option
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would help
 
@@ -21,7 +21,8 @@ PROGRESS_FROM = 5  # files; fewer finish before a bar would help
               help="Folder for the workbooks (created if missing).")
 @click.option("--overwrite", is_flag=True, help="Replace workbooks that already exist.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary of the whole run.")
-def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: bool) -> None:
+@ocr_option
+def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: bool, ocr: str) -> None:
     """导入报告，生成标准工作簿。Write one standard workbook per report.
 
     SOURCES are report files (PDF, DOCX, HTML, text, Markdown), folders of
@@ -46,7 +47,7 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
     with _progress(len(files), quiet=as_json) as (advance, say):
         for path in files:
             try:
-                reports = read_reports(path)
+                reports = read_reports(path, ocr=ocr)
             except SourceError as e:
                 code = _fail(rows, path, error_line(e), as_json, say)
                 advance(path)

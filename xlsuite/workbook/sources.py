@@ -32,11 +32,14 @@ def is_json(path: str | os.PathLike) -> bool:
     return head.startswith((b'{"', b"[{", b"{\n", b"[\n"))
 
 
-def read_reports(path: str | os.PathLike) -> list[Report]:
-    """The reports in one source file: one for a report document, one or more for JSON."""
+def read_reports(path: str | os.PathLike, **options) -> list[Report]:
+    """The reports in one source file: one for a report document, one or more for JSON.
+
+    ``options`` go to the document readers (e.g. ``ocr="never"``).
+    """
     path = os.fspath(path)
     if not os.path.isfile(path) or not is_json(path):
-        return [read_report(path)]
+        return [read_report(path, **options)]
     return reports_from_json(path)
 
 
