@@ -308,6 +308,8 @@ def test_dask_cluster_equals_local_run_row_for_row(tmp_path, samples):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
         remote = build_dataset([corpus.folder], tmp_path / "dask", scheduler=cluster.scheduler_address)
+        via_cli = CliRunner().invoke(cli, ["dataset", str(corpus.folder), "-o", str(tmp_path / "cli"),
+                                           "--scheduler", cluster.scheduler_address, "--no-progress"])
         # A failed batch is retried file by file: only the culprit is lost.
         tasks = [Task(i, str(p), str(p), None, None) for i, p in enumerate(corpus.files[:6])]
         tasks[3] = replace(tasks[3], source=tasks[3].source + ".crash")
@@ -317,6 +319,8 @@ def test_dask_cluster_equals_local_run_row_for_row(tmp_path, samples):
     assert [r["report"]["error_code"] for r in results] == [None, None, None, "worker_lost", None, None]
     assert [r["report"]["agency"] for r in results[:3]] == [corpus.agency[p] for p in corpus.files[:3]]
     assert remote.summary.runner.startswith("Dask") and remote.summary.read == 30
+    assert via_cli.exit_code == 2 and "运行：Dask 集群" in via_cli.output  # exit 2: the broken files
+    pd.testing.assert_frame_equal(load_dataset(tmp_path / "cli").values, local.values)
     pd.testing.assert_frame_equal(remote.values, local.values)
     pd.testing.assert_frame_equal(remote.reports, local.reports)
     assert len(local.values) > 20 * 198

@@ -44,6 +44,7 @@ def command(sources: tuple[str, ...], out: str, workers: int | None, scheduler: 
     """
     try:
         from ..dataset import build_dataset
+        from ..dataset.run import connect
     except ImportError:
         echo_err(f"错误：{NEED_EXTRA}")
         raise SystemExit(EXIT_BAD_INPUT)
@@ -52,21 +53,27 @@ def command(sources: tuple[str, ...], out: str, workers: int | None, scheduler: 
         raise SystemExit(EXIT_BAD_INPUT)
     if progress is None:
         progress = click.get_text_stream("stderr").isatty()
+    client = None
+    if scheduler:
+        try:
+            client = connect(scheduler)
+        except (OSError, RuntimeError) as e:
+            echo_err(f"错误：无法连接 Dask 调度器 {scheduler}：{e}")
+            raise SystemExit(EXIT_BAD_INPUT)
     try:
-        ds = build_dataset(sources, out, workers=workers, scheduler=scheduler, force=force,
-                           progress=progress, csv=csv)
-    except XlsuiteError as e:
+        ds = build_dataset(sources, out, workers=workers, client=client, force=force, progress=progress, csv=csv)
+    except (XlsuiteError, OSError) as e:  # the output folder cannot be used or written
         echo_err(f"错误：{e}")
         raise SystemExit(EXIT_BAD_INPUT)
-    except (OSError, RuntimeError) as e:  # the cluster cannot be reached
-        echo_err(f"错误：无法连接 Dask 调度器 {scheduler}：{e}" if scheduler else f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+    finally:
+        if client is not None:
+            client.close()
     for line in ds.summary.lines():
         click.echo(line)
     failed = ds.reports[ds.reports["status"] != "ok"]
     for row in failed.head(20).itertuples():
         echo_err(f"错误：{row.source}：{row.error_reason}")
     if len(failed) > 20:
-        echo_err(f"……另有 {len(failed) - 20} 个文件失败，见 {out}/reports.csv 的 error_reason 列")
+        echo_err(f"……另有 {len(failed) - 20} 个文件失败，见 {out} 中 reports 表的 error_reason 列")
     click.echo(f"输出：{out}" + ("" if ds.summary.written else "（无变化，未重写）"))
     raise SystemExit(EXIT_BAD_INPUT if failed.shape[0] else EXIT_OK)
