@@ -11,6 +11,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import pyarrow as pa
@@ -51,9 +52,19 @@ class Summary:
 
 @dataclass
 class Dataset:
-    values: pd.DataFrame
-    reports: pd.DataFrame
+    """The two tables as Arrow (``*_arrow``) and, converted on first use, as pandas DataFrames."""
+
+    values_arrow: pa.Table
+    reports_arrow: pa.Table
     summary: Summary
+
+    @cached_property
+    def values(self) -> pd.DataFrame:
+        return _frame(self.values_arrow)
+
+    @cached_property
+    def reports(self) -> pd.DataFrame:
+        return _frame(self.reports_arrow)
 
 
 def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike | None = None, *,
@@ -119,7 +130,7 @@ def _build(paths: list[str], out, *, workers, client, force, progress, csv, star
         write_manifest(out, _manifest_of(run_id, report_rows))
         summary.written = True
     summary.seconds = time.perf_counter() - started
-    return Dataset(_frame(values), _frame(reports), summary)
+    return Dataset(values, reports, summary)
 
 
 # A source's meta row and its value rows (None for a source that could not be read).
@@ -153,7 +164,7 @@ def load_dataset(folder: str | os.PathLike) -> Dataset:
         raise XlsuiteError(f"{folder}：没有可读取的数据集（values.parquet / reports.parquet）")
     values, reports = tables
     rows = reports.to_pylist()
-    return Dataset(_frame(values), _frame(reports), _summarize(rows, read=0, reused=len(rows), runner=""))
+    return Dataset(values, reports, _summarize(rows, read=0, reused=len(rows), runner=""))
 
 
 def _needs_writing(out, tasks, paths, previous, csv) -> bool:
