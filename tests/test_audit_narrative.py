@@ -195,6 +195,7 @@ def test_docs_list_every_narrative_rule():
     ("行政复议结果维持 1 件。", []),
     ("全年主动予以公开 500 件。", []),
     ("政企直通车办结 120 件，答复率 100%。", []),
+    ("截至年底累计公开规章 524 件，对外公开规范性文件总数 368 件。", []),
 ])
 def test_phrasings(text, expected):
     r = _golden_report("huaian-hongze-2023", {"overview": text})

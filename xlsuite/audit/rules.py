@@ -21,6 +21,9 @@ SEVERITY = "warning"
 
 N = r"(?<![\d.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
 Q = r"(?:共计?|合计|总计|累计|总数|数量|均|为|达到?|了|是)*"
+# Before a figure of this year's documents: no 累计/总数, which state the 对外公开总数量 instead.
+QY = r"(?:共计?|为|达到?|了|是)*"
+_NOT_CUMULATIVE = r"(?<!累计)(?<!总共)(?<!累积)"
 U = r"(?:件|起|宗|个)"
 _APPLY = r"(?:各类|各级)?(?:政府信息公开|信息公开|依申请公开)?(?:的)?申请"
 _PARENS = r"(?:\((?:[^()]|\([^()]*\))*\))?"  # (闽商务(2020)76号) after a document title
@@ -46,7 +49,7 @@ _CACHE: dict[tuple[str, ...], tuple[re.Pattern, ...]] = {}
 
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     if patterns not in _CACHE:
-        _CACHE[patterns] = tuple(re.compile(p.format(N=N, Q=Q, U=U, APPLY=_APPLY, PARENS=_PARENS))
+        _CACHE[patterns] = tuple(re.compile(p.format(N=N, Q=Q, QY=QY, U=U, APPLY=_APPLY, PARENS=_PARENS, NC=_NOT_CUMULATIVE))
                                  for p in patterns)
     return _CACHE[patterns]
 
@@ -147,24 +150,24 @@ NARRATIVE_RULES: tuple[NarrativeRule, ...] = (
     NarrativeRule(
         "R11.narrative.active.regulations.published", "叙述中公开的规章件数=表格“规章·本年新公开数量”",
         "公开规章", "“规章·本年新公开数量”",
-        (r"公开(?:了)?(?:政府)?规章{Q}{N}件",),
+        (r"{NC}公开(?:了)?(?:政府)?规章{QY}{N}件",),
         ("active.regulations.new_published",), note=NO_CELL_2021),
     NarrativeRule(
         "R11.narrative.active.normative_docs.published", "叙述中公开的规范性文件件数=表格“规范性文件·本年新公开数量”",
         "公开规范性文件", "“规范性文件·本年新公开数量”",
-        (r"公开(?:了)?(?:行政)?规范性文件{Q}{N}件",
-         r"公开(?:了)?规章\d+件[,、](?:行政)?规范性文件{Q}{N}件",
-         r"公开(?:了)?(?:《[^》]{{1,80}}》{PARENS})?等{N}(?:件|份)(?:行政)?规范性文件"),
+        (r"{NC}公开(?:了)?(?:行政)?规范性文件{QY}{N}件",
+         r"{NC}公开(?:了)?规章\d+件[,、](?:行政)?规范性文件{QY}{N}件",
+         r"{NC}公开(?:了)?(?:《[^》]{{1,80}}》{PARENS})?等{N}(?:件|份)(?:行政)?规范性文件"),
         ("active.normative_docs.new_published",), note=NO_CELL_2021),
     NarrativeRule(
         "R11.narrative.active.normative_docs.issued", "叙述中制发的规范性文件件数=表格“本年制发件数”",
         "制发规范性文件", "“行政规范性文件·本年制发件数”（2019版为本年新制作数量）",
-        (r"(?:制发|出台|印发|制定)(?:了)?(?:行政)?规范性文件{Q}{N}件",),
+        (r"(?:制发|出台|印发|制定)(?:了)?(?:行政)?规范性文件{QY}{N}件",),
         ("active.normative_docs.issued", "active.normative_docs.new_made")),
     NarrativeRule(
         "R11.narrative.active.normative_docs.repealed", "叙述中废止的规范性文件件数=表格“本年废止件数”",
         "废止规范性文件", "“行政规范性文件·本年废止件数”",
-        (r"废止(?:了)?(?:行政)?规范性文件{Q}{N}件",
+        (r"废止(?:了)?(?:行政)?规范性文件{QY}{N}件",
          r"废止(?:了)?{N}件(?:行政)?规范性文件"),
         ("active.normative_docs.repealed",), note=NO_CELL_2019),
     NarrativeRule(
