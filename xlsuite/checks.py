@@ -41,7 +41,7 @@ class CheckResult:
     def difference(self) -> Number | None:
         if self.left is None or self.right is None:
             return None
-        return _tidy(self.left - self.right)
+        return tidy_number(self.left - self.right)
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -54,7 +54,8 @@ class CheckResult:
         return d
 
 
-def _tidy(x: Number) -> Number:
+def tidy_number(x: Number) -> Number:
+    """A sum as people write it: 3.0000000001 -> 3, 0.1 + 0.2 -> 0.3."""
     if isinstance(x, float) and abs(x - round(x)) < TOLERANCE:
         return int(round(x))
     return round(x, 6) if isinstance(x, float) else x
@@ -72,7 +73,7 @@ def _side(inst_terms, current: Report, previous: Report | None, values: dict, nu
             continue
         seen = True
         total += t.sign * v
-    return _tidy(total) if seen else None
+    return tidy_number(total) if seen else None
 
 
 def _compare(op: str, left: Number, right: Number) -> bool:
@@ -110,7 +111,7 @@ def evaluate_instance(inst: Instance, report: Report, previous: Report | None = 
         return CheckResult(status=NOT_CHECKABLE, message=f"{inst.message}：数据空缺，无法校验", **base)
     ok = _compare(inst.op, left, right)
     note = "" if not nulls else f"（空白单元格按0计：{'、'.join(nulls)}）"
-    message = "" if ok else f"{inst.message}（左边 {left}，右边 {right}，相差 {_tidy(left - right)}）{note}"
+    message = "" if ok else f"{inst.message}（左边 {left}，右边 {right}，相差 {tidy_number(left - right)}）{note}"
     return CheckResult(status=PASS if ok else FAIL, message=message, **base)
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
-from ..checks import FAIL, NOT_CHECKABLE, PASS, _tidy
+from ..checks import FAIL, NOT_CHECKABLE, PASS, tidy_number
 from ..forms import get_form
 from ..model import Number, Provenance, Report
 from .result import SECTION_NAMES, AuditResult
@@ -165,7 +165,7 @@ def compare(report: Report, found: list[Figure] | None = None) -> list[AuditResu
         rid = rule.id if seen[rule.id] == 1 else f"{rule.id}#{seen[rule.id]}"
         values: dict[str, Number | None] = {k: report.number(k) for k in f.keys}
         nulls = tuple(k for k, v in values.items() if v is None)
-        table = _tidy(sum(v for v in values.values() if v is not None)) if len(nulls) < len(values) else None
+        table = tidy_number(sum(v for v in values.values() if v is not None)) if len(nulls) < len(values) else None
         stated = f"“{SECTION_NAMES.get(f.sentence.section, f.sentence.section)}”写明{rule.states} {f.value} {f.unit}"
         base = dict(id=rid, rule="R11", title=rule.title, severity=rule.severity, keys=f.keys,
                     values={"叙述": f.value, **values}, left=f.value, right=table, null_keys=nulls,
@@ -178,6 +178,6 @@ def compare(report: Report, found: list[Figure] | None = None) -> list[AuditResu
         ok = abs(f.value - table) < 1e-9
         note = "" if not nulls else f"（空白单元格按0计：{'、'.join(nulls)}）"
         message = "" if ok else (f"叙述与表格不一致：{stated}，表格{rule.cells}为 {table}"
-                                 f"（相差 {_tidy(f.value - table)}）{note}")
+                                 f"（相差 {tidy_number(f.value - table)}）{note}")
         out.append(AuditResult(status=PASS if ok else FAIL, message=message, **base))
     return out
