@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from copy import copy
 from datetime import datetime
 from io import BytesIO
@@ -18,6 +17,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
+from ..atomic import write_bytes
 from ..errors import SourceError
 from ..workbook import layout as L
 from ..workbook.atomic import save_atomic
@@ -28,14 +28,7 @@ BACKUP_TAG = "备份"
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".xlsuite.", suffix=".tmp", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_bytes(path, data)
 
 
 def backup_path(path: str, now: datetime | None = None) -> str:

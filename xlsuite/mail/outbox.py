@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
+from ..atomic import write_bytes
 from .smtp import message_bytes
 
 SENT_DIR = "sent"
@@ -24,29 +24,7 @@ CLAIM_SUFFIX = ".sending"
 
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
     """Write ``data`` to ``path`` via a temp file in the same folder; never replace a file unless asked."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails with FileExistsError instead of replacing
-            except FileExistsError:
-                raise
-            except OSError:  # a file system without hard links (FAT, some network shares)
-                if path.exists():
-                    raise FileExistsError(path) from None
-                os.replace(tmp, path)
-            else:
-                os.unlink(tmp)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return write_bytes(path, data, overwrite=overwrite)
 
 
 def _slug(text: str) -> str:

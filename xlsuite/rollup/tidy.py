@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from pathlib import Path
 
+from ..atomic import atomic_path
 from .core import Rollup, RollupError, tidy_rows
 
 HEADER = ("agency", "key", "value")
@@ -27,16 +27,9 @@ def write_csv(result: Rollup, path: str | os.PathLike, *, overwrite: bool = Fals
         raise RollupError(f"{path}：输出文件与输入文件相同，不能覆盖输入", [str(path)], "output_is_input")
     if path.exists() and not overwrite:
         raise RollupError(f"{path}：文件已存在，未覆盖；请换一个文件名，或加 --force 覆盖", [str(path)], "output_exists")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".csv.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(HEADER)
-            for agency, key, value in tidy_rows(result.form, result.entries):
-                w.writerow((agency, key, _text(value)))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        for agency, key, value in tidy_rows(result.form, result.entries):
+            w.writerow((agency, key, _text(value)))
     return path

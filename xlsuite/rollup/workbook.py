@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Callable
 from copy import copy
-import tempfile
 import zipfile
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -22,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..atomic import write_bytes
 from ..model import Number
 from ..workbook import build_workbook
 from ..workbook.layout import cell_of
@@ -281,20 +281,7 @@ def _cached_results(cells: dict[str, Number], sheet: str) -> Callable[[str], str
 
 
 def _write_atomic(data: bytes, path: Path, overwrite: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the name appeared meanwhile: never clobber
-            except FileExistsError:
-                raise RollupError(f"{path}：文件已存在，未覆盖", [str(path)], "output_exists") from None
-            except OSError:
-                os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        write_bytes(path, data, overwrite=overwrite)
+    except FileExistsError:
+        raise RollupError(f"{path}：文件已存在，未覆盖", [str(path)], "output_exists") from None

@@ -7,12 +7,12 @@ so no opaque binary is committed and building twice gives identical bytes.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from importlib import resources
 from xml.sax.saxutils import escape
 
 from ... import __version__
+from ...atomic import atomic_path
 from ..vba import project as vba
 from . import ribbon
 
@@ -130,18 +130,9 @@ def parts() -> dict[str, bytes]:
 def build_addin(path: str | os.PathLike) -> str:
     """Write the add-in to ``path`` (atomically) and return the path."""
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(suffix=".xlam.tmp", dir=folder)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in parts().items():
-                info = zipfile.ZipInfo(name, _ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts().items():
+            info = zipfile.ZipInfo(name, _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
     return path
