@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from .. import __version__
+from ..atomic import atomic_path
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1
@@ -169,17 +169,6 @@ def write_manifest(folder: str | os.PathLike, manifest: Manifest) -> None:
 
 
 def write_atomic(path: str | os.PathLike, write: Callable[[IO[bytes]], object]) -> None:
-    """Write through a temporary file in the same folder, then replace: readers never see half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Stream ``write``'s bytes to ``path`` through the package's atomic writer: never half a file."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        write(f)
