@@ -27,6 +27,7 @@ import numpy as np
 
 # Boxes the engine scores below this are noise (specks, remains of lines).
 _MIN_TEXT_SCORE = 0.3
+_MIN_BOX_SCORE = 0.3
 _DIGITS = "0123456789"
 _FULLWIDTH_DIGITS = "０１２３４５６７８９"  # the model has both; a fullwidth digit is the same digit
 _AS_DIGIT = {c: str(k) for k, c in enumerate(_FULLWIDTH_DIGITS)} | {d: d for d in _DIGITS}
@@ -84,8 +85,10 @@ class Engine:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as e:  # pragma: no cover - exercised where the extra is missing
             raise MissingEngine(str(e)) from None
-        # No angle classifier: pages come upright (or nearly), and it costs time.
-        self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False)
+        # No angle classifier: pages come upright (or nearly), and it costs time. A lower
+        # box threshold than the default 0.5 keeps lone small digits of borderless tables,
+        # which the detector scores low; specks it lets in are read as nothing or flagged.
+        self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False, det_box_thresh=_MIN_BOX_SCORE)
         rec = self._ocr.text_rec
         rec.postprocess_op = _with_chars(rec.postprocess_op)
 

@@ -29,7 +29,7 @@ def pdf_page_words(path: str, pages: list[int], dpi: int = DEFAULT_DPI,
     try:
         out: dict[int, list[dict]] = {}
         scale = dpi / 72
-        for n in _with_progress(pages, progress, "文字识别（OCR）"):
+        for n in with_progress(pages, progress, "文字识别（OCR）"):
             page = doc[n - 1]
             try:
                 image = page.render(scale=scale, grayscale=True).to_pil().convert("RGB")
@@ -55,7 +55,7 @@ def image_words(path: str) -> list[dict]:
     return engine().words(np.asarray(rgb))
 
 
-def _with_progress(items: list[int], progress: bool | Progress | None, label: str) -> Iterator[int]:
+def with_progress(items: list, progress: bool | Progress | None, label: str) -> Iterator:
     """Pages with a bar on stderr when a person watches (OCR takes seconds a page)."""
     if callable(progress):
         for i, item in enumerate(items):

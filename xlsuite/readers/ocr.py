@@ -121,10 +121,10 @@ def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, o
         doc.notes.append(Finding("ocr_unavailable", f"网页旁有 {len(files)} 张图片（可能是以图片发布的表格），"
                                                     f"未安装文字识别组件，未读取；安装：{INSTALL_HINT}", "warning"))
         return
-    from ..ocr.pages import _with_progress, image_words
+    from ..ocr.pages import with_progress, image_words
 
     read: list[tuple[int, list]] = []
-    for pos, f in _with_progress(files, progress, "识别网页图片（OCR）"):
+    for pos, f in with_progress(files, progress, "识别网页图片（OCR）"):
         lines = read_words([image_words(f)])
         for ln in lines:
             ln.page = None
