@@ -46,7 +46,8 @@ def test_mixed_inputs_json_is_the_extract_json_of_the_total(inbox):
     assert code == 0, err
     got = json.loads(out)
     assert got["values"] == {k: 2 * v for k, v in XIAMEN.items()}
-    assert got["meta"] == {"agency": "厦门市×2", "year": 2020, "form": "gov2019", "source_kind": "rollup"}
+    assert got["meta"] == {"agency": "厦门市×2", "year": 2020, "form": "gov2019", "source_kind": "rollup",
+                           "pages": None}
     expected = rollup([str(inbox)], agency="厦门市×2", year=2020)
     assert got == json.loads(json.dumps(report_to_dict(expected.total, check(expected.total)), ensure_ascii=False))
     assert got["verdict"] == "通过"

@@ -12,7 +12,7 @@ def report_to_dict(report: Report, results: list[CheckResult] | None = None, *,
     d: dict[str, Any] = {
         "source": report.meta.source,
         "meta": {"agency": report.meta.agency, "year": report.meta.year, "form": report.meta.form,
-                 "source_kind": report.meta.source_kind},
+                 "source_kind": report.meta.source_kind, "pages": report.meta.pages},
         "values": report.numbers(),
         "warnings": [w.to_dict() for w in report.warnings],
     }

@@ -68,6 +68,7 @@ class Meta:
     form: str | None = None
     source: str | None = None
     source_kind: str | None = None  # text, markdown, html, pdf, docx, workbook …
+    pages: int | None = None  # as the source counts them (PDF pages); None where it has none
 
 
 @dataclass

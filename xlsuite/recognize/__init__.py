@@ -51,7 +51,7 @@ def split_sections(form: Form, lines: list[Line]) -> dict[str, tuple[int, int]]:
 
 def recognize(doc: Document) -> Report:
     lines = doc.lines
-    report = Report(Meta(source=doc.source, source_kind=doc.kind))
+    report = Report(Meta(source=doc.source, source_kind=doc.kind, pages=doc.pages))
     report.warnings.extend(doc.notes)
 
     # The heading regexes are the same in both forms; split once to find the tables.
