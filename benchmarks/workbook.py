@@ -20,7 +20,8 @@ from xlsuite.readers import read_report
 from xlsuite.workbook import build_workbook, read_values, save_atomic
 from xlsuite.workbook import layout as L
 
-SEEDS = Path("/work/shared/seeds")
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = next(p for p in (ROOT.parent / "shared" / "seeds", ROOT / "examples") if p.is_dir())
 
 
 def main(n: int = 20) -> None:

@@ -31,7 +31,8 @@ from xlsuite.workbook.templates import TEMPLATE_DIR
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 
-SEEDS = sorted(Path("/work/shared/seeds").iterdir())
+from .conftest import SEED_FILES as SEEDS  # noqa: E402
+from .conftest import SEEDS as _SEED_DIR  # noqa: E402
 TAMPER_KEY = "requests.new.natural"
 
 
@@ -118,7 +119,7 @@ def test_blank_template_computes(recalculated, form_id):
 
 # --- property: Excel and Python agree on random staff edits ------------------
 
-_XIAMEN = Path("/work/shared/seeds/xiamen-city-2020.pdf.txt")
+_XIAMEN = _SEED_DIR / "xiamen-city-2020.pdf.txt"
 _EDIT_VALUES = st.one_of(st.none(), st.integers(-3, 2000), st.sampled_from([0.5, 2.25, 1e-7, -0.5]),
                          st.just("文字"))
 
