@@ -216,3 +216,18 @@ def test_image_with_ocr_never_is_refused(tmp_path):
 def test_engine_is_optional():
     # The module imports without the extra; only building the engine needs it.
     assert callable(ocr_engine.available)
+
+
+def test_a_dropped_minus_sign_comes_back_doubted():
+    from xlsuite.ocr.engine import SIGN_CONFIDENCE, restore_minus
+    from xlsuite.ocr.review import LOW_CONFIDENCE
+
+    img = np.full((100, 400), 255, np.uint8)
+    img[48:51, 92:104] = 0  # a dash at mid-height, just left of the digit
+    img[40:60, 108:118] = 0  # the digit "4"
+    img[40:60, 308:318] = 0  # another number, nothing to its left
+    quad = lambda x0, x1: np.array([[x0, 38], [x1, 38], [x1, 62], [x0, 62]], float)  # noqa: E731
+    label = ("本年增减", quad(10, 80), 0.99)
+    out = restore_minus([label, ("4", quad(106, 120), 0.998), ("2", quad(306, 320), 0.999)], img)
+    assert [(t, c) for t, _, c in out] == [("本年增减", 0.99), ("-4", SIGN_CONFIDENCE), ("2", 0.999)]
+    assert SIGN_CONFIDENCE < LOW_CONFIDENCE
