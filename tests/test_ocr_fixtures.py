@@ -110,7 +110,8 @@ def test_scanned_pdf_reads_to_golden_or_flags(source, variant, scans, capsys):
     assert {k: getattr(report.meta, k) for k in golden["meta"]} == golden["meta"]
     assert not s["wrong"], "silently wrong: " + "; ".join(f"{k}={g!r} (golden {w!r}) at {p.where()}"
                                                           for k, g, w, p in s["wrong"][:8])
-    assert s["exact"] >= 0.9 * n  # OCR must mostly work, not merely flag everything
+    # OCR must mostly work, not merely flag everything; a rough scan may leave more to review.
+    assert s["exact"] >= (0.8 if VARIANTS[variant].noise else 0.9) * n
     assert any(w.code == "ocr_pages" for w in report.warnings)
     printed = [v for v in report.values.values() if v.provenance.text]  # not the zeros the rules fill in
     assert printed and all(v.provenance.confidence is not None for v in printed)
