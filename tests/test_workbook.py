@@ -337,3 +337,26 @@ def test_recalculate_refuses_unsafe_calls(tmp_path, monkeypatch, xiamen_book):
     monkeypatch.setattr(recalc, "SOFFICE_CANDIDATES", ())
     with pytest.raises(recalc.SofficeMissing, match="libreoffice-calc-nogui"):
         recalc.recalculate([xiamen_book], tmp_path / "out")
+
+
+def test_ocr_values_to_review_are_highlighted_with_the_reason(tmp_path):
+    from dataclasses import replace
+
+    import openpyxl
+
+    report = read_report(XIAMEN)
+    sure = report.values["requests.new.natural"]
+    report.values["requests.new.natural"] = replace(sure, provenance=replace(sure.provenance, confidence=0.99))
+    shaky = report.values["requests.new.total"]
+    report.values["requests.new.total"] = replace(shaky, provenance=replace(shaky.provenance, confidence=0.62))
+    path = write_workbook(report, tmp_path / "ocr.xlsx")
+    wb = openpyxl.load_workbook(path)
+
+    def cell(key):
+        sheet, ref = L.cell_of("gov2019", key)
+        return wb[sheet][ref]
+
+    flagged, clean = cell("requests.new.total"), cell("requests.new.natural")
+    assert flagged.fill.fgColor.rgb.endswith("F8CBAD") and "请核对" in flagged.comment.text
+    assert "0.62" in flagged.comment.text
+    assert not clean.fill.fgColor.rgb.endswith("F8CBAD") and "请核对" not in clean.comment.text

@@ -28,6 +28,7 @@ from .. import __version__
 from ..checks import STATUS_ZH, CheckResult, check
 from ..forms import Form, get_form
 from ..model import Meta, Report, Value
+from ..ocr.review import needs_review
 from . import layout as L
 from .atomic import save_atomic
 from .formulas import BLANK_ZH, FAIL_ZH, PASS_ZH, sheet_order, SEVERITY_ZH, UNCHECKABLE_ZH, check_row, verdict_formula
@@ -41,6 +42,8 @@ INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
 RED_FILL = PatternFill("solid", fgColor="FFC7CE")
 YELLOW_FILL = PatternFill("solid", fgColor="FFEB9C")
 GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
+# OCR'd values a person must compare with the original: orange, apart from the red/yellow of the checks.
+REVIEW_FILL = PatternFill("solid", fgColor="F8CBAD")
 RED_FONT = Font(name=FONT, color="9C0006", bold=True)
 GREY_FONT = Font(name=FONT, color="808080")
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -355,12 +358,13 @@ def _table(wb: Workbook, report: Report, form: Form, section) -> None:
         cell = ws.cell(r, c)
         value = report.values.get(key, Value(None))
         cell.value = value.value
-        st.apply(cell, border=BORDER, font=BODY, fill=INPUT_FILL, alignment=RIGHT,
+        review = needs_review(value)
+        st.apply(cell, border=BORDER, font=BODY, fill=REVIEW_FILL if review else INPUT_FILL, alignment=RIGHT,
                  number_format=NUMBER_FORMATS[column.kind])
         if key in lay.spans:
             ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=lay.spans[key])
         _name(wb, L.defined_name(key), lay.sheet, f"{get_column_letter(c)}{r}")
-        comment = _provenance_comment(value)
+        comment = _provenance_comment(value, review)
         if comment:
             cell.comment = comment
         dv_key = (column.kind, column.unit)
@@ -381,11 +385,12 @@ def _table(wb: Workbook, report: Report, form: Form, section) -> None:
         _page(ws, landscape=lay.width > 5)
 
 
-def _provenance_comment(value: Value) -> Comment | None:
+def _provenance_comment(value: Value, review: str | None = None) -> Comment | None:
     p = value.provenance
     if p.text is None and p.page is None and p.line is None:
         return None
-    lines = [f"来源：{os.path.basename(p.source) if p.source else '未知'} {p.where()}"]
+    lines = [f"请核对：{review}"] if review else []
+    lines += [f"来源：{os.path.basename(p.source) if p.source else '未知'} {p.where()}"]
     if p.text is not None:
         lines.append(f"原文：{p.text}")
     if p.unit:
@@ -393,7 +398,7 @@ def _provenance_comment(value: Value) -> Comment | None:
     if p.confidence is not None:
         lines.append(f"识别置信度：{p.confidence:.2f}")
     comment = Comment("\n".join(lines), "xlsuite")
-    comment.width, comment.height = 260, 70
+    comment.width, comment.height = 260, 70 + (40 if review else 0)
     return comment
 
 
