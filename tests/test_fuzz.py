@@ -60,7 +60,8 @@ def test_random_text_parses_without_crashing(s, suffix):
 
 
 @settings(max_examples=60)
-@given(st.binary(max_size=3000), st.sampled_from([b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html>", b"| a | b |\n|---|---|\n"]))
+@given(st.binary(max_size=3000), st.sampled_from([b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html>", b"| a | b |\n|---|---|\n",
+                                                 b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0"]))
 def test_random_files_give_report_or_clear_error(tmp_path_factory, data, prefix):
     p = tmp_path_factory.mktemp("fuzz") / "input.bin"
     p.write_bytes(prefix + data)
@@ -68,3 +69,13 @@ def test_random_files_give_report_or_clear_error(tmp_path_factory, data, prefix)
         read_report(p)
     except SourceError as e:
         assert str(p) in str(e) and e.reason and "\n" not in str(e)
+
+
+def test_truncated_image_is_a_clear_error(tmp_path):
+    import pytest
+
+    p = tmp_path / "scan.png"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(SourceError) as e:
+        read_report(p)
+    assert e.value.code in ("corrupt", "scanned") and str(p) in str(e.value)

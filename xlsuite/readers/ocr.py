@@ -30,7 +30,10 @@ def load(path: str, *, ocr: str = "auto", progress=None, **_options) -> Document
     require_engine(path, "这是图片文件，需要文字识别（OCR）才能读取")
     from ..ocr.pages import image_words
 
-    words = image_words(path)
+    try:
+        words = image_words(path)
+    except (OSError, ValueError, SyntaxError) as e:  # PIL's ways of saying "not a readable image"
+        raise SourceError(path, f"图片文件损坏或格式无法识别（{type(e).__name__}）", "corrupt") from None
     if callable(progress):
         progress(1, 1)
     doc = Document(path, "image", read_words([words]), pages=1)
