@@ -37,8 +37,11 @@ def cli() -> None:
 
     \b
     Example:
-        xlsuite extract examples/*.txt --json
+        xlsuite extract examples/ --json            # numbers, warnings, checks
         xlsuite check examples/xiamen-city-2020.pdf.txt
+        xlsuite import examples/ -o 工作簿/           # standard workbooks
+        xlsuite rollup 工作簿/ -o 全市.xlsx --agency 厦门市 --year 2020
+        xlsuite send 工作簿/2020-厦门市人民政府.xlsx --dry-run
     """
 
 
