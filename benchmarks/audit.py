@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from timing import best_of  # noqa: E402
 
 from xlsuite.audit import audit  # noqa: E402
 from xlsuite.checks import check  # noqa: E402
@@ -23,15 +23,6 @@ from xlsuite.readers import read_report  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds" if (SHARED / "seeds").is_dir() else ROOT / "examples"
-
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

@@ -12,11 +12,11 @@ import argparse
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from timing import best_of  # noqa: E402
 
 import openpyxl  # noqa: E402
 
@@ -28,15 +28,6 @@ from xlsuite.workbook import write_workbook  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds" if (SHARED / "seeds").is_dir() else ROOT / "examples"
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:
@@ -62,12 +53,12 @@ def main() -> None:
                 dispatch(tag, OpenpyxlAdapter(work, answers))
             return go
 
-        base = best(floor, args.repeat)
+        base = best_of(args.repeat, floor)
         print(f"floor (openpyxl load + save of the workbook): {base:.3f} s")
         for tag, answers in (("validate", {}), ("reimport", {"file": other}), ("about", {})):
-            t = best(action(tag, **answers), args.repeat)
+            t = best_of(args.repeat, action(tag, **answers))
             print(f"{tag:9s} {t:.3f} s  ({t / base:.1f}x floor)")
-        t = best(lambda: build_addin(d / "xlsuite.xlam"), args.repeat)
+        t = best_of(args.repeat, lambda: build_addin(d / "xlsuite.xlam"))
         print(f"addin build {t:.3f} s")
 
 

@@ -6,14 +6,13 @@ number in it with one regular expression. Run: .venv/bin/python benchmarks/extra
 from __future__ import annotations
 
 import re
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from timing import median_of  # noqa: E402
 
 from xlsuite.checks import check  # noqa: E402
 from xlsuite.readers import read_report  # noqa: E402
@@ -32,15 +31,6 @@ def twenty_pages() -> str:
     return "\n".join(lines) + "\n" + sep + rest
 
 
-def timed(fn, repeat: int = 15) -> float:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "report-20-pages.txt"
@@ -56,7 +46,7 @@ def main() -> None:
             check(report)
             assert report.number("requests.new.total") == 1609
 
-        t_floor, t_extract = timed(floor), timed(extract)
+        t_floor, t_extract = median_of(15, floor), median_of(15, extract)
         print(f"input: {path.stat().st_size / 1024:.0f} KB, about {pages} pages")
         print(f"floor (decode + one regex over all numbers): {t_floor * 1000:7.1f} ms")
         print(f"xlsuite extract + check:                      {t_extract * 1000:7.1f} ms"

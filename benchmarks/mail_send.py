@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import smtplib
 import socket
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from timing import median_of  # noqa: E402
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
@@ -39,12 +38,8 @@ class Sink:
 
 
 def timed(fn) -> float:
-    times = []
-    for _ in range(RUNS):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+    """Median of RUNS runs, in milliseconds."""
+    return median_of(RUNS, fn) * 1000
 
 
 def main() -> None:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from timing import best_of  # noqa: E402
 
 import pdfplumber  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
@@ -48,15 +48,6 @@ def joined_pdf(dest: Path, n_fixtures: int) -> int:
     out.save(dest)
     out.close()
     return pages
-
-
-def best_of(repeat: int, fn) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def plumber_tables(path: Path) -> None:
