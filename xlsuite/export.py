@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .checks import CheckResult, verdict
+from .metrics import metrics_to_dict
 from .model import Report
 
 
@@ -15,6 +16,8 @@ def report_to_dict(report: Report, results: list[CheckResult] | None = None, *,
                  "source_kind": report.meta.source_kind, "pages": report.meta.pages},
         "values": report.numbers(),
         "warnings": [w.to_dict() for w in report.warnings],
+        # Declared indicators (docs/metrics.md): a ratio with a blank or zero denominator is null with a note.
+        "metrics": metrics_to_dict(report),
     }
     if results is not None:
         # Per-cell rule 5 passes would drown the list; they are shown only when they fail.

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from ..errors import XlsuiteError
 from .manifest import MANIFEST_NAME, write_atomic
-from .tidy import REPORT_COLUMNS, VALUE_COLUMNS
+from .tidy import METRIC_COLUMNS, REPORT_COLUMNS, VALUE_COLUMNS
 
 VALUE_SCHEMA = pa.schema([
     ("source", pa.string()), ("agency", pa.string()), ("year", pa.int32()), ("form", pa.string()),
@@ -32,7 +32,7 @@ REPORT_SCHEMA = pa.schema([
     ("verdict", pa.string()), ("checks_failed", pa.int32()), ("checks_warned", pa.int32()),
     ("checks_not_checkable", pa.int32()), ("failed_checks", pa.string()), ("checks_json", pa.string()),
     ("xlsuite_version", pa.string()),
-])
+] + [(c, pa.float64()) for c in METRIC_COLUMNS])
 assert tuple(VALUE_SCHEMA.names) == VALUE_COLUMNS and tuple(REPORT_SCHEMA.names) == REPORT_COLUMNS
 
 TABLES = ("values", "reports")

@@ -10,6 +10,9 @@ import json
 from typing import Any
 
 from ..checks import FAIL, NOT_CHECKABLE, CheckResult, verdict
+from ..metrics import COLUMNS as METRIC_COLUMNS
+from ..metrics import column as metric_column
+from ..metrics import metric_values
 from ..model import Report
 
 # Column order of the two tables; ``store`` declares their types.
@@ -19,7 +22,7 @@ REPORT_COLUMNS = ("source", "sha256", "size", "status", "error_code", "error_rea
                   "agency", "year", "form", "source_kind", "pages", "sections_found",
                   "values_total", "values_null", "warnings", "warning_codes", "warnings_json",
                   "verdict", "checks_failed", "checks_warned", "checks_not_checkable",
-                  "failed_checks", "checks_json", "xlsuite_version")
+                  "failed_checks", "checks_json", "xlsuite_version") + METRIC_COLUMNS
 
 STATUS_OK, STATUS_FAILED = "ok", "failed"
 FLAG_NULL = "null"
@@ -94,6 +97,8 @@ def report_row(report: Report, results: list[CheckResult], *, source: str, sha25
         # blank cells) are counted above; `xlsuite check` lists them when wanted.
         "checks_json": _json([r.to_dict() for r in failed]),
     })
+    # One column per declared metric (docs/metrics.md); blank where the form lacks it or it has no value.
+    row.update({metric_column(mid): mv.value for mid, mv in metric_values(report).items()})
     return row
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, TOLERANCE
 from ..forms import get_form
+from ..metrics import NOTE_DEN_BLANK, NOTE_DEN_ZERO, NOTE_NO_DATA, NOTE_NUM_BLANK
 from ..relations import Instance, Term, instances
 from .layout import defined_name
 
@@ -119,3 +120,32 @@ def verdict_formula(result_range: str, severity_range: str) -> str:
 def status_of(excel_text: str | None) -> str | None:
     """An Excel result text back to the engine's status (None for a blank cell's 空白)."""
     return {PASS_ZH: PASS, FAIL_ZH: FAIL, UNCHECKABLE_ZH: NOT_CHECKABLE}.get(excel_text or "")
+
+
+# --- metrics ------------------------------------------------------------------
+
+def _args(keys: tuple[str, ...], ref) -> str:
+    return ",".join(ref(k) for k in keys)
+
+
+def metric_formula(metric, num: tuple[str, ...], den: tuple[str, ...], ref=defined_name) -> str:
+    """A metric (``xlsuite.forms.metrics``) as a formula; ``ref(key)`` gives each key's reference.
+
+    Mirrors ``xlsuite.metrics.evaluate``: blank, never 0 or #DIV/0!, when the
+    denominator is blank or 0 or the numerator entirely blank.
+    """
+    n = _args(num, ref)
+    if metric.kind == "count":
+        return f'=IF(COUNT({n})=0,"",SUM({n}))'
+    d = _args(den, ref)
+    return f'=IF(COUNT({d})=0,"",IF(SUM({d})=0,"",IF(COUNT({n})=0,"",SUM({n})/SUM({d}))))'
+
+
+def metric_note_formula(metric, num: tuple[str, ...], den: tuple[str, ...], ref=defined_name) -> str:
+    """Why the metric cell is blank, in the words of ``xlsuite.metrics`` (empty when it has a value)."""
+    n = _args(num, ref)
+    if metric.kind == "count":
+        return f'=IF(COUNT({n})=0,"{NOTE_NO_DATA}","")'
+    d = _args(den, ref)
+    return (f'=IF(COUNT({d})=0,"{NOTE_DEN_BLANK}",IF(SUM({d})=0,"{NOTE_DEN_ZERO}",'
+            f'IF(COUNT({n})=0,"{NOTE_NUM_BLANK}","")))')
