@@ -46,7 +46,7 @@ BUTTONS: tuple[Button, ...] = (
            "FileNew", "template"),
     Button("about", "关于", "关于 xlsuite",
            "显示 xlsuite 版本、配置文件位置和所用的 Python。",
-           "Info", "about"),
+           "Help", "about"),
 )
 
 BY_TAG = {b.tag: b for b in BUTTONS}

@@ -70,11 +70,21 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 
-SHEET_LINES = (
-    "xlsuite 政务公开年报加载项",
-    f"版本 {__version__}",
-    "功能区选项卡“政务公开年报”中的按钮调用 Python（通过 xlwings 加载项）。",
-    "安装与使用说明见 docs/excel.md。",
+# The add-in's one (hidden) sheet: column A a key, column B Chinese text. The VBA module
+# looks its messages up here by key, so that the module itself stays plain ASCII: the
+# sheet's XML is Unicode and reads the same under every Windows code page.
+MESSAGES = (
+    ("title", "政务公开年报"),
+    ("no_xlwings", "没有找到 xlwings 加载项（xlwings.xlam），按钮无法调用 Python。\n"
+                   "请在命令提示符中运行 xlwings addin install，然后重新启动 Excel。"),
+    ("failed", "调用 Python 时出错。以下是 Excel 给出的原始信息，请截图发给维护人员："),
+    ("mac_only", "“政务公开年报”选项卡仅支持 Windows 版 Excel。\n"
+                 "在 Mac 上请使用命令行，例如 xlsuite excel validate --workbook 工作簿.xlsx，"
+                 "或在 Windows 电脑上操作。"),
+    ("about", "xlsuite 政务公开年报加载项"),
+    ("version", f"版本 {__version__}"),
+    ("how", "功能区选项卡“政务公开年报”中的按钮调用 Python（通过 xlwings 加载项）。"),
+    ("docs", "安装与使用说明见 docs/excel.md。"),
 )
 
 APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -86,13 +96,17 @@ CORE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </cp:coreProperties>"""
 
 
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+
+
 def _sheet() -> str:
-    rows = "".join(
-        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{escape(text)}</t></is></c></row>'
-        for i, text in enumerate(SHEET_LINES, 1))
+    rows = "".join(f'<row r="{i}">{_cell(f"A{i}", key)}{_cell(f"B{i}", text)}</row>'
+                   for i, (key, text) in enumerate(MESSAGES, 1))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<worksheet xmlns="{_MAIN}"><sheetPr codeName="Sheet1"/>'
-            f'<cols><col min="1" max="1" width="80" customWidth="1"/></cols>'
+            f'<cols><col min="1" max="1" width="12" customWidth="1"/>'
+            f'<col min="2" max="2" width="100" customWidth="1"/></cols>'
             f"<sheetData>{rows}</sheetData></worksheet>")
 
 

@@ -12,6 +12,19 @@ PART = "customUI/customUI.xml"
 
 TAB_ID, TAB_LABEL = "xlsuiteTab", "政务公开年报"
 GROUP_ID, GROUP_LABEL = "xlsuiteGroup", "年度报告"
+# Office built-in icons (imageMso) seen working in Excel's ribbon. An unknown name leaves a
+# button without an icon (and, with "show add-in user interface errors", an error at
+# start-up), which nothing here could notice: a new button picks its icon from this list,
+# or adds one after checking it in Excel with Application.CommandBars.GetImageMso.
+KNOWN_ICONS = frozenset({
+    # Excel's own commands (Data, Formulas, File tabs).
+    "ImportTextFile", "AutoSum", "FileNew", "FileOpen", "FileSave", "FileSaveAs", "FilePrint",
+    "FileSendAsAttachment", "Help", "Copy", "Paste", "SortAscending", "SortDescending",
+    "FindDialog", "ZoomIn", "ZoomOut", "CreateTable", "TraceError",
+    # Shared Office icons that Excel loads too.
+    "AcceptInvitation", "DeclineInvitation", "QueryBuilder", "MicrosoftExcel",
+})
+
 # The VBA module and its single callback (assets/XlsuiteRibbon.bas).
 VBA_MODULE = "XlsuiteRibbon"
 CALLBACK = f"{VBA_MODULE}.XlsuiteAction"

@@ -1,40 +1,58 @@
 Attribute VB_Name = "XlsuiteRibbon"
-' xlsuite ribbon callback. Built into xlsuite.xlam by `xlsuite addin build`.
-' Every button of the tab calls XlsuiteAction; the button's Tag names the Python
-' action, which the standard xlwings add-in runs in a fresh Python process:
+' xlsuite ribbon callback, built into xlsuite.xlam by `xlsuite addin build`.
+' Every button of the tab goes to XlsuiteAction; the button's Tag names the
+' Python action, which the xlwings add-in (xlwings.xlam) starts in a new Python:
 '     import xlsuite.excel; xlsuite.excel.run("<tag>")
-' That process attaches back to the active workbook with xw.Book.caller().
+' That Python attaches back to the active workbook through xw.Book.caller().
+' The user's messages are Chinese text in this add-in's hidden sheet (column A:
+' key, column B: text), so that this module is plain ASCII under any code page.
 Option Explicit
 
-Private Const NO_XLWINGS As String = "\u672A\u80FD\u8C03\u7528 xlwings \u52A0\u8F7D\u9879\uFF08xlwings.xlam\uFF09\u3002\u8BF7\u5148\u5728\u547D\u4EE4\u884C\u8FD0\u884C xlwings addin install\uFF0C\u518D\u91CD\u65B0\u542F\u52A8 Excel\u3002"
+Private Const XLWINGS_ADDIN As String = "xlwings.xlam"
 
 Public Sub XlsuiteAction(control As IRibbonControl)
     RunXlsuite control.Tag
 End Sub
 
 Public Sub RunXlsuite(ByVal actionTag As String)
-    ' xlwings passes the active workbook to Python; a new one stands in when none is open.
+    #If Mac Then
+        Notify "mac_only", vbInformation
+        Exit Sub
+    #End If
+    If Not XlwingsLoaded() Then
+        Notify "no_xlwings", vbExclamation
+        Exit Sub
+    End If
+    ' xlwings hands the active workbook to Python; a new one stands in when there is none.
     If ActiveWorkbook Is Nothing Then Workbooks.Add
-    On Error GoTo NoXlwings
-    Application.Run "'xlwings.xlam'!RunPython", "import xlsuite.excel; xlsuite.excel.run('" & actionTag & "')"
+    On Error GoTo Failed
+    Application.Run "'" & XLWINGS_ADDIN & "'!RunPython", "import xlsuite.excel; xlsuite.excel.run('" & actionTag & "')"
     Exit Sub
-NoXlwings:
-    MsgBox Zh(NO_XLWINGS) & vbCrLf & vbCrLf & Err.Description, vbExclamation, "xlsuite"
+Failed:
+    ' Shown as it is: the add-in is there, so this is some other problem.
+    MsgBox Message("failed") & vbCrLf & vbCrLf & Err.Description & " (" & Err.Number & ")", vbCritical, Message("title")
 End Sub
 
-Private Function Zh(ByVal text As String) As String
-    ' Chinese text is kept as \uXXXX escapes so that this module is plain ASCII
-    ' and reads the same under every code page.
-    Dim i As Long, out As String
-    i = 1
-    Do While i <= Len(text)
-        If Mid$(text, i, 2) = "\u" Then
-            out = out & ChrW(CLng("&H" & Mid$(text, i + 2, 4)))
-            i = i + 6
-        Else
-            out = out & Mid$(text, i, 1)
-            i = i + 1
+Private Function XlwingsLoaded() As Boolean
+    Dim book As Workbook
+    On Error Resume Next
+    Set book = Workbooks(XLWINGS_ADDIN)
+    XlwingsLoaded = Not book Is Nothing
+End Function
+
+Private Sub Notify(ByVal key As String, ByVal icon As VbMsgBoxStyle)
+    MsgBox Message(key), icon, Message("title")
+End Sub
+
+Private Function Message(ByVal key As String) As String
+    ' The text under key in the hidden sheet; the key itself if it is missing.
+    Dim sheet As Worksheet, row As Long
+    Set sheet = ThisWorkbook.Worksheets(1)
+    For row = 1 To sheet.UsedRange.Rows.Count
+        If sheet.Cells(row, 1).Value = key Then
+            Message = sheet.Cells(row, 2).Value
+            Exit Function
         End If
-    Loop
-    Zh = out
+    Next row
+    Message = key
 End Function

@@ -61,6 +61,9 @@ def _flatten(root: Storage) -> list[_Entry]:
 
     def visit(storage: Storage, index: int) -> None:
         ids = []
+        folded = [n.upper() for n in storage.children]
+        if len(set(folded)) != len(folded):
+            raise ValueError(f"compound-file names that differ only in case: {sorted(storage.children)}")
         for name in sorted(storage.children, key=_order):
             node = storage.children[name]
             if len(name) > 31 or not name or any(c in name for c in "/\\:!"):
@@ -150,7 +153,8 @@ def write(root: Storage) -> bytes:
     minifat_start = place(b"".join(struct.pack("<I", x) for x in minifat)) if minifat else ENDOFCHAIN
     n_minifat = _sectors(len(minifat) * 4, SECTOR)
     dir_bytes = b"".join(_dir_entry(e) for e in entries)
-    dir_start = place(_pad(dir_bytes, SECTOR))
+    dir_bytes += _FREE_ENTRY * (-len(entries) % (SECTOR // _ENTRY_SIZE))
+    dir_start = place(dir_bytes)
 
     n_fat = 1
     while _sectors((len(fat) + n_fat) * 4, SECTOR) > n_fat:
@@ -170,6 +174,13 @@ def write(root: Storage) -> bytes:
     ) + struct.pack(f"<{_HEADER_DIFAT}I", *difat)
     assert len(header) == SECTOR
     return header + b"".join(body)
+
+
+_ENTRY_SIZE = 128
+# MS-CFB 2.6.3: an unused directory entry is all zeroes except its left sibling, right
+# sibling and child pointers, which are NOSTREAM.
+_FREE_ENTRY = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM,
+                          b"", 0, 0, 0, 0, 0)
 
 
 def _dir_entry(e: _Entry) -> bytes:

@@ -1,9 +1,17 @@
 """MS-OVBA 2.4.1 compression: the run-length/LZ scheme of VBA module and ``dir`` streams.
 
-Written from the specification. Two traps: the split of a copy token between
+Written from the specification. Three traps: the split of a copy token between
 offset and length bits depends on the position inside the current 4096-byte
-chunk, and a copy may overlap its own output, so decompression copies byte by
-byte.
+chunk; a copy may overlap its own output, so decompression copies byte by
+byte; and a chunk stored raw always decompresses to exactly 4096 bytes.
+
+That last rule is why only a full 4096-byte chunk may be stored raw when its
+tokens would not fit. The spec's own compressor pads a shorter final chunk with
+zeros up to 4096, which would make the text longer when read back. A short
+final chunk that does not fit as tokens (only near-random data, never VBA
+source) is split instead into smaller token chunks. Every decompressor that
+follows the spec reads those correctly: chunk boundaries come from the chunk
+headers, and copy offsets count from the start of their own chunk.
 """
 from __future__ import annotations
 
@@ -19,7 +27,8 @@ def _bit_count(position: int) -> int:
     return bits
 
 
-def _compress_chunk(chunk: bytes) -> bytes:
+def _tokens(chunk: bytes) -> bytes:
+    """The flag bytes and tokens of one chunk (its body without the header)."""
     out = bytearray()
     heads: dict[bytes, list[int]] = {}  # 3-byte prefix -> earlier positions in this chunk
     pos = 0
@@ -57,11 +66,18 @@ def _compress_chunk(chunk: bytes) -> bytes:
                 heads.setdefault(chunk[p:p + 3], []).append(p)
             pos += advance
         out[flag_at] = flags
-    if len(out) > CHUNK:
-        # Incompressible: the spec stores the chunk raw, always 4096 bytes long.
-        return (0x3FFF).to_bytes(2, "little") + chunk.ljust(CHUNK, b"\0")
-    header = (len(out) + 2 - 3) | (0b011 << 12) | 0x8000
-    return header.to_bytes(2, "little") + bytes(out)
+    return bytes(out)
+
+
+def _compress_chunk(chunk: bytes) -> bytes:
+    body = _tokens(chunk)
+    if len(body) <= CHUNK:  # the header's 12-bit size field holds chunks of at most 4098 bytes
+        header = (len(body) + 2 - 3) | (0b011 << 12) | 0x8000
+        return header.to_bytes(2, "little") + body
+    if len(chunk) == CHUNK:
+        return (0x3FFF).to_bytes(2, "little") + chunk  # raw: size 4098, signature 0b011, flag 0
+    half = len(chunk) // 2  # a short incompressible final chunk: never padded, split (see above)
+    return _compress_chunk(chunk[:half]) + _compress_chunk(chunk[half:])
 
 
 def compress(data: bytes) -> bytes:
@@ -80,11 +96,15 @@ def decompress(container: bytes) -> bytes:
     i = 1
     while i < len(container):
         header = int.from_bytes(container[i:i + 2], "little")
+        if header >> 12 & 0b111 != 0b011:
+            raise ValueError(f"bad chunk signature at byte {i}")
         size = (header & 0x0FFF) + 3
         end = min(i + size, len(container))
         i += 2
         start = len(out)
         if not header & 0x8000:
+            if len(container) - i < CHUNK:  # a raw chunk is always 4096 bytes (MS-OVBA 2.4.1.3.3)
+                raise ValueError(f"raw chunk at byte {i - 2} holds fewer than {CHUNK} bytes")
             out += container[i:i + CHUNK]
             i += CHUNK
             continue
