@@ -40,19 +40,28 @@ def build(output: str, force: bool) -> None:
 
 
 @command.command("install")
-def install() -> None:
-    """把加载项装进 Excel 的启动文件夹，并让 xlwings 使用当前的 Python（仅 Windows）。
+@click.option("--xlstart", type=click.Path(file_okay=False),
+              help="Put the add-in in this folder instead of the user's XLSTART (e.g. Excel's alternate "
+                   "startup folder prepared for others); Excel need not be installed here.")
+def install(xlstart: str | None) -> None:
+    """把加载项装进 Excel 的启动文件夹，并让 xlwings 使用当前的 Python（仅 Windows 版 Excel）。
 
-    On a machine without Excel it prints what it would do and exits with 2.
+    The add-in is built in a staging folder and moved into XLSTART in one step,
+    so Excel never finds half a file there. A Python path that is not plain
+    ASCII (a Chinese user name) is written to xlwings.conf as
+    %LOCALAPPDATA%\\… so that xlwings reads it under any code page. Without
+    Excel (Linux, macOS, WPS only) it prints what it would do and exits with 2;
+    so does any file it cannot write (quit Excel first).
 
     \b
     Example:
         xlsuite addin install
+        xlsuite addin install --xlstart D:\\共享\\Excel启动
     """
     from ..excel.addin import install as inst
 
     try:
-        for line in inst.install(inst.plan()):
+        for line in inst.install(inst.plan(xlstart=xlstart), xlstart_given=xlstart is not None):
             click.echo(line)
     except XlsuiteError as e:
         echo_err(str(e))
