@@ -20,12 +20,23 @@ from openpyxl.workbook.defined_name import DefinedName
 from xlsuite.excel import book
 from xlsuite.excel.dispatch import dispatch
 from xlsuite.excel.openpyxl_adapter import OpenpyxlAdapter
-from xlsuite.excel.xlwings_adapter import XlwingsAdapter, fit_message_box, literal, rgb_hex, rgb_tuple
+from xlsuite.excel.xlwings_adapter import MB_ICONS, XlwingsAdapter, fit_message_box, literal, rgb_hex, rgb_tuple
 from xlsuite.readers import read_report
 from xlsuite.workbook import write_workbook
 
 from .conftest import SEEDS
 from .test_excel_actions import _snapshot, tamper
+
+
+def _paste_types() -> set[str]:
+    """The ``paste=`` names the installed xlwings documents for Range.paste."""
+    import xlwings
+
+    doc = xlwings.main.Range.paste.__doc__
+    return set(re.findall(r"`(\w+)`", doc[doc.index("paste:"):doc.index("operation:")]))
+
+
+PASTE_TYPES = _paste_types() | {None}
 
 
 class Sheet:
@@ -69,9 +80,23 @@ class Range:
     def color(self, rgb):
         self._cell.fill = PatternFill("solid", fgColor=rgb_hex(rgb)) if rgb else PatternFill()
 
-    def copy(self, destination):
+    def copy(self, destination=None):  # xlwings: to a range (everything) or, without one, to the clipboard
+        if destination is None:
+            self.sheet.wb.clipboard = self
+            return
         destination._cell._style = copy(self._cell._style)
         destination._cell.value = self._cell.value
+
+    def paste(self, paste=None, operation=None, skip_blanks=False, transpose=False):
+        source = self.sheet.wb.clipboard
+        assert source is not None, "nothing on the clipboard"
+        assert paste in PASTE_TYPES, paste
+        if paste in ("formats", "all", None):
+            self._cell._style = copy(source._cell._style)
+        if paste in ("values", "all", None):
+            self._cell.value = source._cell.value
+        if paste in ("comments", "all", None):
+            self._cell.comment = copy(source._cell.comment)
 
     def get_address(self, row_absolute=True, column_absolute=True):
         return f"{get_column_letter(self.column)}{self.row}"
@@ -108,26 +133,52 @@ class Api:
 
 
 class App:
-    def __init__(self, answers):
+    hwnd = 4242
+
+    def __init__(self, answers, wb):
         self.api = Api(answers)
-        self.alerts, self.opened = [], []
+        self.wb = wb
+        self.alerts, self.opened, self.statuses = [], [], []
         self.books = type("Books", (), {"open": lambda _self, p: self.opened.append(p)})()
 
-    def alert(self, text, title="", mode=None):
-        self.alerts.append((mode, text))
+    def message_box(self, hwnd, text, title, style):
+        assert hwnd == self.hwnd
+        self.alerts.append((style, text))
+
+    @property
+    def status_bar(self):
+        return self.statuses[-1] if self.statuses else False
+
+    @status_bar.setter
+    def status_bar(self, value):
+        self.statuses.append(value)
+
+    @property
+    def cut_copy_mode(self):
+        return "copy" if self.wb.clipboard is not None else None
+
+    @cut_copy_mode.setter
+    def cut_copy_mode(self, value):
+        assert value is False
+        self.wb.clipboard = None
 
 
 class Book:
     def __init__(self, path, answers=None):
         self.path = str(path)
         self.wb = openpyxl.load_workbook(path)
-        self.app = App(answers or {})
+        self.wb.clipboard = None
+        self.app = App(answers or {}, self.wb)
         self.fullname = self.path
         self.names = Names(self)
         self.sheets = {ws.title: Sheet(self.wb, ws.title) for ws in self.wb.worksheets}
 
     def save(self):
         self.wb.save(self.path)
+
+
+def adapter_of(book) -> XlwingsAdapter:
+    return XlwingsAdapter(book, message_box=book.app.message_box)
 
 
 @pytest.fixture(scope="module")
@@ -160,17 +211,17 @@ def test_an_action_through_xlwings_leaves_the_same_workbook(seed, tmp_path, tag)
         tamper(p, "requests.new.natural", 5)
     report = str(SEEDS / "fj-industry-2020.pdf.txt")
     fake = Book(a_path, {"file": report})
-    outcome = dispatch(tag, XlwingsAdapter(fake))
+    outcome = dispatch(tag, adapter_of(fake))
     reference = dispatch(tag, OpenpyxlAdapter(b_path, {"file": report}))
     assert outcome.status == reference.status
-    assert fake.app.alerts[-1][1] == outcome.alert
+    assert fake.app.alerts[-1] == (MB_ICONS["info" if outcome.status == "done" else "warning"], outcome.alert)
     assert _snapshot(a_path) == _snapshot(b_path)
 
 
 def test_text_that_looks_like_a_formula_stays_text(seed, tmp_path):
     path = shutil.copy(seed, tmp_path / "c.xlsx")
     fake = Book(path)
-    a = XlwingsAdapter(fake)
+    a = adapter_of(fake)
     book.write_paragraphs(a, "overview", ["=1+1 不是公式", "-3 也不是"])
     fake.save()
     reread = OpenpyxlAdapter(path)
@@ -181,11 +232,11 @@ def test_text_that_looks_like_a_formula_stays_text(seed, tmp_path):
 
 def test_dialog_answers_and_cancels(seed, tmp_path):
     path = shutil.copy(seed, tmp_path / "d.xlsx")
-    a = XlwingsAdapter(Book(path, {"file": "C:\\报告.pdf", "input": 2.0}))
+    a = adapter_of(Book(path, {"file": "C:\\报告.pdf", "input": 2.0}))
     assert a.ask_file("选择", ("*.pdf", "*.docx")) == "C:\\报告.pdf"
     assert a.ask_choice("表式", [("gov2019", "2019 版"), ("gov2021", "2021 版")]) == "gov2021"
     assert a.ask_save_path("保存", "x.xlsx") is None  # Excel returns False on cancel
-    cancelled = XlwingsAdapter(Book(path, {}))
+    cancelled = adapter_of(Book(path, {}))
     assert cancelled.ask_file("选择") is None and cancelled.ask_text("名称", "厦门市") is None
     assert cancelled.ask_choice("表式", [("gov2019", "2019 版")]) is None
     assert cancelled.locate("no.such.name") is None
@@ -204,3 +255,66 @@ def test_only_the_free_xlwings_is_used_and_only_when_excel_calls():
              "xlsuite.excel.xlwings_adapter; print('xlwings' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_alerts_carry_the_icon_of_their_level(seed, tmp_path):
+    fake = Book(shutil.copy(seed, tmp_path / "e.xlsx"))
+    a = adapter_of(fake)
+    for level in ("info", "warning", "error"):
+        a.alert(f"{level} 提示", "政务公开年报", level)
+    assert fake.app.alerts == [(0x40, "info 提示"), (0x30, "warning 提示"), (0x10, "error 提示")]
+
+
+def test_copy_format_pastes_formats_only(seed, tmp_path):
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    path = shutil.copy(seed, tmp_path / "f.xlsx")
+    fake = Book(path)
+    ws = fake.wb.worksheets[0]
+    src, dst = ws.cell(200, 2), ws.cell(201, 2)
+    src.value, src.font, src.comment = "源", Font(bold=True, color="FF0000"), Comment("源的批注", "xlsuite")
+    dst.value, dst.comment = 7, Comment("目标的批注", "xlsuite")
+    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+    dv.add("B201")
+    ws.add_data_validation(dv)
+    adapter_of(fake).copy_format(ws.title, 200, 2, 201, 2)
+    assert dst.font.bold and dst.font.color.rgb == src.font.color.rgb  # the look came over
+    assert dst.value == 7 and dst.comment.text == "目标的批注"  # the value and comment stayed
+    assert any("B201" in str(v.sqref) for v in ws.data_validations.dataValidation)
+    assert fake.app.cut_copy_mode is None  # the clipboard's marching ants are gone
+
+
+def test_status_bar_shows_progress_and_is_given_back(seed, tmp_path):
+    from xlsuite.excel.adapter import status_progress
+
+    fake = Book(shutil.copy(seed, tmp_path / "g.xlsx"))
+    a = adapter_of(fake)
+    on_progress = status_progress(a, "导入：正在识别 报告.pdf")
+    on_progress(3, 12)
+    a.status(None)
+    assert fake.app.statuses == ["导入：正在识别 报告.pdf：3/12……", False]
+
+
+def test_the_xlwings_calls_exist_in_the_installed_xlwings():
+    import inspect
+
+    import xlwings
+
+    assert inspect.signature(xlwings.main.Range.copy).parameters["destination"].default is None
+    assert "formats" in PASTE_TYPES
+    for prop in ("status_bar", "cut_copy_mode"):
+        assert getattr(xlwings.main.App, prop).fset is not None, prop
+    assert isinstance(xlwings.main.App.hwnd, property)
+
+
+def test_run_shows_it_is_working_and_gives_the_status_bar_back(seed, tmp_path, monkeypatch):
+    import xlsuite.excel
+
+    fake = Book(shutil.copy(seed, tmp_path / "h.xlsx"), {"file": str(tmp_path / "不存在.pdf")})
+    monkeypatch.setattr(XlwingsAdapter, "caller", classmethod(lambda cls: adapter_of(fake)))
+    xlsuite.excel.run("reimport")  # a file that cannot be read: a Chinese error, with the error icon
+    assert fake.app.statuses[0].startswith("政务公开年报：正在处理") and fake.app.statuses[-1] is False
+    style, text = fake.app.alerts[-1]
+    assert style == MB_ICONS["error"] and "不存在.pdf" in text

@@ -64,5 +64,5 @@ def install(xlstart: str | None) -> None:
         for line in inst.install(inst.plan(xlstart=xlstart), xlstart_given=xlstart is not None):
             click.echo(line)
     except XlsuiteError as e:
-        echo_err(str(e))
+        echo_err(f"错误：{e}")
         raise SystemExit(EXIT_BAD_INPUT)

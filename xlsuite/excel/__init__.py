@@ -14,6 +14,7 @@ def run(tag: str) -> None:
     from .xlwings_adapter import XlwingsAdapter
 
     adapter = XlwingsAdapter.caller()
+    adapter.status("政务公开年报：正在处理，请稍候……")  # Excel is frozen until Python returns
     try:
         dispatch(tag, adapter)
     except SourceError as e:
@@ -21,3 +22,5 @@ def run(tag: str) -> None:
     except XlsuiteError as e:
         # Expected problems get a Chinese message box; anything else reaches xlwings' traceback dialog.
         adapter.alert(str(e), "政务公开年报", "error")
+    finally:
+        adapter.status(None)

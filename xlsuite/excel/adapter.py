@@ -7,6 +7,7 @@ Excel. Cells are found through workbook defined names (the FORMS.md keys,
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -62,6 +63,9 @@ class WorkbookAdapter(Protocol):
     def alert(self, text: str, title: str = "xlsuite", level: str = "info") -> None:
         """Tell the user something; ``level`` is info, warning or error."""
 
+    def status(self, text: str | None) -> None:
+        """Show how far a long piece of work is (Excel's status bar); None clears it."""
+
     def ask_file(self, prompt: str, patterns: tuple[str, ...] = ()) -> str | None:
         """A file the user picks, or None when cancelled."""
 
@@ -76,3 +80,12 @@ class WorkbookAdapter(Protocol):
 
     def ask_choice(self, prompt: str, options: list[tuple[str, str]]) -> str | None:
         """One of ``options`` (id, Chinese label) by id, or None when cancelled."""
+
+
+def status_progress(adapter: WorkbookAdapter, what: str) -> Callable[[int, int], None]:
+    """An ``on_progress(done, total)`` callback that shows ``what：done/total`` in the status bar."""
+
+    def on_progress(done: int, total: int) -> None:
+        adapter.status(f"{what}：{done}/{total}……" if total else f"{what}……")
+
+    return on_progress

@@ -46,6 +46,7 @@ class OpenpyxlAdapter:
         """``path`` None: no workbook is open (模板 and 关于 need none)."""
         self.answers = dict(answers or {})
         self.alerts: list[tuple[str, str, str]] = []  # (level, title, text)
+        self.statuses: list[str | None] = []  # what Excel's status bar would have shown
         self.opened: list[str] = []
         self.backups: list[str] = []
         self.path = None if path is None else os.path.abspath(os.fspath(path))
@@ -140,6 +141,9 @@ class OpenpyxlAdapter:
     # --- the user -----------------------------------------------------------
     def alert(self, text: str, title: str = "xlsuite", level: str = "info") -> None:
         self.alerts.append((level, title, text))
+
+    def status(self, text: str | None) -> None:
+        self.statuses.append(text)
 
     def ask_file(self, prompt: str, patterns: tuple[str, ...] = ()) -> str | None:
         return self.answers.get("file")

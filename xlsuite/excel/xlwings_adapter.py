@@ -21,6 +21,16 @@ from .openpyxl_adapter import backup_path
 MSO_FILE_DIALOG_FOLDER_PICKER = 4
 MSGBOX_LIMIT = 1000  # VBA's MsgBox shows at most 1024 characters
 INPUTBOX_NUMBER = 1
+# Win32 MessageBox styles. xlwings' own alert knows only "info" and "critical", and shows the
+# latter with the warning icon, so messages go to MessageBox with the icon of their level.
+MB_ICONS = {"info": 0x40, "warning": 0x30, "error": 0x10}  # INFORMATION, WARNING, ERROR (stop sign)
+MB_SETFOREGROUND = 0x10000
+
+
+def win32_message_box(hwnd: int, text: str, title: str, style: int) -> None:
+    import win32api  # pywin32: installed with xlwings on Windows
+
+    win32api.MessageBox(hwnd, text, title, style | MB_SETFOREGROUND)
 
 
 def rgb_hex(color) -> str | None:
@@ -60,9 +70,10 @@ def literal(value: Any) -> Any:
 
 
 class XlwingsAdapter:
-    def __init__(self, book):
+    def __init__(self, book, message_box=win32_message_box):
         self.book = book
         self.app = book.app
+        self._message_box = message_box
         full = book.fullname
         self.path = full if os.path.isabs(full) and os.path.exists(full) else None
         self._places: dict[str, Place | None] = {}
@@ -107,7 +118,10 @@ class XlwingsAdapter:
         self._range(sheet, row, col).color = rgb_tuple(rgb)
 
     def copy_format(self, sheet: str, row: int, col: int, to_row: int, to_col: int) -> None:
-        self._range(sheet, row, col).copy(self._range(sheet, to_row, to_col))
+        # Paste Special → Formats: the look only, never the value, comment or validation.
+        self._range(sheet, row, col).copy()
+        self._range(sheet, to_row, to_col).paste("formats")
+        self.app.cut_copy_mode = False  # no marching ants left behind
 
     # --- the workbook ------------------------------------------------------
     def backup(self) -> str:
@@ -127,7 +141,11 @@ class XlwingsAdapter:
 
     # --- the user -----------------------------------------------------------
     def alert(self, text: str, title: str = "xlsuite", level: str = "info") -> None:
-        self.app.alert(fit_message_box(text), title=title, mode="critical" if level == "error" else "info")
+        self._message_box(self.app.hwnd, fit_message_box(text), title, MB_ICONS.get(level, MB_ICONS["info"]))
+
+    def status(self, text: str | None) -> None:
+        # Excel is frozen while Python runs; its status bar still shows how far the work is.
+        self.app.status_bar = text if text else False  # False gives the status bar back to Excel
 
     def ask_file(self, prompt: str, patterns: tuple[str, ...] = ()) -> str | None:
         spec = ";".join(patterns) or "*.*"

@@ -33,7 +33,7 @@ NO_MACROS_ROUTE = "不能使用加载项的电脑（WPS、禁止宏）可以运�
 
 
 class InstallError(XlsuiteError):
-    """One Chinese line: the file, what went wrong, what to do."""
+    """One Chinese line: the file, what went wrong, what to do (the CLI puts 错误： before it)."""
 
 
 @dataclass(frozen=True)
@@ -116,16 +116,16 @@ def place_addin(target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".xlsuite-install-", dir=target.parent.parent))
     except OSError as e:
-        raise InstallError(f"错误：{target.parent}：无法创建文件夹（{e.strerror or e}）。"
+        raise InstallError(f"{target.parent}：无法创建文件夹（{e.strerror or e}）。"
                            "请检查这个文件夹的权限，或请信息中心协助。") from None
     try:
         built = build_addin(staging / ADDIN_NAME)
         os.replace(built, target)
     except PermissionError as e:
-        raise InstallError(f"错误：{target}：无法替换，文件正被使用或没有写入权限（{e.strerror or e}）。"
+        raise InstallError(f"{target}：无法替换，文件正被使用或没有写入权限（{e.strerror or e}）。"
                            f"{QUIT_EXCEL}。") from None
     except OSError as e:
-        raise InstallError(f"错误：{target}：无法写入（{e.strerror or e}）。{QUIT_EXCEL}；"
+        raise InstallError(f"{target}：无法写入（{e.strerror or e}）。{QUIT_EXCEL}；"
                            "仍然失败时请检查这个文件夹的权限。") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -135,20 +135,20 @@ def set_interpreter(conf: Path, interpreter: str) -> None:
     try:
         old = winpath.decode(conf.read_bytes()) if conf.exists() else ""
     except UnicodeDecodeError:
-        raise InstallError(f"错误：{conf}：无法识别这个文件的编码（既不是 UTF-8 也不是 {winpath.ANSI_NAME}）。"
+        raise InstallError(f"{conf}：无法识别这个文件的编码（既不是 UTF-8 也不是 {winpath.ANSI_NAME}）。"
                            "请检查或删除这个文件后重新安装。") from None
     except OSError as e:
-        raise InstallError(f"错误：{conf}：无法读取（{e.strerror or e}）。{QUIT_EXCEL}。") from None
+        raise InstallError(f"{conf}：无法读取（{e.strerror or e}）。{QUIT_EXCEL}。") from None
     try:
         data = winpath.encode(conf_with(old, INTERPRETER_KEY, interpreter))
     except UnicodeEncodeError:
-        raise InstallError(f"错误：{conf}：Python 的路径 {interpreter} 含有{winpath.ANSI_NAME}无法表示的字符，"
+        raise InstallError(f"{conf}：Python 的路径 {interpreter} 含有{winpath.ANSI_NAME}无法表示的字符，"
                            "xlwings 会读不出。请把 Python 装到只含英文字母和数字的文件夹（如 C:\\Python311），"
                            "或在“控制面板 → 区域 → 管理 → 非 Unicode 程序的语言”中选择“中文（简体，中国）”。") from None
     try:
         write_bytes(conf, data)
     except OSError as e:
-        raise InstallError(f"错误：{conf}：无法写入（{e.strerror or e}）。{QUIT_EXCEL}；"
+        raise InstallError(f"{conf}：无法写入（{e.strerror or e}）。{QUIT_EXCEL}；"
                            "仍然失败时请检查这个文件夹的权限。") from None
 
 
