@@ -24,6 +24,13 @@ def _same_agency(a: str, b: str) -> bool:
     return a == b or (len(short) >= 6 and long_.endswith(short))
 
 
+def same_agency(a: str | None, b: str | None) -> bool:
+    """Whether two printed agency names name one agency, as ``pair_years`` pairs them."""
+    if not a or not b:
+        return False
+    return _same_agency(agency_key(a), agency_key(b))
+
+
 def pair_years(reports: Iterable[Report]) -> list[tuple[Report, Report]]:
     """(previous, current) for every report whose agency's report of the year before is present.
 

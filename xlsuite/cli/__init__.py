@@ -19,6 +19,7 @@ COMMANDS = [
     "xlsuite.cli.send",
     "xlsuite.cli.dataset",
     "xlsuite.cli.rollup",
+    "xlsuite.cli.compare",
     "xlsuite.cli.importcmd",
     "xlsuite.cli.template",
     "xlsuite.cli.excel",

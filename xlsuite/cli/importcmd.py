@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..checks import check, verdict
+from ..compare.core import CompareError
 from ..errors import SourceError, XlsuiteError
 from ..workbook import write_workbook
 from ..workbook.sources import read_reports, workbook_filename
@@ -21,8 +22,12 @@ PROGRESS_FROM = 5  # files; fewer finish before a bar would help
               help="Folder for the workbooks (created if missing).")
 @click.option("--overwrite", is_flag=True, help="Replace workbooks that already exist.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary of the whole run.")
+@click.option("--previous", type=click.Path(), default=None,
+              help="Last year's report or workbook: each workbook gains 上年对比, 文字对比 and 上年数据 sheets.")
+@click.option("--force", is_flag=True, help="With --previous: compare even another agency or a non-consecutive year.")
 @ocr_option
-def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: bool, ocr: str) -> None:
+def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: bool, previous: str | None,
+            force: bool, ocr: str) -> None:
     """导入报告，生成标准工作簿。Write one standard workbook per report.
 
     SOURCES are report files (PDF, DOCX, HTML, text, Markdown), folders of
@@ -34,13 +39,24 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
     cannot be read gives one error line and exit code 2; the others are still
     imported.
 
+    With --previous, each workbook also compares the report with last year's
+    (see `xlsuite compare`); a report of another agency or year is refused.
+
     \b
     Example:
         xlsuite import examples/ -o workbooks/
+        xlsuite import 2024-洪泽区.pdf --previous 2023-洪泽区.pdf -o workbooks/
         xlsuite extract report.pdf --json > r.json && xlsuite import r.json -o out/
     """
     out = Path(outdir)
     files = expand_sources(sources)
+    last_year = None
+    if previous:
+        try:
+            last_year = read_reports(previous, ocr=ocr)[0]
+        except SourceError as e:
+            echo_err(error_line(e))
+            raise SystemExit(EXIT_BAD_INPUT)
     rows: list[dict] = []
     written: dict[Path, str] = {}
     code = EXIT_OK
@@ -64,10 +80,16 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
                     continue
                 results = check(report)
                 try:
-                    write_workbook(report, target, results=results, overwrite=overwrite)
+                    if last_year is not None:
+                        _write_compared(last_year, report, target, results, overwrite, force)
+                    else:
+                        write_workbook(report, target, results=results, overwrite=overwrite)
                 except FileExistsError:
                     code = _fail(rows, path, f"错误：{path}：{target} 已存在，未覆盖（需要覆盖请加 --overwrite）",
                                  as_json, say)
+                    continue
+                except CompareError as e:
+                    code = _fail(rows, path, f"错误：{path} 与上年报告 {previous}：{e}", as_json, say)
                     continue
                 except (OSError, XlsuiteError) as e:
                     code = _fail(rows, path, f"错误：{path}：无法写入 {target}（{e}）", as_json, say)
@@ -87,6 +109,20 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
         n_ok = sum(1 for r in rows if "output" in r)
         click.echo(f"共 {len(files)} 个来源：写入 {n_ok} 个工作簿，失败 {sum(1 for r in rows if 'error' in r)} 个。")
     raise SystemExit(code)
+
+
+def _write_compared(previous, report, target: Path, results, overwrite: bool, force: bool) -> None:
+    """The standard workbook with the comparison against last year's report (CompareError if refused)."""
+    from ..compare import compare_reports
+    from ..compare.workbook import add_comparison
+    from ..workbook import build_workbook, save_atomic
+
+    if target.exists() and not overwrite:
+        raise FileExistsError(str(target))
+    cmp = compare_reports(previous, report, force=force)
+    wb = build_workbook(report, results)
+    add_comparison(wb, cmp, first=False)
+    save_atomic(wb, target, overwrite=overwrite)
 
 
 def _fail(rows: list[dict], path: str, line: str, as_json: bool, say) -> int:

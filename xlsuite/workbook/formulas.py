@@ -18,7 +18,7 @@ from ..checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, TOLERANCE
 from ..forms import get_form
 from ..metrics import NOTE_DEN_BLANK, NOTE_DEN_ZERO, NOTE_NO_DATA, NOTE_NUM_BLANK
 from ..relations import Instance, Term, instances
-from .layout import defined_name
+from .layout import defined_name, previous_name
 
 PASS_ZH, FAIL_ZH, UNCHECKABLE_ZH = STATUS_ZH[PASS], STATUS_ZH[FAIL], STATUS_ZH[NOT_CHECKABLE]
 BLANK_ZH = "空白"
@@ -43,8 +43,9 @@ class CheckRow:
 def _side(terms: tuple[Term, ...]) -> str:
     if not terms:
         return ""
-    plus = [defined_name(t.key) for t in terms if t.sign > 0]
-    minus = [defined_name(t.key) for t in terms if t.sign < 0]
+    # Last year's terms (relations 8-10) read the 上年数据 sheet's ``prev.`` names.
+    plus = [previous_name(t.key) if t.previous else defined_name(t.key) for t in terms if t.sign > 0]
+    minus = [previous_name(t.key) if t.previous else defined_name(t.key) for t in terms if t.sign < 0]
     names = ",".join(plus + minus)
     total = f"SUM({','.join(plus)})" if plus else "0"
     if minus:
@@ -64,7 +65,7 @@ def _expression(inst: Instance) -> str:
     def side(terms):
         out = ""
         for n, t in enumerate(terms):
-            out += (" - " if t.sign < 0 else (" + " if n else "")) + t.key
+            out += (" - " if t.sign < 0 else (" + " if n else "")) + (previous_name(t.key) if t.previous else t.key)
         return out
     return f"{side(inst.left)} {OP_TEXT[inst.op]} {side(inst.right)}"
 

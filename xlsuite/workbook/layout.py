@@ -58,6 +58,14 @@ def defined_name(key: str) -> str:
     return key
 
 
+PREVIOUS_PREFIX = "prev."
+
+
+def previous_name(key: str) -> str:
+    """The name of last year's value of ``key`` in a workbook that holds both years (上年数据)."""
+    return PREVIOUS_PREFIX + key
+
+
 def meta_name(field_id: str) -> str:
     return f"meta.{field_id}"
 
