@@ -24,6 +24,7 @@ COMMANDS = [
     "xlsuite.cli.template",
     "xlsuite.cli.excel",
     "xlsuite.cli.addin",
+    "xlsuite.cli.shortcuts",
 ]
 
 
