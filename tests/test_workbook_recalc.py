@@ -158,3 +158,19 @@ def test_excel_agrees_with_python_on_random_edits(bases, tmp_path_factory, data)
         xl_verdict, xl = excel_statuses(calc)
         assert {k: (py[k], xl[k]) for k in py if py[k] != xl[k]} == {}
         assert py_verdict == xl_verdict
+
+
+def test_another_engine_keeps_names_and_conditional_formats(recalculated):
+    """What docs/excel.md promises for WPS: a spreadsheet other than Excel (LibreOffice here) keeps
+    every defined name and conditional format of the workbook when it saves it."""
+    book, calc = recalculated["xiamen-city-2020.pdf.txt"]
+    ours, theirs = openpyxl.load_workbook(book), openpyxl.load_workbook(calc)
+    assert set(ours.defined_names) <= set(theirs.defined_names)
+    for name in ours.defined_names:
+        assert list(theirs.defined_names[name].destinations) == list(ours.defined_names[name].destinations), name
+
+    def rules(wb):
+        return {ws.title: sum(len(cf.rules) for cf in ws.conditional_formatting) for ws in wb.worksheets}
+
+    assert any(rules(ours).values())
+    assert rules(theirs) == rules(ours)
