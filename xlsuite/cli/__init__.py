@@ -17,6 +17,8 @@ COMMANDS = [
     "xlsuite.cli.check",
     "xlsuite.cli.forms",
     "xlsuite.cli.send",
+    "xlsuite.cli.collect",
+    "xlsuite.cli.remind",
     "xlsuite.cli.dataset",
     "xlsuite.cli.rollup",
     "xlsuite.cli.compare",

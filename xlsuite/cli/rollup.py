@@ -7,7 +7,8 @@ import click
 
 from ..checks import hard_failures, verdict
 from ..export import report_to_dict
-from ..rollup import ON_INVALID, RollupError, rollup, write_total
+from ..errors import XlsuiteError
+from ..rollup import ON_INVALID, ON_MISSING, RollupError, rollup, write_total
 from ..rollup.tidy import write_csv
 from .common import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_json
 
@@ -29,7 +30,12 @@ SHOWN_KEYS = ("requests.new.total", "requests.total.total", "requests.carried_ou
               help="Write the breakdown as a tidy table: agency, key, value.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("--workers", type=int, default=None, help="Processes reading inputs (default: all cores).")
-def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path, force, workers) -> None:
+@click.option("--expect", "expect_path", type=click.Path(dir_okay=False), default=None, metavar="名单.csv",
+              help="The agency list (名单.csv/.xlsx, or collect's 报送情况.xlsx): name the agencies without a report.")
+@click.option("--on-missing", type=click.Choice(ON_MISSING), default="stop", show_default=True,
+              help="Agencies of --expect without a report: stop (exit 1), or warn and add up the rest.")
+def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path, force, workers, expect_path,
+            on_missing) -> None:
     """汇总各机关报告。Add agency reports of one year and form into a total.
 
     SOURCES are standard workbooks, reports in any supported format, or folders
@@ -39,26 +45,40 @@ def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path
     --dedupe), a file that is not a report, and inputs failing hard relations
     (see --on-invalid).
 
+    With --expect, the agencies of the list without a report stop the roll-up
+    (or, with --on-missing warn, are named in a warning); agencies not on the
+    list are named too.
+
     Exit code 0 when the total passes its checks, 1 when it or an input fails
-    hard relations, 2 when the inputs cannot be added up.
+    hard relations or listed agencies are missing, 2 when the inputs cannot be
+    added up.
 
     \b
     Example:
         xlsuite rollup inbox/ -o 2020-厦门市.xlsx --agency 厦门市 --year 2020
         xlsuite rollup a.xlsx b.pdf c.docx --agency 某市 --json
         xlsuite rollup inbox/ --agency 某市 --csv breakdown.csv --on-invalid skip
+        xlsuite rollup 收件/2024/ --agency 某市 --expect 名单.csv --on-missing warn
     """
     try:
+        expect = None
+        if expect_path:
+            from ..collect.agencies import read_list
+
+            expect = read_list(expect_path).names
         with _progress() as tick:
             result = rollup(sources, agency=agency, year=year, on_invalid=on_invalid, dedupe=dedupe,
-                            workers=workers, progress=tick)
+                            workers=workers, progress=tick, expect=expect, on_missing=on_missing)
         if output:
             write_total(result, output, overwrite=force)
         if csv_path:
             write_csv(result, csv_path, overwrite=force)
     except RollupError as e:
         echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_CHECKS_FAILED if e.code == "invalid_inputs" else EXIT_BAD_INPUT)
+        raise SystemExit(EXIT_CHECKS_FAILED if e.code in ("invalid_inputs", "missing_agencies") else EXIT_BAD_INPUT)
+    except XlsuiteError as e:  # the agency list cannot be read
+        echo_err(f"错误：{e}")
+        raise SystemExit(EXIT_BAD_INPUT)
     results = result.checks()
     if as_json:
         emit_json(report_to_dict(result.total, results))

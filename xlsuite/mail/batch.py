@@ -192,10 +192,22 @@ def resend_outbox(config: MailConfig | str | os.PathLike | None = None, *,
     outcomes = [Outcome(p, INTERRUPTED, f"注意：{p} 上次发送中途中断，无法确定对方是否已收到；"
                                         f"确认未收到后把文件名末尾的 {box.CLAIM_SUFFIX} 删去再重发")
                 for p in box.interrupted(cfg.outbox)]
-    if cfg.user and password is None:
+    return outcomes + deliver_saved(box.pending(cfg.outbox), cfg, password=password)
+
+
+def deliver_saved(paths: list[Path], config: MailConfig, *, password: str | None = None,
+                  verb: str = "重发") -> list[Outcome]:
+    """Send messages already kept in the outbox, each at most once: claimed, sent, filed under sent/.
+
+    Messages are saved before they are sent, so a run killed mid-send leaves a
+    ``.sending`` file (reported, never sent twice) rather than losing or doubling a message.
+    """
+    cfg = config
+    outcomes: list[Outcome] = []
+    if paths and cfg.user and password is None:
         password = get_password(cfg)
     fatal: SendError | None = None
-    for path in box.pending(cfg.outbox):
+    for path in paths:
         claimed = box.claim(path)
         if claimed is None:
             continue  # another resend took it
@@ -212,7 +224,7 @@ def resend_outbox(config: MailConfig | str | os.PathLike | None = None, *,
             deliver(msg, cfg, password)
         except SendError as e:
             box.release(claimed)
-            outcomes.append(Outcome(path, QUEUED, f"重发失败：{path.name}：{e.message}", subject=subject,
+            outcomes.append(Outcome(path, QUEUED, f"{verb}失败：{path.name}：{e.message}", subject=subject,
                                     message=msg, file=path, error_kind=e.kind))
             if e.kind in FATAL_KINDS:
                 fatal = e
@@ -221,6 +233,6 @@ def resend_outbox(config: MailConfig | str | os.PathLike | None = None, *,
             box.release(claimed)
             raise
         sent = box.mark_sent(claimed)
-        outcomes.append(Outcome(path, SENT, f"已重发：{path.name} → {', '.join(recipients_of(msg))}（{subject}）",
+        outcomes.append(Outcome(path, SENT, f"已{verb}：{path.name} → {', '.join(recipients_of(msg))}（{subject}）",
                                 subject=subject, message=msg, file=sent))
     return outcomes

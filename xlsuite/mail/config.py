@@ -153,10 +153,15 @@ def _addresses(table: dict, key: str, where: str) -> tuple[str, ...]:
 
 def get_password(config: MailConfig) -> str | None:
     """The SMTP password from ``XLSUITE_SMTP_PASSWORD``, else the system keyring; None when neither has it."""
-    pw = os.environ.get(PASSWORD_ENV)
+    return lookup_password(PASSWORD_ENV, config.keyring_service if config.host else None, config.user)
+
+
+def lookup_password(env: str, service: str | None, user: str) -> str | None:
+    """A password from the environment variable ``env``, else the keyring entry (service, user)."""
+    pw = os.environ.get(env)
     if pw:
         return pw
-    if not config.user or not config.host:
+    if not user or not service:
         return None
     try:
         import keyring  # optional: the `mail` extra
@@ -164,6 +169,6 @@ def get_password(config: MailConfig) -> str | None:
     except ImportError:
         return None
     try:
-        return keyring.get_password(config.keyring_service, config.user)
+        return keyring.get_password(service, user)
     except keyring.errors.KeyringError:
         return None  # no usable backend on this machine (headless Linux): the env var remains

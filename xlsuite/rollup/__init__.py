@@ -6,33 +6,39 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 
 from ..checks import check_years
-from .core import (ON_INVALID, ON_INVALID_ZH, CrossYearCheck, Entry, Invalid, Rollup, RollupError,
-                   consolidate)
+from .core import (ON_INVALID, ON_INVALID_ZH, ON_MISSING, CrossYearCheck, Entry, Invalid, Rollup, RollupError,
+                   check_expected, consolidate)
 from .inputs import collect, read_entries
 
 
 def rollup(sources: Iterable[str], *, agency: str, year: int | None = None, on_invalid: str = "stop",
            dedupe: bool = False, workers: int | None = None,
            progress: Callable[[int, int], None] | None = None,
-           cross_year: CrossYearCheck | None = check_years) -> Rollup:
+           cross_year: CrossYearCheck | None = check_years, expect: Sequence[str] | None = None,
+           on_missing: str = "stop") -> Rollup:
     """Read ``sources`` (files or folders, any supported format) and add them up.
 
     Raises RollupError (naming the files) when they cannot be added: not a
     report, mixed forms or years, one agency twice without ``dedupe``, or hard
-    relation failures with ``on_invalid="stop"``.
+    relation failures with ``on_invalid="stop"``, and agencies of ``expect`` (the names of an
+    agency list) without a report unless ``on_missing="warn"``, which names them in a warning.
     """
     paths = collect(sources)
     if not paths:
         raise RollupError("给出的文件夹中没有找到报告文件（.xlsx、.pdf、.docx、.html、.txt、.md）",
                           tuple(sources), "no_inputs")
     entries = read_entries(paths, workers=workers, progress=progress)
-    return consolidate(entries, agency=agency, year=year, on_invalid=on_invalid, dedupe=dedupe,
-                       cross_year=cross_year)
+    missing, notes = check_expected(entries, expect, year, on_missing) if expect is not None else ([], [])
+    result = consolidate(entries, agency=agency, year=year, on_invalid=on_invalid, dedupe=dedupe,
+                         cross_year=cross_year)
+    result.missing = missing
+    result.total.warnings.extend(notes)
+    return result
 
 
 def breakdown(sources: Iterable[str], *, year: int | None = None, on_invalid: str = "stop",
@@ -49,5 +55,5 @@ def write_total(result: Rollup, path, *, overwrite: bool = False):
     return _write(result, path, overwrite=overwrite)
 
 
-__all__ = ["ON_INVALID", "ON_INVALID_ZH", "Entry", "Invalid", "Rollup", "RollupError", "breakdown",
+__all__ = ["ON_INVALID", "ON_INVALID_ZH", "ON_MISSING", "Entry", "Invalid", "Rollup", "RollupError", "breakdown",
            "collect", "consolidate", "read_entries", "rollup", "write_total"]

@@ -22,6 +22,7 @@ from ..forms import Form, get_form
 from ..model import Finding, Meta, Number, Report, Value
 
 ON_INVALID = ("stop", "skip", "include")
+ON_MISSING = ("stop", "warn")  # agencies of the expected list (名单) without a report
 ON_INVALID_ZH = {
     "stop": "停止汇总（默认）",
     "skip": "剔除未通过校验的报告，其余照常汇总",
@@ -96,6 +97,7 @@ class Rollup:
     previous: dict[str, Entry] = field(default_factory=dict)  # agency -> its report of year - 1
     cross_year: dict[str, list[CheckResult]] = field(default_factory=dict)  # agency -> R8-R10
     blanks: dict[str, list[str]] = field(default_factory=dict)  # key -> agencies that left it blank
+    missing: list[str] = field(default_factory=list)  # agencies of the expected list without a report
 
     @property
     def form(self) -> Form:
@@ -201,6 +203,37 @@ def _newest(group: list[Entry]) -> Entry:
         if when(e) >= when(best):
             best = e
     return best
+
+
+def expected(entries: list[Entry], expect: Iterable[str], year: int | None = None) -> tuple[list[str], list[str]]:
+    """(agencies of ``expect`` without a report of the year, agencies reporting that are not in ``expect``)."""
+    years = [e.year for e in entries if e.year is not None]
+    target = year if year is not None else (max(years) if years else None)
+    present = {agency_key(e.agency): e.agency for e in entries if e.year == target}
+    wanted = {agency_key(n) for n in expect}
+    missing = [n for n in expect if agency_key(n) not in present]
+    return missing, [name for key, name in present.items() if key not in wanted]
+
+
+def check_expected(entries: list[Entry], expect: Iterable[str], year: int | None = None,
+                   on_missing: str = "stop") -> tuple[list[str], list[Finding]]:
+    """Compare the inputs with the agency list; raises RollupError for missing agencies unless ``on_missing="warn"``."""
+    if on_missing not in ON_MISSING:
+        raise ValueError(f"on_missing must be one of {ON_MISSING}, not {on_missing!r}")
+    expect = list(expect)
+    missing, outside = expected(entries, expect, year)
+    if missing and on_missing == "stop":
+        raise RollupError(f"名单中 {len(missing)} 个机关没有报告，已停止汇总"
+                          f"（补齐后重试，或用 --on-missing warn 照常汇总并提示）：{'、'.join(missing)}",
+                          (), "missing_agencies")
+    notes = []
+    if missing:
+        notes.append(Finding("rollup_missing", f"名单中 {len(missing)} 个机关未报送，汇总数不含这些机关："
+                                               f"{'、'.join(missing)}", severity="warning"))
+    if outside:
+        notes.append(Finding("rollup_off_list", f"{len(outside)} 个机关不在名单（共 {len(expect)} 个）中，"
+                                                f"仍计入汇总：{'、'.join(outside)}", severity="warning"))
+    return missing, notes
 
 
 def screen(entries: list[Entry], on_invalid: str = "stop") -> tuple[list[Entry], list[Invalid]]:

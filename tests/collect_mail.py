@@ -1,0 +1,150 @@
+"""The city office's mailbox for the collect tests: 28 listed agencies and the 30 messages they send.
+
+Messages are built with ``send``'s own code (``xlsuite.mail.message.build_message``,
+serialised by ``xlsuite.mail.smtp.message_bytes``) around standard workbooks of
+synthetic agencies (``xlsuite.rollup.synth``). Writing a workbook takes over a
+second on a busy machine, so only three are written; the other agencies' are
+byte-level copies with the agency's name put in place of a placeholder (the
+cover's name and the narrative are the only places it appears).
+
+The 30 messages: 25 agencies with a valid workbook (agency 1 resubmits: its first
+message, days earlier, carried a broken workbook), 2 agencies with a workbook
+failing relations R1/R2, 1 agency whose attachment was damaged in transit, and
+1 stranger mailing a workbook that is not a report.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from pathlib import Path
+
+import openpyxl
+
+from xlsuite.checks import check
+from xlsuite.collect.agencies import Agency, write_csv
+from xlsuite.mail.message import Attachment, build_message
+from xlsuite.mail.smtp import message_bytes
+from xlsuite.model import Meta, Report, Value
+from xlsuite.readers import read_report
+from xlsuite.rollup.synth import agency_names, synthetic_reports
+from xlsuite.workbook import write_workbook
+
+from .conftest import GOLDEN
+
+YEAR = 2020
+CITY = "city-gkb@xm.gov.cn"
+STRANGER = "zhaoliu@example.com"
+PLACEHOLDERS = ("占位机关甲", "占位机关乙")
+CONTACTS = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴婷")
+TZ = timezone(timedelta(hours=8))
+T0 = datetime(2021, 1, 10, 9, 0, tzinfo=TZ)
+
+
+@dataclass
+class Corpus:
+    folder: Path
+    agencies: list[Agency]
+    list_csv: Path
+    messages: list[bytes]                       # in mailbox order
+    workbooks: dict[str, bytes]                 # agency -> the bytes it should have on file at the end
+    first_version: bytes                        # agency 1's earlier (broken) workbook
+    valid: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    damaged: str = ""                           # the agency whose attachment arrived damaged
+
+    @property
+    def resubmitter(self) -> str:
+        return self.valid[0]
+
+
+def _ncr(text: str) -> bytes:
+    return "".join(c if c.isascii() else f"&#{ord(c)};" for c in text).encode("ascii")
+
+
+def retarget(src: Path, agency: str, placeholder: str) -> bytes:
+    """The workbook ``src`` as if imported for ``agency``: every XML part with the name replaced."""
+    out = src.with_name(f"{agency}.xlsx")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith(".xml"):  # openpyxl writes CJK text as character references
+                data = data.replace(_ncr(placeholder), _ncr(agency)).replace(placeholder.encode(), agency.encode())
+            zout.writestr(info, data)
+    return out.read_bytes()
+
+
+def report_message(data: bytes, filename: str, sender: str, when: datetime, folder: Path,
+                   damage: bool = False) -> bytes:
+    """What ``xlsuite send`` would put on the wire for this workbook (``damage``: cut in half on the way)."""
+    path = folder / filename
+    path.write_bytes(data)
+    report = read_report(path)  # send reads the workbook it attaches, then checks it
+    attached = data[: len(data) // 2] if damage else data
+    msg = build_message(report, check(report), Attachment(filename, attached), sender=sender, to=[CITY], now=when)
+    return message_bytes(msg)
+
+
+def stranger_message(when: datetime, folder: Path) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "电话"])
+    wb.active.append(["赵六", "0592-1234567"])
+    path = folder / "联系人信息.xlsx"
+    wb.save(path)
+    msg = EmailMessage()
+    msg["Subject"] = "报送联系人信息"
+    msg["From"] = f"赵六 <{STRANGER}>"
+    msg["To"] = CITY
+    msg["Date"] = when.strftime("%a, %d %b %Y %H:%M:%S %z")
+    msg["Message-ID"] = "<contact-info-1@example.com>"
+    msg.set_content("您好，附件是我单位联系人信息。")
+    msg.add_attachment(path.read_bytes(), maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=path.name)
+    return message_bytes(msg)
+
+
+def build_corpus(folder: Path) -> Corpus:
+    folder.mkdir(parents=True, exist_ok=True)
+    values = json.loads((GOLDEN / "xiamen-city-2020.pdf.json").read_text(encoding="utf-8"))["values"]
+    total = Report(Meta(agency="厦门市人民政府", year=YEAR, form="gov2019"), {k: Value(v) for k, v in values.items()})
+    a, b = synthetic_reports(total, 2, seed=13, names=list(PLACEHOLDERS))
+    broken = Report(a.meta, dict(a.values), narrative=dict(a.narrative), sections_found=list(a.sections_found))
+    broken.values["requests.new.total"] = Value(a.number("requests.new.total") + 5)  # breaks R1 and R2
+    src = folder / "src"
+    src.mkdir()
+    good = [write_workbook(a, src / "a.xlsx"), write_workbook(b, src / "b.xlsx")]
+    bad = write_workbook(broken, src / "broken.xlsx")
+
+    names = agency_names(28)
+    agencies = [Agency(n, CONTACTS[i % len(CONTACTS)], (f"gkb{i + 1:02d}@agency{i + 1:02d}.xm.gov.cn",),
+                       "厦门市人民政府" if i < 20 else "") for i, n in enumerate(names)]
+    list_csv = write_csv(agencies, folder / "名单.csv")
+    wire = folder / "wire"
+    wire.mkdir()
+    c = Corpus(folder, agencies, list_csv, [], {}, b"", valid=names[:25], invalid=names[25:27], damaged=names[27])
+
+    def mail(i: int, data: bytes, when: datetime, damage: bool = False) -> bytes:
+        return report_message(data, f"{YEAR}-{names[i]}.xlsx", agencies[i].emails[0], when, wire, damage)
+
+    c.first_version = retarget(bad, names[0], PLACEHOLDERS[0])
+    c.messages.append(mail(0, c.first_version, T0 - timedelta(days=5)))
+    for i, name in enumerate(names[:27]):
+        n = i % 2
+        data = retarget(good[n], name, PLACEHOLDERS[n]) if i < 25 else retarget(bad, name, PLACEHOLDERS[0])
+        c.workbooks[name] = data
+        c.messages.append(mail(i, data, T0 + timedelta(minutes=7 * i)))
+        if i == 12:
+            c.messages.append(stranger_message(T0 + timedelta(minutes=7 * i + 3), wire))
+    c.messages.append(mail(27, retarget(good[1], names[27], PLACEHOLDERS[1]), T0 + timedelta(hours=6), damage=True))
+    assert len(c.messages) == 30
+    return c
+
+
+def write_eml(messages: list[bytes], folder: Path) -> Path:
+    """The messages as a mail program exports them: one .eml file each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, raw in enumerate(messages, 1):
+        (folder / f"{n:03d}.eml").write_bytes(raw)
+    return folder

@@ -1,0 +1,184 @@
+"""One message in, its verdict out: which attachments are reports, of which agency, and how they check.
+
+Pure apart from reading each attachment through a temporary file (the readers
+read paths). Placing files and writing the ledger is the collector's business.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
+
+from ..checks import check, hard_failures
+from ..errors import SourceError
+from .agencies import AgencyList
+
+# What became of one attachment (or of a message with none)
+STORED = "stored"       # a report of a listed agency (or of any agency, without a list): kept as current
+OFF_LIST = "off_list"   # a report of an agency not on the list: kept aside under 名单外/
+JUNK = "junk"           # not collected
+# Why a message or attachment was not collected
+NOT_REPORT, WRONG_YEAR, DAMAGED = "not_report", "wrong_year", "damaged"
+KIND_ZH = {NOT_REPORT: "不是年报", WRONG_YEAR: "年度不符", DAMAGED: "附件损坏", OFF_LIST: "名单外机关"}
+
+SPREADSHEET_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     "application/vnd.ms-excel.sheet.macroEnabled.12", "application/vnd.ms-excel")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+DAMAGED_CODES = ("corrupt", "empty", "binary", "encoding")
+
+
+@dataclass
+class Item:
+    """One attachment's outcome, or the whole message's when it carries no workbook."""
+
+    outcome: str
+    reason: str = ""                 # Chinese, for staff: why it was not collected, or what to note
+    kind: str | None = None          # NOT_REPORT / WRONG_YEAR / DAMAGED / OFF_LIST
+    attachment: str | None = None
+    agency: str | None = None        # the list's name of the agency (the workbook's when off the list)
+    year: int | None = None
+    form: str | None = None
+    suffix: str = ".xlsx"
+    data: bytes | None = field(default=None, repr=False)
+    verdict: str | None = None       # 通过 / 不通过
+    failures: list[dict] = field(default_factory=list)   # failing hard relations: id, message
+    warnings: list[str] = field(default_factory=list)    # failing warnings and reading notes
+    placed: str | None = None        # what the collection folder did with it (xlsuite.collect.inbox)
+    path: str | None = None          # where it is kept, relative to the collection folder
+    sha256: str | None = None
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k != "data" and v not in (None, [], "")}
+        d["outcome"] = self.outcome
+        return d
+
+
+@dataclass
+class Letter:
+    """The parts of a message the collector and the tracker use."""
+
+    message_id: str | None
+    sender: str | None           # address
+    sender_name: str
+    reply_to: str | None
+    subject: str
+    date: datetime               # when it was sent (the Date header), else when received
+    message: EmailMessage
+
+
+def parse(raw: bytes, received: datetime | None) -> Letter:
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    name, sender = _address(msg, "From")
+    _n, reply_to = _address(msg, "Reply-To")
+    try:
+        date = parsedate_to_datetime(str(msg["Date"])) if msg["Date"] else None
+    except (TypeError, ValueError, IndexError):
+        date = None
+    if date is not None and date.tzinfo is None:
+        date = date.replace(tzinfo=timezone.utc)
+    date = date or received or datetime.now().astimezone()
+    mid = msg["Message-ID"]
+    return Letter(str(mid).strip() if mid else None, sender, name, reply_to, _header(msg, "Subject"), date, msg)
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        v = msg[name]
+    except Exception:  # noqa: BLE001 - a mangled header must not stop the batch
+        return ""
+    return " ".join(str(v).split()) if v is not None else ""
+
+
+def _address(msg: EmailMessage, header: str) -> tuple[str, str | None]:
+    try:
+        pairs = getaddresses([str(v) for v in msg.get_all(header, [])])
+    except Exception:  # noqa: BLE001
+        return "", None
+    for name, addr in pairs:
+        if addr and "@" in addr:
+            return name, addr.strip()
+    return "", None
+
+
+def attachments(msg: EmailMessage) -> list[tuple[str, str, bytes | None]]:
+    """(file name, content type, bytes or None when undecodable) of every attachment, forwarded ones too."""
+    out = []
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_maintype() == "message":
+            continue
+        filename = part.get_filename()
+        if not filename and part.get_content_disposition() != "attachment":
+            continue
+        try:
+            data = part.get_payload(decode=True)
+        except Exception:  # noqa: BLE001
+            data = None
+        out.append((str(filename or "（未命名附件）"), part.get_content_type(), data))
+    return out
+
+
+def is_workbook(filename: str, ctype: str) -> bool:
+    return Path(filename).suffix.lower() in WORKBOOK_SUFFIXES or (
+        ctype in SPREADSHEET_TYPES and Path(filename).suffix.lower() not in (".xls", ".csv"))
+
+
+def examine(letter: Letter, agencies: AgencyList | None, year: int,
+            scratch: Callable[[bytes, str], AbstractContextManager[Path]]) -> list[Item]:
+    """What each workbook attachment of ``letter`` is; one JUNK item when it carries none."""
+    found = attachments(letter.message)
+    books = [(n, t, d) for n, t, d in found if is_workbook(n, t)]
+    sender_agency = agencies.by_email(letter.sender) if agencies else None
+    own = sender_agency.name if sender_agency else None
+    if not books:
+        names = "、".join(n for n, _t, _d in found)
+        reason = (f"邮件中没有 Excel 工作簿附件（附件：{names}）" if found else "邮件没有附件")
+        if any(Path(n).suffix.lower() == ".xls" for n, _t, _d in found):
+            reason += "；旧版 .xls 不是标准工作簿，请用 xlsuite import 生成 .xlsx"
+        return [Item(JUNK, reason, NOT_REPORT, names or None, own)]
+    return [_book(name, data, agencies, year, scratch, own) for name, _t, data in books]
+
+
+def _book(name: str, data: bytes | None, agencies: AgencyList | None, year: int, scratch,
+          own: str | None) -> Item:
+    from ..readers import read_report, sniff
+
+    suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in WORKBOOK_SUFFIXES else ".xlsx"
+    if not data:
+        return Item(JUNK, f"附件 {name} 已损坏（无法解码或为空），请对方重新发送", DAMAGED, name, own)
+    with scratch(data, suffix) as path:
+        try:
+            if sniff(path) != "workbook":
+                return Item(JUNK, f"附件 {name} 已损坏（扩展名是 Excel 工作簿，内容却不是），请对方重新发送",
+                            DAMAGED, name, own)
+            report = read_report(path)
+        except SourceError as e:
+            if e.code in DAMAGED_CODES:
+                return Item(JUNK, f"附件 {name} 已损坏（{e.reason}），请对方重新发送", DAMAGED, name, own)
+            return Item(JUNK, f"附件 {name} 不是年报标准工作簿（{e.reason}）", NOT_REPORT, name, own)
+        except Exception as e:  # noqa: BLE001 - a reader bug on one attachment must not stop the batch
+            return Item(JUNK, f"附件 {name} 无法读取（{type(e).__name__}: {e}），请对方重新发送",
+                        DAMAGED, name, own)
+    m = report.meta
+    if m.year != year:
+        got = f"{m.year} 年度" if m.year else "封面没有填写年度"
+        return Item(JUNK, f"附件 {name} 是{m.agency or '（未填机关）'}的报告，{got}，不是 {year} 年度", WRONG_YEAR,
+                    name, own, m.year, m.form)
+    if not m.agency:
+        return Item(JUNK, f"附件 {name} 的封面没有填写机关名称，无法确定报送单位", NOT_REPORT, name, own, m.year)
+    listed = agencies.find(m.agency) if agencies is not None else None
+    results = check(report)
+    failures = [{"id": r.id, "message": r.message} for r in hard_failures(results)]
+    warnings = [f"{r.id} {r.message}" for r in results if r.failed and r.severity != "error"]
+    warnings += [w.message for w in report.warnings]
+    item = Item(STORED, "", None, name, listed.name if listed else m.agency, m.year, m.form, suffix, data,
+                "不通过" if failures else "通过", failures, warnings)
+    if agencies is not None and listed is None:
+        item.outcome, item.kind = OFF_LIST, OFF_LIST
+        item.reason = f"机关“{m.agency}”不在名单中" + (f"（发件邮箱属于名单中的{own}）" if own else "")
+    return item
