@@ -74,6 +74,7 @@ protocols = imap
 listen = 127.0.0.1
 {ssl}
 disable_plaintext_auth = no
+auth_failure_delay = 0
 auth_mechanisms = plain login
 default_internal_user = {internal}
 default_login_user = {login}
@@ -86,6 +87,12 @@ passdb {{
 userdb {{
   driver = static
   args = uid={uid} gid={gid} home={self.dir}/home/%u
+}}
+# no growing delay after a refused login (the tests refuse one on purpose)
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service imap-login {{
   inet_listener imap {{
@@ -138,7 +145,11 @@ service imap-login {{
     # --- what a sender's mail server would do: put messages in a mailbox ---------------
     def connect(self, user: str) -> imaplib.IMAP4:
         c = imaplib.IMAP4(self.host, self.port, timeout=10)
-        c.login(user, self.users[user])
+        password = self.users[user]
+        if password.isascii():
+            c.login(user, password)
+        else:
+            c.authenticate("PLAIN", lambda _: f"\0{user}\0{password}".encode("utf-8"))
         return c
 
     def append(self, user: str, messages: list[bytes], folder: str = "INBOX") -> None:
@@ -153,7 +164,7 @@ service imap-login {{
     def count(self, user: str, folder: str = "INBOX") -> int:
         c = self.connect(user)
         try:
-            typ, data = c.select(f'"{folder}"', readonly=True)
+            typ, data = c.select(_quoted(folder), readonly=True)
             assert typ == "OK", data
             return int(data[0])
         finally:
@@ -162,8 +173,13 @@ service imap-login {{
     def flags(self, user: str, folder: str = "INBOX") -> list[bytes]:
         c = self.connect(user)
         try:
-            c.select(f'"{folder}"', readonly=True)
+            c.select(_quoted(folder), readonly=True)
             typ, data = c.fetch("1:*", "(FLAGS)")
             return [d for d in data if d]
         finally:
             c.logout()
+
+
+def _quoted(folder: str) -> str:
+    """An ASCII folder name quoted; a name already encoded and quoted (modified UTF-7) as it is."""
+    return folder if folder.startswith('"') else f'"{folder}"'

@@ -111,6 +111,20 @@ class Inbox:
         finally:
             f.close()
 
+    def clean_leftovers(self) -> int:
+        """Remove the temporary files a killed run left (hidden ``.name.xxxx.tmp`` files, scratch copies).
+
+        Only called under the lock, when no other collector can be writing here.
+        """
+        n = 0
+        if not self.root.is_dir():
+            return 0
+        leftovers = [p for p in self.root.rglob(".*.tmp") if p.is_file()]
+        leftovers += [p for p in (self.state / "tmp").glob("*") if p.is_file()]
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return len(leftovers)
+
     # --- files -------------------------------------------------------------------
     def year_dir(self, year: int, off_list: bool = False) -> Path:
         return self.root / OFF_LIST / str(year) if off_list else self.root / str(year)

@@ -10,8 +10,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
@@ -69,25 +70,26 @@ class Letter:
     reply_to: str | None
     subject: str
     date: datetime               # when it was sent (the Date header), else when received
-    message: EmailMessage
+    message: Message             # the whole message (compat32: three times faster to parse than the default)
 
 
 def parse(raw: bytes, received: datetime | None) -> Letter:
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
-    name, sender = _address(msg, "From")
-    _n, reply_to = _address(msg, "Reply-To")
+    head = BytesHeaderParser(policy=policy.default).parsebytes(raw)  # headers decoded (RFC 2047)
+    name, sender = _address(head, "From")
+    _n, reply_to = _address(head, "Reply-To")
     try:
-        date = parsedate_to_datetime(str(msg["Date"])) if msg["Date"] else None
+        date = parsedate_to_datetime(str(head["Date"])) if head["Date"] else None
     except (TypeError, ValueError, IndexError):
         date = None
     if date is not None and date.tzinfo is None:
         date = date.replace(tzinfo=timezone.utc)
     date = date or received or datetime.now().astimezone()
-    mid = msg["Message-ID"]
-    return Letter(str(mid).strip() if mid else None, sender, name, reply_to, _header(msg, "Subject"), date, msg)
+    mid = head["Message-ID"]
+    return Letter(str(mid).strip() if mid else None, sender, name, reply_to, _header(head, "Subject"), date,
+                  BytesParser(policy=policy.compat32).parsebytes(raw))
 
 
-def _header(msg: EmailMessage, name: str) -> str:
+def _header(msg: Message, name: str) -> str:
     try:
         v = msg[name]
     except Exception:  # noqa: BLE001 - a mangled header must not stop the batch
@@ -95,7 +97,7 @@ def _header(msg: EmailMessage, name: str) -> str:
     return " ".join(str(v).split()) if v is not None else ""
 
 
-def _address(msg: EmailMessage, header: str) -> tuple[str, str | None]:
+def _address(msg: Message, header: str) -> tuple[str, str | None]:
     try:
         pairs = getaddresses([str(v) for v in msg.get_all(header, [])])
     except Exception:  # noqa: BLE001
@@ -106,13 +108,24 @@ def _address(msg: EmailMessage, header: str) -> tuple[str, str | None]:
     return "", None
 
 
-def attachments(msg: EmailMessage) -> list[tuple[str, str, bytes | None]]:
+def _filename(part: Message) -> str | None:
+    """The attachment's name: RFC 2231 (``filename*=``) or, as many Chinese mail programs send it, RFC 2047."""
+    try:
+        name = part.get_filename()
+        if name and "=?" in name:
+            name = str(make_header(decode_header(name)))
+    except Exception:  # noqa: BLE001 - an undecodable name is still an attachment
+        return "（文件名无法识别）"
+    return name
+
+
+def attachments(msg: Message) -> list[tuple[str, str, bytes | None]]:
     """(file name, content type, bytes or None when undecodable) of every attachment, forwarded ones too."""
     out = []
     for part in msg.walk():
         if part.is_multipart() or part.get_content_maintype() == "message":
             continue
-        filename = part.get_filename()
+        filename = _filename(part)
         if not filename and part.get_content_disposition() != "attachment":
             continue
         try:

@@ -73,9 +73,12 @@ def collect(out: str | os.PathLike, *, year: int, agencies: AgencyList | None = 
     each new message to its sender. Raises XlsuiteError (MailboxError …) when the
     mailbox cannot be read; everything about one message is in its ``Received``.
     """
+    if from_dir is not None and not Path(from_dir).is_dir():
+        raise XlsuiteError(f"找不到邮件文件夹：{from_dir}")
     inbox = Inbox(out)
     result = CollectResult(inbox.root, year)
     with inbox.lock():
+        inbox.clean_leftovers()
         records = inbox.records()
         index = _Index(records)
         if from_dir is not None:
