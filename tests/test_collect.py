@@ -428,3 +428,26 @@ def test_collect_help_and_bad_inputs(tmp_path):
     assert nofolder.exit_code == 2 and "找不到邮件文件夹" in nofolder.output
     noconfig = CliRunner().invoke(cli, ["collect", "-o", str(tmp_path / "o"), "--config", str(tmp_path / "x.toml")])
     assert noconfig.exit_code == 2 and "找不到邮件配置文件" in noconfig.output
+
+
+def test_ribbon_collect_button(corpus, tmp_path):
+    from xlsuite.excel.actions.base import DONE
+    from xlsuite.excel.dispatch import dispatch
+    from xlsuite.excel.openpyxl_adapter import OpenpyxlAdapter
+
+    folder = write_eml(corpus.messages[:4] + corpus.messages[-1:], tmp_path / "导出")
+    shutil.copy(corpus.list_csv, tmp_path / "名单.csv")
+    config(tmp_path, None, list="名单.csv", year=YEAR)
+    book = tmp_path / "汇总.xlsx"
+    openpyxl.Workbook().save(book)
+    adapter = OpenpyxlAdapter(book, answers={"folder": str(folder)})
+    outcome = dispatch("collect", adapter)
+    assert outcome.status == DONE, outcome.alert
+    tracker = tmp_path / "收件" / "报送情况.xlsx"
+    assert adapter.opened == [str(tracker)]
+    assert f"名单 28 个机关：已报送（通过）3，已报送（未通过）0，未报送 25，名单外来件 0。" in outcome.alert
+    assert "· 未收取（附件损坏）" in outcome.alert
+    assert len(stored(tmp_path / "收件")) == 3
+    again = dispatch("collect", OpenpyxlAdapter(book, answers={"folder": str(folder)}))
+    assert again.alert.startswith(f"{YEAR} 年度：没有新邮件。")
+    assert dispatch("collect", OpenpyxlAdapter(book, answers={})).status == "cancelled"
