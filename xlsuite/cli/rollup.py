@@ -8,7 +8,7 @@ import click
 from ..checks import hard_failures, verdict
 from ..export import report_to_dict
 from ..errors import XlsuiteError
-from ..rollup import ON_INVALID, ON_MISSING, RollupError, rollup, write_total
+from ..rollup import ON_INVALID, ON_MISSING, RollupError, previous_year, rollup, write_total
 from ..rollup.tidy import write_csv
 from .common import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_json
 
@@ -34,8 +34,12 @@ SHOWN_KEYS = ("requests.new.total", "requests.total.total", "requests.carried_ou
               help="The agency list (名单.csv/.xlsx, or collect's 报送情况.xlsx): name the agencies without a report.")
 @click.option("--on-missing", type=click.Choice(ON_MISSING), default="stop", show_default=True,
               help="Agencies of --expect without a report: stop (exit 1), or warn and add up the rest.")
+@click.option("--no-dashboard", is_flag=True, help="Leave out the 看板 sheet (indicators, ranking, charts).")
+@click.option("--previous", multiple=True, type=click.Path(),
+              help="Last year's city total, or last year's agency workbooks (files or folders): "
+                   "the 看板 gains a year-over-year column and chart. Repeatable.")
 def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path, force, workers, expect_path,
-            on_missing) -> None:
+            on_missing, no_dashboard, previous) -> None:
     """汇总各机关报告。Add agency reports of one year and form into a total.
 
     SOURCES are standard workbooks, reports in any supported format, or folders
@@ -49,6 +53,10 @@ def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path
     (or, with --on-missing warn, are named in a warning); agencies not on the
     list are named too.
 
+    The workbook opens on 看板: the city's indicators (公开率, 不予公开率 …),
+    a ranking of the agencies, a heat map over 明细 and native charts, all
+    formulas over 明细, so a corrected agency row updates them.
+
     Exit code 0 when the total passes its checks, 1 when it or an input fails
     hard relations or listed agencies are missing, 2 when the inputs cannot be
     added up.
@@ -59,6 +67,7 @@ def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path
         xlsuite rollup a.xlsx b.pdf c.docx --agency 某市 --json
         xlsuite rollup inbox/ --agency 某市 --csv breakdown.csv --on-invalid skip
         xlsuite rollup 收件/2024/ --agency 某市 --expect 名单.csv --on-missing warn
+        xlsuite rollup inbox/ -o 2024-某市.xlsx --agency 某市 --previous 2023-某市.xlsx
     """
     try:
         expect = None
@@ -69,8 +78,11 @@ def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path
         with _progress() as tick:
             result = rollup(sources, agency=agency, year=year, on_invalid=on_invalid, dedupe=dedupe,
                             workers=workers, progress=tick, expect=expect, on_missing=on_missing)
+        last = None
+        if previous and output and not no_dashboard:
+            last = previous_year(previous, agency=agency, year=result.total.meta.year, workers=workers)
         if output:
-            write_total(result, output, overwrite=force)
+            write_total(result, output, overwrite=force, dashboard=not no_dashboard, previous=last)
         if csv_path:
             write_csv(result, csv_path, overwrite=force)
     except RollupError as e:
@@ -83,11 +95,11 @@ def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path
     if as_json:
         emit_json(report_to_dict(result.total, results))
     else:
-        _summary(result, results, output, csv_path)
+        _summary(result, results, output, csv_path, no_dashboard)
     raise SystemExit(EXIT_CHECKS_FAILED if hard_failures(results) else EXIT_OK)
 
 
-def _summary(result, results, output, csv_path) -> None:
+def _summary(result, results, output, csv_path, no_dashboard=False) -> None:
     m = result.total.meta
     form = result.form
     click.echo(f"汇总：{m.agency} {m.year}年度 {m.form}（{form.title}），{len(result.entries)} 份报告")
@@ -101,7 +113,7 @@ def _summary(result, results, output, csv_path) -> None:
     if len(result.total.warnings) > 10:
         click.echo(f"  ……另有 {len(result.total.warnings) - 10} 条提示，见汇总工作簿“封面”或 --json")
     if output:
-        click.echo(f"已写入汇总工作簿：{output}")
+        click.echo(f"已写入汇总工作簿：{output}" + ("" if no_dashboard else "（打开即为“看板”：指标、排名与图表）"))
     if csv_path:
         click.echo(f"已写入明细表：{csv_path}")
 

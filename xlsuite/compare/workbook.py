@@ -17,7 +17,6 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
 
 from ..atomic import atomic_path
 from ..forms import get_form
@@ -28,10 +27,10 @@ from ..workbook import layout as L
 from ..workbook import writer as W
 from ..workbook.formulas import SEVERITY_ZH, check_row, metric_formula, metric_note_formula
 from ..workbook.layout import previous_name
+from ..workbook.previous import PREVIOUS, add_previous_sheet
 from .core import NOT_IN_PREVIOUS_FORM, Comparison
 from .text import REMOVED, STATUS_ZH
 
-PREVIOUS = "上年数据"
 COMPARE = "上年对比"
 TEXT = "文字对比"
 SHEETS = (COMPARE, TEXT)
@@ -86,38 +85,6 @@ def _header_footer(ws, cmp: Comparison) -> None:
     ws.oddFooter.center.size = 8
     ws.page_margins.top = 0.8
     ws.page_margins.header = 0.3
-
-
-def _name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
-    wb.defined_names[name] = DefinedName(name, attr_text=L.absolute(sheet, ref))
-
-
-def _previous_sheet(wb: Workbook, cmp: Comparison) -> None:
-    """Last year's values, one per row, each named ``prev.<key>``: the 上年 column reads them."""
-    prev = cmp.previous
-    form = get_form(prev.meta.form)
-    ws = wb.create_sheet(PREVIOUS)
-    for col, width in zip("ABC", (46, 34, 12)):
-        ws.column_dimensions[col].width = width
-    ws.cell(1, 1, f"上年数据：{prev.meta.agency or ''}　{prev.meta.year or ''}年度（{form.id}）").font = W.TEXT_BOLD
-    src = ws.cell(2, 1)
-    W.put_text(src, f"来源：{prev.meta.source or '未知'}。黄色单元格可改正，“{COMPARE}”即时重新计算。")
-    src.font = W.GREY_FONT
-    for col, text in enumerate(("项目", "键", "上年数值"), 1):
-        c = ws.cell(3, col, text)
-        c.font, c.fill, c.border = W.BODY_BOLD, W.HEADER_FILL, W.BORDER
-    st = W.Styles()
-    for row, key in enumerate(form.keys(), 4):
-        W.put_text(ws.cell(row, 1), form.label_of(key))
-        ws.cell(row, 2, key)
-        v = ws.cell(row, 3, prev.number(key))
-        st.apply(ws.cell(row, 1), font=W.BODY, border=W.BORDER)
-        st.apply(ws.cell(row, 2), font=W.SMALL_GREY, border=W.BORDER)
-        st.apply(v, font=W.BODY, border=W.BORDER, fill=W.INPUT_FILL,
-                 number_format=W.NUMBER_FORMATS[form.column_of(key).kind])
-        _name(wb, previous_name(key), PREVIOUS, f"C{row}")
-    ws.freeze_panes = "A4"
-    W._page(ws, landscape=False, title_rows="3:3")
 
 
 def _head(ws, row: int, texts, st: W.Styles) -> None:
@@ -330,7 +297,7 @@ def add_comparison(wb: Workbook, cmp: Comparison, *, first: bool = False) -> Non
     ``first``: put the two comparison sheets in front and open on 上年对比 (``compare``);
     otherwise they follow the year's own sheets (``import --previous``).
     """
-    _previous_sheet(wb, cmp)
+    add_previous_sheet(wb, cmp.previous, COMPARE)
     _compare_sheet(wb, cmp)
     _text_sheet(wb, cmp)
     wb.move_sheet(PREVIOUS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(PREVIOUS))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..checks import check_years
 from .core import (ON_INVALID, ON_INVALID_ZH, ON_MISSING, CrossYearCheck, Entry, Invalid, Rollup, RollupError,
-                   check_expected, consolidate)
+                   agency_key, check_expected, consolidate)
 from .inputs import collect, read_entries
 
 
@@ -48,12 +48,35 @@ def breakdown(sources: Iterable[str], *, year: int | None = None, on_invalid: st
                   workers=workers).breakdown
 
 
-def write_total(result: Rollup, path, *, overwrite: bool = False):
-    """The total as a standard workbook with its 明细 sheet; returns the path written."""
+def write_total(result: Rollup, path, *, overwrite: bool = False, dashboard: bool = True, previous=None):
+    """The total as a standard workbook with its 明细 sheet and (``dashboard``) its 看板; returns the path.
+
+    ``previous`` (from ``previous_year``) adds last year's figures to the 看板.
+    """
     from .workbook import write_total as _write
 
-    return _write(result, path, overwrite=overwrite)
+    return _write(result, path, overwrite=overwrite, dashboard=dashboard, previous=previous)
+
+
+def previous_year(sources: Iterable[str], *, agency: str, year: int | None, workers: int | None = None):
+    """Last year's figures for the 看板: one file is last year's total (a total workbook or any
+    report); several are last year's agency reports, added up here and kept per agency."""
+    from .dashboard import PreviousYear
+
+    paths = collect(sources)
+    if not paths:
+        raise RollupError("--previous 给出的位置中没有找到报告文件", tuple(sources), "no_inputs")
+    entries = read_entries(paths, workers=workers)
+    want = None if year is None else year - 1
+    wrong = [e for e in entries if want is not None and e.year != want]
+    if wrong:
+        raise RollupError(f"{wrong[0].path}：上年数据应为{want}年度，实为{wrong[0].year or '未知'}年度",
+                          [e.path for e in wrong], "wrong_year")
+    if len(entries) == 1:
+        return PreviousYear(entries[0].report)
+    result = consolidate(entries, agency=agency, year=want, on_invalid="include", dedupe=True, cross_year=None)
+    return PreviousYear(result.total, {agency_key(e.agency): e.report for e in result.entries})
 
 
 __all__ = ["ON_INVALID", "ON_INVALID_ZH", "ON_MISSING", "Entry", "Invalid", "Rollup", "RollupError", "breakdown",
-           "collect", "consolidate", "read_entries", "rollup", "write_total"]
+           "collect", "consolidate", "previous_year", "read_entries", "rollup", "write_total"]

@@ -75,7 +75,7 @@ def cover_extra(result: Rollup) -> dict[str, str]:
     return extra
 
 
-def _skeleton(result: Rollup) -> Workbook:
+def _skeleton(result: Rollup, dashboard: bool = True, previous=None) -> Workbook:
     """The total through openpyxl, with 明细 numbers in its first agency row only.
 
     openpyxl spends ~20 µs per cell on saving alone; 1000 agencies x 200 keys
@@ -84,7 +84,13 @@ def _skeleton(result: Rollup) -> Workbook:
     """
     form = result.form
     wb = build_workbook(result.total, result.checks(), cover_extra=cover_extra(result))
-    _detail(wb.create_sheet(DETAIL), result)
+    detail = wb.create_sheet(DETAIL)
+    _detail(detail, result)
+    if dashboard:
+        from .dashboard import add_dashboard, heat_map
+
+        heat_map(detail, form, len(result.entries))
+        add_dashboard(wb, result, previous)
     for n, key in enumerate(form.keys()):
         sheet, ref = cell_of(form.id, key)
         cell = wb[sheet][ref]
@@ -174,22 +180,27 @@ def _detail_numbers(result: Rollup) -> Callable[[str], str]:
     return edit
 
 
-def write_total(result: Rollup, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
-    """Save the total atomically. Never replaces an input, nor an existing file unless ``overwrite``."""
+def write_total(result: Rollup, path: str | os.PathLike, *, overwrite: bool = False, dashboard: bool = True,
+                previous=None) -> Path:
+    """Save the total atomically. Never replaces an input, nor an existing file unless ``overwrite``.
+
+    ``dashboard``: add the 看板 sheet (``dashboard.add_dashboard``); ``previous``: last year's
+    ``dashboard.PreviousYear`` for its year-over-year column and chart.
+    """
     path = Path(path)
     inputs = {Path(e.path).resolve() for e in result.entries + result.dropped + list(result.previous.values())}
     if path.resolve() in inputs:
         raise RollupError(f"{path}：输出文件与输入文件相同，不能覆盖输入；请换一个输出文件名", [str(path)], "output_is_input")
     if path.exists() and not overwrite:
         raise RollupError(f"{path}：文件已存在，未覆盖；请换一个文件名，或加 --force 覆盖", [str(path)], "output_exists")
-    _write_atomic(total_bytes(result), path, overwrite)
+    _write_atomic(total_bytes(result, dashboard=dashboard, previous=previous), path, overwrite)
     return path
 
 
-def total_bytes(result: Rollup) -> bytes:
+def total_bytes(result: Rollup, *, dashboard: bool = True, previous=None) -> bytes:
     """The finished total workbook as .xlsx bytes."""
     buf = BytesIO()
-    _skeleton(result).save(buf)
+    _skeleton(result, dashboard, previous).save(buf)
     form = result.form
     cached: dict[str, dict[str, Number]] = {}
     for key, v in result.total.numbers().items():
