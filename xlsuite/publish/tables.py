@@ -1,0 +1,229 @@
+"""The one builder of the published tables: a form table's printed grid typeset in Word.
+
+Everything about a table's shape (merged headers, the vertical
+三、本年度办理结果, the （三）…（六） group labels, the 15 columns of 四) comes from
+``xlsuite.forms.grid``, the description the workbook's sheets are laid out
+from as well. This module only decides how the grid looks on A4: column
+widths, font sizes, borders, and that a table is never split across pages.
+"""
+from __future__ import annotations
+
+from ..forms import Form
+from ..forms.grid import Grid, grid
+from ..model import Number
+from .fonts import Face, Fonts
+
+# Font size (pt) of each shape's cells: 四 has 15 columns on 156 mm, 三 ten.
+SIZES = {"blocks": 10.5, "matrix": 9.0, "flat": 9.0}
+CELL_MARGIN_MM = 1.0
+# Label column widths (mm) of the matrix (三): the vertical 三、本年度办理结果 fits one character a line.
+MATRIX_LABELS_MM = (8.0, 20.0)
+BLOCK_LABEL_MM = 45.0
+
+
+def number_text(value: Number | None, kind: str) -> str:
+    """A value as printed: blank stays blank (never 0), whole numbers without decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            value = int(value)
+        else:
+            text = repr(value)
+            return text if "e" not in text else f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def column_widths(g: Grid, total_mm: float) -> list[float]:
+    """Widths (mm) of the grid's columns filling ``total_mm``."""
+    if g.shape == "matrix":
+        fixed = list(MATRIX_LABELS_MM[:g.label_cols - 1])
+        values = 11.0
+        label = total_mm - sum(fixed) - values * g.value_cols
+        return fixed + [label] + [values] * g.value_cols
+    if g.shape == "blocks":
+        rest = (total_mm - BLOCK_LABEL_MM) / (g.width - 1)
+        return [BLOCK_LABEL_MM] + [rest] * (g.width - 1)
+    return [total_mm / g.width] * g.width
+
+
+def add_table(doc, form: Form, section: str, values: dict[str, Number | None], fonts: Fonts,
+              total_mm: float):
+    """Append ``section``'s table with ``values`` (key -> number or None) to ``doc``."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    g = grid(form.id, section)
+    size = SIZES[g.shape]
+    widths = column_widths(g, total_mm)
+    frame = _frame(doc, total_mm)
+    table = frame.add_table(rows=g.height, cols=g.width)
+    # A cell holds paragraphs around the table: none above it, the one below is the space after it.
+    lead = frame.paragraphs[0]._p
+    lead.getparent().remove(lead)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _fixed_layout(table, widths)
+    spans = [(b.row, b.col, b.last_row, b.last_col) for b in g.blocks if b.merged]
+    spans += [(g.cells[k][0], g.cells[k][1], g.cells[k][0], last) for k, last in g.spans.items()]
+    cells = _merge(table, spans, widths)
+
+    header = cell_style(doc, "表头", fonts.heading, size, WD_ALIGN_PARAGRAPH.CENTER).style_id
+    label = cell_style(doc, "表格文字", fonts.body, size, WD_ALIGN_PARAGRAPH.LEFT).style_id
+    number = cell_style(doc, "表格数字", fonts.body, size, WD_ALIGN_PARAGRAPH.CENTER).style_id
+
+    def put(r: int, c: int, text: str, style_id: str) -> None:
+        para = cells[r, c].paragraphs[0]
+        para._p.style = style_id  # by id: python-docx's Paragraph.style looks the name up per call
+        if text:
+            para.add_run(text)
+
+    for b in g.blocks:
+        put(b.row, b.col, b.text, label if b.kind == "label" else header)
+    for key, (r, c) in g.cells.items():
+        put(r, c, number_text(values.get(key), form.column_of(key).kind), number)
+    _keep_on_one_page(table, g.header_rows)
+    return table
+
+
+def _merge(table, spans: list[tuple[int, int, int, int]], widths_mm: list[float]) -> dict:
+    """Merge each (row, col, last row, last col) range; the cells that remain, by their top-left corner.
+
+    python-docx's ``Cell.merge`` walks the whole table per call (seconds for the 280 cells of 三);
+    here each row's ``w:tc`` list is edited once: ``gridSpan`` across, ``vMerge`` down.
+    """
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+    from docx.table import _Cell
+
+    rows = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
+    span_at = {}
+    for r, c, r2, c2 in spans:
+        for rr in range(r, r2 + 1):
+            span_at[rr, c] = (c2, "restart" if rr == r else "continue", r2 > r)
+    out = {}
+    for r, tcs in enumerate(rows):
+        c = 0
+        while c < len(tcs):
+            tc = tcs[c]
+            last, state, vertical = span_at.get((r, c), (c, None, False))
+            for gone in tcs[c + 1:last + 1]:
+                gone.getparent().remove(gone)
+            tc_pr = tc.get_or_add_tcPr()
+            if last > c:
+                tc.grid_span = last - c + 1
+            if vertical:
+                v = OxmlElement("w:vMerge")
+                if state == "restart":
+                    v.set(qn("w:val"), "restart")
+                tc_pr.append(v)
+            tc.width = Mm(sum(widths_mm[c:last + 1]))
+            cell = _Cell(tc, table)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            if state != "continue":
+                out[r, c] = cell
+            c = last + 1
+    return out
+
+
+def cell_style(doc, name: str, face: Face, size: float, align):
+    """The paragraph style ``name`` at ``size`` pt (made on first use): table cells use styles,
+    so staff who edit the document in Word restyle a table in one place."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    full = f"{name} {size:g}pt"
+    styles = doc.styles
+    try:
+        return styles[full]
+    except KeyError:
+        pass
+    style = styles.add_style(full, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles["Normal"]
+    style.font.name = face.name
+    style.font.size = Pt(size)
+    style.font.bold = face.bold or None
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), face.name)
+    fmt = style.paragraph_format
+    fmt.alignment = align
+    fmt.space_before = fmt.space_after = 0
+    fmt.line_spacing = 1.0
+    fmt.first_line_indent = 0
+    return style
+
+
+def set_font(run, face: Face, size: float, bold: bool = False) -> None:
+    """A run in ``face`` for Latin and CJK text alike."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = face.name
+    run.font.size = Pt(size)
+    run.font.bold = bold or None
+    rpr = run._element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), face.name)
+
+
+def _fixed_layout(table, widths_mm: list[float]) -> None:
+    """Fixed column widths and narrow cell margins, so Word and LibreOffice draw the same grid."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(round(CELL_MARGIN_MM / 25.4 * 1440)))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
+        col.w = Mm(width)
+
+
+def _frame(doc, total_mm: float):
+    """A borderless one-cell table whose row may not break: the cell the form table sits in.
+
+    Word keeps a table whose rows "keep with next" on one page; LibreOffice
+    ignores that inside tables but never breaks a row marked cantSplit. The
+    frame row carries the whole table, so both keep it on one page. Readers
+    see through it: it has no text and no ruling lines of its own.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    frame = doc.add_table(rows=1, cols=1)
+    frame.alignment = None
+    frame.autofit = False
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), "0")
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    frame._tbl.tblPr.append(margins)
+    frame._tbl.tblGrid.gridCol_lst[0].w = Mm(total_mm)
+    cell = frame.cell(0, 0)
+    cell.width = Mm(total_mm)
+    frame.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return cell
+
+
+def _keep_on_one_page(table, header_rows: int) -> None:
+    """No row breaks across pages (the frame keeps the table whole); the header rows repeat."""
+    from docx.oxml import OxmlElement
+
+    for i, tr in enumerate(table._tbl.tr_lst):
+        tr_pr = tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if i < header_rows:
+            tr_pr.append(OxmlElement("w:tblHeader"))
