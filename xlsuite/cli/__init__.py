@@ -23,6 +23,7 @@ COMMANDS = [
     "xlsuite.cli.rollup",
     "xlsuite.cli.compare",
     "xlsuite.cli.importcmd",
+    "xlsuite.cli.publish",
     "xlsuite.cli.template",
     "xlsuite.cli.excel",
     "xlsuite.cli.addin",

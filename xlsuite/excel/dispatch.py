@@ -35,6 +35,10 @@ BUTTONS: tuple[Button, ...] = (
     Button("validate", "校验", "校验勾稽关系",
            "按国家表式的勾稽关系逐条校验当前工作簿，将不通过的单元格标红，刷新“校验”表，并弹出中文小结。",
            "AcceptInvitation", "validate"),
+    Button("publish", "生成年报", "生成 Word / PDF 年度报告",
+           "先校验当前工作簿，再按国家表式生成可发布的年度报告（Word，装有 LibreOffice 时同时生成 PDF）："
+           "标题、六个部分和三张表格，数字与工作簿一致。未通过校验时只能生成标注“未通过校验”的草稿。",
+           "FileSaveAs", "publish"),
     Button("rollup", "汇总", "汇总各单位工作簿",
            "选择存放各单位标准工作簿的文件夹，逐项相加生成汇总工作簿并打开。",
            "AutoSum", "rollup"),

@@ -129,7 +129,7 @@ def to_pdf(docx_paths: list[str | os.PathLike], *, overwrite: bool = True) -> li
     dup = sorted({s for s in stems if stems.count(s) > 1})
     if dup:
         raise ValueError(f"several documents are named {', '.join(dup)}: convert them in separate calls")
-    targets = [pdf_path(p) for p in paths]
+    targets = [pdf_path(p) for p in docx_paths]
     if not overwrite:
         for t in targets:
             if t.exists():
