@@ -76,23 +76,15 @@ def narrative_name(section_id: str) -> str:
     return f"narrative.{section_id}"
 
 
-@dataclass(frozen=True)
-class Block:
-    """A header or label cell, possibly merged: rows/cols are 1-based and inclusive."""
-
-    row: int
-    col: int
-    text: str
-    row2: int | None = None
-    col2: int | None = None
-    kind: str = "header"  # header | group | label
+class Block(GridBlock):
+    """A grid block placed on its sheet: rows/cols are 1-based sheet coordinates, inclusive."""
 
     @property
     def ref(self) -> str:
         a = f"{get_column_letter(self.col)}{self.row}"
-        if (self.row2 or self.row) == self.row and (self.col2 or self.col) == self.col:
+        if not self.merged:
             return a
-        return f"{a}:{get_column_letter(self.col2 or self.col)}{self.row2 or self.row}"
+        return f"{a}:{get_column_letter(self.last_col)}{self.last_row}"
 
 
 @dataclass
