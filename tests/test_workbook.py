@@ -112,7 +112,9 @@ def test_check_sheet_has_one_formula_row_per_instance(xiamen_book):
     r5 = 5 + ids.index("R5.active.licensing.change")
     assert ws[f"G{r5}"].value == ('=IF(ISNUMBER(active.licensing.change),IF(active.licensing.change='
                                   'INT(active.licensing.change),"通过","不通过"),"空白")')
-    assert ws["B3"].value == '=IF(COUNTIFS($G$5:$G$244,"不通过",$H$5:$H$244,"错误")>0,"不通过","通过")'
+    assert ws["B3"].value == ('=IF(COUNTIFS($G$5:$G$244,"不通过",$H$5:$H$244,"错误")>0,'
+                              'IF(COUNTIFS($G$5:$G$244,"不通过",$H$5:$H$244,"错误",$J$5:$J$244,"<>已核实无误",'
+                              '$J$5:$J$244,"<>已更正")>0,"不通过","不通过（已说明）"),"通过")')
 
 
 def test_value_cells_turn_red_with_their_relations(xiamen_book):

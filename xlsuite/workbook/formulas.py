@@ -112,10 +112,28 @@ def sheet_order(form_id: str) -> tuple[Instance, ...]:
     return tuple(i for i in insts if i.rule.per != "cell") + tuple(i for i in insts if i.rule.per == "cell")
 
 
-def verdict_formula(result_range: str, severity_range: str) -> str:
-    """通过 unless a hard relation fails: ``checks.verdict`` (as ``xlsuite.checks.verdict``)."""
-    return (f'=IF(COUNTIFS({result_range},"{FAIL_ZH}",{severity_range},"{SEVERITY_ZH["error"]}")>0,'
-            f'"{FAIL_ZH}","{PASS_ZH}")')
+# 核实: a reviewer's mark on a finding, and the verdict of a report whose every hard failure is explained.
+UNREVIEWED_ZH, CONFIRMED_ZH, CORRECTED_ZH = "未核实", "已核实无误", "已更正"
+REVIEW_CHOICES = (UNREVIEWED_ZH, CONFIRMED_ZH, CORRECTED_ZH)
+FAILED_EXPLAINED_ZH = f"{FAIL_ZH}（已说明）"
+
+
+def explained_formula(review_cell: str) -> str:
+    """True when the 核实 cell says the finding was looked at (已核实无误 or 已更正)."""
+    return f'OR({review_cell}="{CONFIRMED_ZH}",{review_cell}="{CORRECTED_ZH}")'
+
+
+def verdict_formula(result_range: str, severity_range: str, review_range: str | None = None) -> str:
+    """``checks.verdict``: 通过 unless a hard relation fails; 不通过（已说明） when every failing one is marked 核实.
+
+    A marked failure stays a failure: the verdict never turns 通过 because of a mark.
+    """
+    hard = f'COUNTIFS({result_range},"{FAIL_ZH}",{severity_range},"{SEVERITY_ZH["error"]}")'
+    if review_range is None:
+        return f'=IF({hard}>0,"{FAIL_ZH}","{PASS_ZH}")'
+    unexplained = (f'COUNTIFS({result_range},"{FAIL_ZH}",{severity_range},"{SEVERITY_ZH["error"]}",'
+                   f'{review_range},"<>{CONFIRMED_ZH}",{review_range},"<>{CORRECTED_ZH}")')
+    return f'=IF({hard}>0,IF({unexplained}>0,"{FAIL_ZH}","{FAILED_EXPLAINED_ZH}"),"{PASS_ZH}")'
 
 
 def status_of(excel_text: str | None) -> str | None:

@@ -13,7 +13,7 @@ from copy import copy
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -31,7 +31,8 @@ from ..model import Meta, Report, Value
 from ..ocr.review import needs_review
 from . import layout as L
 from .atomic import save_atomic
-from .formulas import BLANK_ZH, FAIL_ZH, PASS_ZH, sheet_order, SEVERITY_ZH, UNCHECKABLE_ZH, check_row, verdict_formula
+from .formulas import (BLANK_ZH, FAIL_ZH, FAILED_EXPLAINED_ZH, PASS_ZH, REVIEW_CHOICES, SEVERITY_ZH, UNCHECKABLE_ZH,
+                       check_row, explained_formula, sheet_order, verdict_formula)
 from .narrative import paragraphs
 
 FONT = "宋体"
@@ -72,10 +73,12 @@ VALIDATION = {
 FORMULA_LEADERS = ("=", "+", "-", "@")
 
 # 校验 columns: header, width, and which ones hold formulas (D-G) or wrapped text (B, C).
-CHECK_HEADERS = ("编号", "关系", "关系式（定义名称）", "左边", "右边", "差额", "结果", "级别", "导入时结果")
-CHECK_WIDTHS = (25, 44, 44, 11, 11, 9, 9, 6, 10)
+CHECK_HEADERS = ("编号", "关系", "关系式（定义名称）", "左边", "右边", "差额", "结果", "级别", "导入时结果", "核实", "说明")
+CHECK_WIDTHS = (25, 44, 44, 11, 11, 9, 9, 6, 10, 11, 30)
 CHECK_FIRST_ROW = 5
 LEFT_COL, RIGHT_COL, RESULT_COL, SEVERITY_COL = "D", "E", "G", "H"
+REVIEW_COL, NOTE_COL = "J", "K"  # 核实 and 说明: a reviewer's mark on the row's finding (see xlsuite.workbook.marks)
+EXPLAINED_FILL = PatternFill("solid", fgColor="FCE4D6")  # a failure a reviewer has explained: still not 通过
 SMALL = Font(name=FONT, size=8)
 SMALL_GREY = Font(name=FONT, size=8, color="606060")
 
@@ -132,12 +135,15 @@ def blank_report(form_id: str) -> Report:
 
 def build_workbook(report: Report, results: list[CheckResult] | None = None, *,
                    cover_extra: dict[str, str] | None = None, source_sha256: str | None = None,
-                   imported_at: str | None = None, template: bool = False) -> Workbook:
+                   imported_at: str | None = None, template: bool = False,
+                   marks: Mapping[str, tuple[str, str]] | None = None) -> Workbook:
     """The standard workbook of a report (see docs/workbook.md).
 
     ``results`` are the Python engine's results at import time (computed when
     None); they fill the 导入时结果 column beside the live formula results.
-    ``template=True`` leaves the import details blank (the blank forms).
+    ``marks`` (finding id -> (核实, 说明)) are reviewers' marks to put back, e.g.
+    those of the workbook this one replaces. ``template=True`` leaves the import
+    details blank (the blank forms).
     """
     form = get_form(report.meta.form or "gov2021")
     if results is None:
@@ -158,17 +164,24 @@ def build_workbook(report: Report, results: list[CheckResult] | None = None, *,
             _narrative(wb, report, section)
         else:
             _table(wb, report, form, section)
-    involved = _checks(wb, form, {r.id: r for r in results})
+    involved = _checks(wb, form, {r.id: r for r in results}, marks or {})
     _live_highlights(wb, form, involved)
     return wb
 
 
 def write_workbook(report: Report, path: str | os.PathLike, *, overwrite: bool = False,
                    results: list[CheckResult] | None = None, **kw) -> Path:
-    """Build and save atomically; an existing file is kept unless ``overwrite``."""
+    """Build and save atomically; an existing file is kept unless ``overwrite``.
+
+    Overwriting a standard workbook keeps its reviewers' 核实 marks (matched by finding id).
+    """
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(str(path))
+    if path.exists() and "marks" not in kw:
+        from .marks import previous_marks
+
+        kw["marks"] = previous_marks(path)
     return save_atomic(build_workbook(report, results, **kw), path, overwrite=overwrite)
 
 
@@ -406,10 +419,13 @@ def _verdict_colours(ws: Worksheet, ref: str) -> None:
     col, row = ref[0], ref[1:]
     ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${col}${row}="{FAIL_ZH}"'],
                                                    fill=RED_FILL, font=RED_FONT, stopIfTrue=True))
+    ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${col}${row}="{FAILED_EXPLAINED_ZH}"'],
+                                                   fill=EXPLAINED_FILL, font=RED_FONT, stopIfTrue=True))
     ws.conditional_formatting.add(ref, FormulaRule(formula=[f'${col}${row}="{PASS_ZH}"'], fill=GREEN_FILL))
 
 
-def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict[str, dict[str, list[str]]]:
+def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult],
+            marks: Mapping[str, tuple[str, str]]) -> dict[str, dict[str, list[str]]]:
     """The 校验 sheet; returns key -> severity -> names of the result cells that involve it."""
     ws = wb.create_sheet(L.CHECKS)
     width = len(CHECK_HEADERS)
@@ -419,7 +435,8 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
     last = CHECK_FIRST_ROW + len(insts) - 1
     results = f"${RESULT_COL}${CHECK_FIRST_ROW}:${RESULT_COL}${last}"
     severities = f"${SEVERITY_COL}${CHECK_FIRST_ROW}:${SEVERITY_COL}${last}"
-    v = ws.cell(3, 2, verdict_formula(results, severities))
+    reviews = f"${REVIEW_COL}${CHECK_FIRST_ROW}:${REVIEW_COL}${last}"
+    v = ws.cell(3, 2, verdict_formula(results, severities, reviews))
     v.font = Font(name=FONT, bold=True, size=12)
     v.alignment = WRAP_CENTER
     _name(wb, L.VERDICT_NAME, L.CHECKS, "B3")
@@ -428,11 +445,12 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
                             f'COUNTIF({results},"{UNCHECKABLE_ZH}")&" 项，共 "&ROWS({results})&" 项"')
     summary.font = TEXT
     hint = ws.cell(3, 4, "“错误”级关系不通过时结论为不通过；“警告”只提示。空白单元格按 0 计入求和；"
-                         "一侧全部空白时为“无法校验”。")
+                         "一侧全部空白时为“无法校验”。核实过的不通过项，在“核实”列选择并在“说明”中写明原因："
+                         "结论仍为“不通过（已说明）”。")
     hint.font = GREY_FONT
     hint.alignment = WRAP_LEFT
     ws.merge_cells(start_row=3, start_column=4, end_row=3, end_column=width)
-    ws.row_dimensions[3].height = 32
+    ws.row_dimensions[3].height = 44
     for n, (h, w) in enumerate(zip(CHECK_HEADERS, CHECK_WIDTHS), start=1):
         c = ws.cell(4, n, h)
         c.font = TEXT_BOLD
@@ -445,8 +463,9 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
     for row, inst in enumerate(insts, start=CHECK_FIRST_ROW):
         cr = check_row(inst, form.id, row, LEFT_COL, RIGHT_COL)
         py = at_import.get(inst.id)
+        review, note = marks.get(inst.id, ("", ""))
         cells = (inst.id, inst.message, cr.expression, cr.left, cr.right, cr.difference, cr.result,
-                 SEVERITY_ZH[inst.severity], STATUS_ZH[py.status] if py else BLANK_ZH)
+                 SEVERITY_ZH[inst.severity], STATUS_ZH[py.status] if py else BLANK_ZH, review or None, note or None)
         for n, value in enumerate(cells, start=1):
             c = ws.cell(row, n)
             if 4 <= n <= 7:
@@ -454,15 +473,19 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
             else:
                 put_text(c, value)
             st.apply(c, font=SMALL_GREY if n in (1, 3) else BODY, border=BORDER,
-                     alignment=WRAP_LEFT if n in (1, 2, 3) else CENTER if n >= 7 else MIDDLE)
+                     alignment=WRAP_LEFT if n in (1, 2, 3, 11) else CENTER if n >= 7 else MIDDLE)
         # Excel and LibreOffice keep the default height for wrapped rows they load: size them here.
         lines = max(-(-len(inst.message) // 24), -(-len(cr.expression) // 75), -(-len(inst.id) // 30), 1)
         ws.row_dimensions[row].height = 13 * lines + 2
         _name(wb, L.check_name(inst.id), L.CHECKS, f"{RESULT_COL}{row}")
         for key in inst.keys:
             involved.setdefault(key, {}).setdefault(inst.severity, []).append(L.check_name(inst.id))
+    _review_validation(ws, f"{REVIEW_COL}{CHECK_FIRST_ROW}:{REVIEW_COL}{last}")
     rows = f"A{CHECK_FIRST_ROW}:{get_column_letter(width)}{last}"
     r0 = CHECK_FIRST_ROW
+    ws.conditional_formatting.add(rows, FormulaRule(
+        formula=[f'AND(${RESULT_COL}{r0}="{FAIL_ZH}",{explained_formula(f"${REVIEW_COL}{r0}")})'],
+        fill=EXPLAINED_FILL, stopIfTrue=True))
     ws.conditional_formatting.add(rows, FormulaRule(
         formula=[f'AND(${RESULT_COL}{r0}="{FAIL_ZH}",${SEVERITY_COL}{r0}="{SEVERITY_ZH["error"]}")'],
         fill=RED_FILL, font=RED_FONT, stopIfTrue=True))
@@ -474,6 +497,17 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult]) -> dict
     ws.auto_filter.ref = f"A4:{get_column_letter(width)}{last}"
     _page(ws, landscape=True, title_rows="4:4")
     return involved
+
+
+def _review_validation(ws: Worksheet, ref: str) -> None:
+    """The 核实 drop-down: 未核实 / 已核实无误 / 已更正."""
+    dv = DataValidation(type="list", formula1='"' + ",".join(REVIEW_CHOICES) + '"', allow_blank=True,
+                        showInputMessage=True, showErrorMessage=True, promptTitle="核实",
+                        prompt="本行不通过、但经核实数据无误（如文字中的数字只统计了部分单位）或已更正时，"
+                               "在此选择，并在右侧“说明”中写明原因。结论仍为不通过（已说明）。",
+                        errorTitle="核实", error="请从下拉列表中选择：" + "、".join(REVIEW_CHOICES))
+    ws.add_data_validation(dv)
+    dv.add(ref)
 
 
 def _any_failed(names: Iterable[str]) -> str:
