@@ -467,7 +467,7 @@ def test_every_ribbon_tag_has_an_action_and_every_action_a_button(xlam):
     buttons = list(root.iter(f"{{{ribbon.NAMESPACE}}}button"))
     assert {b.get("onAction") for b in buttons} == {ribbon.CALLBACK}
     assert all(b.get("size") == "large" and b.get("imageMso") and b.get("screentip") for b in buttons)
-    assert [b.get("label") for b in buttons] == ["导入", "校验", "生成年报", "汇总", "发送", "收集", "模板", "关于"]
+    assert [b.get("label") for b in buttons] == ["导入", "校验", "生成年报", "汇总", "对比", "发送", "收集", "模板", "关于"]
 
 
 def test_every_button_icon_is_one_seen_working_in_excel():

@@ -8,9 +8,6 @@ import click
 from ..errors import SourceError, XlsuiteError
 from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, error_line, ocr_option
 
-SHOWN_FIGURES = 12
-
-
 @click.command("compare")
 @click.argument("previous", type=click.Path())
 @click.argument("current", type=click.Path())
@@ -44,6 +41,7 @@ def command(previous: str, current: str, output: str | None, pdf: bool, as_json:
         xlsuite compare 2023.pdf 2024.pdf --json
     """
     from ..compare import CompareError, compare, write_comparison, write_pdf
+    from ..compare.summary import summary_lines
 
     if pdf and not output:
         echo_err("错误：--pdf 需要同时用 -o 指定对比工作簿，PDF 写在它旁边")
@@ -78,37 +76,3 @@ def command(previous: str, current: str, output: str | None, pdf: bool, as_json:
         for path in written:
             click.echo(f"已写入：{path}")
     raise SystemExit(EXIT_OK)
-
-
-def summary_lines(cmp) -> list[str]:
-    """The comparison for a terminal (and the ribbon's message box): the essentials first."""
-    from ..audit.result import SECTION_NAMES
-    from ..compare.text import ADDED, CHANGED, FIGURES, REMOVED
-    from ..compare.workbook import pct
-
-    p, c = cmp.previous.meta, cmp.current.meta
-    rep = cmp.repetition()
-    lines = [f"对比：{c.agency or '（机关未识别）'}　{p.year}年度 → {c.year}年度（{p.form} → {c.form}）"]
-    lines += [f"  警告：{w}（--force）" for w in cmp.warnings]
-    lines.append(f"重复率：文字 {pct(rep['text'])}；表格未变单元格 {pct(rep['tables']['all'])}")
-    for section, d in cmp.narrative.items():
-        n = d.counts()
-        lines.append(f"  {SECTION_NAMES[section]}：{pct(d.repetition)}（新增 {n[ADDED]} 句，删除 {n[REMOVED]} 句，"
-                     f"改写 {n[CHANGED]} 句，仅数字变化 {n[FIGURES]} 句）")
-    lines.append("指标（上年 → 本年）：")
-    for mc in cmp.metrics.values():
-        fmt = pct if mc.metric.kind == "ratio" else (lambda v: "—" if v is None else f"{v:,}")
-        prev = mc.previous.value if mc.previous else None
-        note = "；".join(f"{'上年' if k == 'previous' else '本年'}{v}" for k, v in mc.notes().items())
-        lines.append(f"  {mc.metric.name}：{fmt(prev)} → {fmt(mc.current.value)}" + (f"（{note}）" if note else ""))
-    figs = [(section, s, f) for section, d in cmp.narrative.items() for s in d.sentences for f in s.figures]
-    if figs:
-        lines.append("文字中变化的数字：")
-        for section, _s, f in figs[:SHOWN_FIGURES]:
-            lines.append(f"  {SECTION_NAMES[section].split('、')[0]}、{f.text()}")
-        if len(figs) > SHOWN_FIGURES:
-            lines.append(f"  ……另有 {len(figs) - SHOWN_FIGURES} 处，见 --json 或对比工作簿“文字对比”表")
-    failed = [r for r in cmp.cross_year if r.failed]
-    lines.append(f"跨年度勾稽关系（R8–R10）：{len(cmp.cross_year)} 项，不一致 {len(failed)} 项")
-    lines += [f"  {r.message}" for r in failed[:6]]
-    return lines

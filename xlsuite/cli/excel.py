@@ -19,18 +19,18 @@ NO_WORKBOOK_NEEDED = {"template", "about", "rollup"}
 @click.command("excel")
 @click.argument("action", type=click.Choice(_tags()))
 @click.option("--workbook", "-w", type=click.Path(dir_okay=False), help="The standard workbook (the 'active' one).")
-@click.option("--file", "file_", type=click.Path(), help="导入: the report to import.")
+@click.option("--file", "file_", type=click.Path(), help="导入: the report to import; 对比: last year's report.")
 @click.option("--folder", type=click.Path(file_okay=False), help="汇总: the folder of agency workbooks.")
 @click.option("--agency", help="汇总: the name of the total (default: the folder's name).")
 @click.option("--form", "form_id", help="模板: the form (gov2019 or gov2021).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="模板/汇总: the workbook to write; 生成年报: the Word document.")
+              help="模板/汇总/对比: the workbook to write; 生成年报: the Word document.")
 def command(action: str, workbook: str | None, file_: str | None, folder: str | None, agency: str | None,
             form_id: str | None, output: str | None) -> None:
     """在命令行运行功能区按钮的功能。Run a ribbon button's action on a workbook file.
 
     ACTION is one of the ribbon's tags: reimport (导入), validate (校验), publish
-    (生成年报), rollup (汇总), send (发送), template (模板), about (关于). The workbook is changed
+    (生成年报), rollup (汇总), compare (对比), send (发送), template (模板), about (关于). The workbook is changed
     and saved in place (导入 keeps a backup first); what Excel would show in a
     message box is printed. Exit code 1 when the checks fail or sending is
     refused, 2 for unreadable input.
@@ -42,6 +42,7 @@ def command(action: str, workbook: str | None, file_: str | None, folder: str | 
         xlsuite excel rollup --folder 各单位/ --agency 某某市 -o 2024-某某市-汇总.xlsx
         xlsuite excel template --form gov2021 -o 空白.xlsx
         xlsuite excel publish --workbook 2024-某某局.xlsx -o 年报.docx
+        xlsuite excel compare --workbook 2024-某某局.xlsx --file 2023-某某局.pdf -o 对比.xlsx
     """
     from ..excel.actions.base import CANCELLED
     from ..excel.dispatch import dispatch

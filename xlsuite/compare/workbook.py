@@ -29,6 +29,7 @@ from ..workbook.formulas import SEVERITY_ZH, check_row, metric_formula, metric_n
 from ..workbook.layout import previous_name
 from ..workbook.previous import PREVIOUS, add_previous_sheet
 from .core import NOT_IN_PREVIOUS_FORM, Comparison
+from .summary import pct
 from .text import REMOVED, STATUS_ZH
 
 COMPARE = "上年对比"
@@ -53,10 +54,6 @@ RATE_FORMAT = "+0.0%;-0.0%;0.0%"
 # Decrease blue, no change white, increase orange: a change is neither good nor bad by itself.
 SCALE = dict(start_type="min", start_color="5B9BD5", mid_type="num", mid_value=0, mid_color="FFFFFF",
              end_type="max", end_color="F4B183")
-
-
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%"
 
 
 def repetition_line(cmp: Comparison) -> str:

@@ -42,6 +42,10 @@ BUTTONS: tuple[Button, ...] = (
     Button("rollup", "汇总", "汇总各单位工作簿",
            "选择存放各单位标准工作簿的文件夹，逐项相加生成汇总工作簿并打开。",
            "AutoSum", "rollup"),
+    Button("compare", "对比", "与上年报告对比",
+           "选择上一年度的报告或标准工作簿，逐项列出上年、本年、增减和增减率，比较文字部分（新增、删除、改写的句子）"
+           "并计算重复率，生成“上年对比”工作簿并打开。",
+           "QueryBuilder", "compare"),
     Button("send", "发送", "校验后发送给上级",
            "先校验当前工作簿，全部通过后按邮件配置发送给上级政务公开办；也可生成 Outlook 草稿。",
            "FileSendAsAttachment", "send"),

@@ -60,4 +60,5 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     results = result.checks()
     lines.append(f"汇总结果校验结论：{verdict(results)}" +
                  (f"（{len(hard_failures(results))} 项不成立）" if hard_failures(results) else ""))
+    lines.append("汇总工作簿打开即为“看板”：全市指标、各机关排名、热力图和图表，均随“明细”更新。")
     return finish(adapter, DONE, "\n".join(lines), output=os.path.abspath(path))
