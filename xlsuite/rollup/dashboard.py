@@ -89,9 +89,12 @@ def outcome_groups(form: Form) -> list[tuple[str, tuple[str, ...]]]:
     return [(label, tuple(keys)) for label, keys in out]
 
 
-def _failures_formula(insts: list[Instance], keys: list[str], form: Form, ref) -> str:
-    """How many hard relations (1-5) fail on one agency row: as ``hard_failures(check(report))`` counts."""
-    parts = []
+def failure_formulas(insts: list[Instance], keys: list[str], form: Form, ref) -> list[str]:
+    """Formulas giving 1 when a hard relation fails on one agency row (0 when it holds or cannot be
+    checked), one per relation instance, then one counting the cells that break rule 5: together
+    they count what ``hard_failures(check(report))`` counts. One formula each keeps every one far
+    below Excel's 8192 characters."""
+    out = []
     for inst in insts:
         def side(terms):
             plus = ",".join(ref(t.key) for t in terms if t.sign > 0)
@@ -100,8 +103,8 @@ def _failures_formula(insts: list[Instance], keys: list[str], form: Form, ref) -
 
         left = ",".join(ref(t.key) for t in inst.left)
         right = ",".join(ref(t.key) for t in inst.right)
-        parts.append(f"IF(OR(COUNT({left})=0,COUNT({right})=0),0,IF(ABS(({side(inst.left)})-({side(inst.right)}))"
-                     f"<={_TOL},0,1))")
+        out.append(f"=IF(OR(COUNT({left})=0,COUNT({right})=0),0,IF(ABS(({side(inst.left)})-({side(inst.right)}))"
+                   f"<={_TOL},0,1))")
     # Rule 5, per cell, over runs of neighbouring keys of one kind: a text cell counts as failing.
     runs: list[tuple[str, str, str]] = []
     for key in keys:
@@ -110,12 +113,14 @@ def _failures_formula(insts: list[Instance], keys: list[str], form: Form, ref) -
             runs[-1] = (kind, runs[-1][1], ref(key))
         else:
             runs.append((kind, ref(key), ref(key)))
+    parts = []
     for kind, first, last in runs:
         rng = f"{first}:{last.split('!')[1]}"
         test = {"count": f"(({rng}<0)+({rng}<>INT({rng}))>0)", "money": f"({rng}<0)",
                 "signed": f"({rng}<>INT({rng}))"}[kind]
         parts.append(f"IFERROR(SUMPRODUCT({test}*1),1)")
-    return "=" + "+".join(parts)
+    out.append("=" + "+".join(parts))
+    return out
 
 
 def _adjacent(a: str, b: str) -> bool:
@@ -147,6 +152,11 @@ def _helper(wb: Workbook, result: Rollup, previous: PreviousYear | None) -> dict
     for role, letter in cols.items():
         ws[f"{letter}1"] = heads.get(role) or BY_ID[role].name
     hard = [i for i in instances(form.id) if i.rule.per != "cell" and i.severity == "error"]
+    # One column per hard relation instance, then rule 5, right of the named columns.
+    first_check = nxt + 3
+    for j, inst in enumerate(hard):
+        ws.cell(1, first_check + j, inst.id)
+    ws.cell(1, first_check + len(hard), "R5")
     sort_metric = cols["requests_new"]
     for i, entry in enumerate(result.entries):
         r, dr = 2 + i, FIRST_ROW + i
@@ -159,7 +169,11 @@ def _helper(wb: Workbook, result: Rollup, previous: PreviousYear | None) -> dict
         ws[f"B{r}"] = f"=IF(ISNUMBER({sort_metric}{r}),{sort_metric}{r},-1)+{n - i}/{n + 1}"
         for m, num, den in metrics:
             ws[f"{cols[m.id]}{r}"] = metric_formula(m, num, den, ref)
-        ws[f"{cols['fails']}{r}"] = _failures_formula(hard, keys, form, ref)
+        checks = failure_formulas(hard, keys, form, ref)
+        for j, formula in enumerate(checks):
+            ws.cell(r, first_check + j, formula)
+        ws[f"{cols['fails']}{r}"] = (f"=SUM({get_column_letter(first_check)}{r}:"
+                                     f"{get_column_letter(first_check + len(checks) - 1)}{r})")
         if previous is not None and previous.by_agency:
             prev = previous.by_agency.get(agency_key(entry.agency))
             ws[f"{cols['previous']}{r}"] = prev.number("requests.new.total") if prev is not None else None
