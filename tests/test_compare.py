@@ -226,3 +226,28 @@ def test_figure_pairing_follows_the_words_before_each_figure():
     before = "我区主动公开政府信息1136条。"
     after = "我区主动发布各类政府信息2428条，公开常务会议7期，解读信息发布7条。"
     assert [(f.previous, f.current) for f in figure_changes(before, after)] == [("1136", "2428")]
+
+
+def test_a_change_of_form_compares_what_both_forms_have():
+    # 2020 (gov2019) → 2021 (gov2021): only relation 8 lines up; keys new in 2021 have no 上年.
+    old = report_of("xiamen-city-2020.pdf", agency="厦门市人民政府", year=2020, form="gov2019")
+    new = report_of("huaian-hongze-2024", agency="厦门市人民政府", year=2021, form="gov2021")
+    cmp = compare_reports(old, new)
+    assert {r.rule for r in cmp.cross_year} == {"R8"}
+    d = cmp.to_dict()
+    assert d["values"]["active.normative_docs.in_force"]["note"] == "上年表式无此项"
+    assert d["metrics"]["normative_docs_in_force"]["notes"] == {"previous": "上年表式无此项"}
+    assert d["metrics"]["requests_new"]["previous"] == 1609
+    from xlsuite.compare.workbook import build_comparison
+
+    ws = build_comparison(cmp)[COMPARE]
+    row = next(r for r in ws.iter_rows() if r[KEY_COL - 1].value == "active.normative_docs.in_force")
+    assert row[2].value is None and row[NOTE_COL - 1].value == "上年表式无此项"
+
+
+def report_of(stem: str, **meta) -> Report:
+    from xlsuite.model import Value
+    from .conftest import GOLDEN
+
+    g = json.loads((GOLDEN / f"{stem}.json").read_text(encoding="utf-8"))
+    return Report(Meta(**meta), {k: Value(v) for k, v in g["values"].items()})
