@@ -251,3 +251,11 @@ def report_of(stem: str, **meta) -> Report:
 
     g = json.loads((GOLDEN / f"{stem}.json").read_text(encoding="utf-8"))
     return Report(Meta(**meta), {k: Value(v) for k, v in g["values"].items()})
+
+
+def test_an_existing_output_is_kept_without_overwrite(cli_run):
+    book, _ = cli_run
+    before = book.read_bytes()
+    result = run("compare", PDF23, PDF24, "-o", book)
+    assert result.exit_code == 2 and "--overwrite" in result.stderr
+    assert book.read_bytes() == before

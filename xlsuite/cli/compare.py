@@ -16,11 +16,11 @@ from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, error_line, oc
 @click.option("--pdf", "pdf", is_flag=True,
               help="Also print 上年对比 and 文字对比 to PDF through LibreOffice, beside -o (same name, .pdf).")
 @click.option("--json", "as_json", is_flag=True, help="The whole comparison as one JSON object.")
-@click.option("--force", is_flag=True,
-              help="Compare even two different agencies or years that are not consecutive; replace outputs.")
+@click.option("--force", is_flag=True, help="Compare even two different agencies or years that are not consecutive.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output workbook or PDF.")
 @ocr_option
 def command(previous: str, current: str, output: str | None, pdf: bool, as_json: bool, force: bool,
-            ocr: str) -> None:
+            overwrite: bool, ocr: str) -> None:
     """与上年报告对比。Compare a report with the same agency's report of the year before.
 
     PREVIOUS and CURRENT are any readable reports or standard workbooks. For
@@ -32,7 +32,7 @@ def command(previous: str, current: str, output: str | None, pdf: bool, as_json:
     unchanged.
 
     Two different agencies, or years that are not consecutive, are refused
-    (exit code 2) unless --force. An existing output is kept unless --force.
+    (exit code 2) unless --force. An existing output is kept unless --overwrite.
 
     \b
     Example:
@@ -57,11 +57,11 @@ def command(previous: str, current: str, output: str | None, pdf: bool, as_json:
     written = []
     try:
         if output:
-            written.append(str(write_comparison(cmp, output, overwrite=force)))
+            written.append(str(write_comparison(cmp, output, overwrite=overwrite)))
         if pdf:
-            written.append(str(write_pdf(cmp, Path(output).with_suffix(".pdf"), overwrite=force)))
+            written.append(str(write_pdf(cmp, Path(output).with_suffix(".pdf"), overwrite=overwrite)))
     except FileExistsError as e:
-        echo_err(f"错误：{e}：文件已存在，未覆盖（需要覆盖请加 --force）")
+        echo_err(f"错误：{e}：文件已存在，未覆盖（需要覆盖请加 --overwrite）")
         raise SystemExit(EXIT_BAD_INPUT)
     except (OSError, XlsuiteError) as e:
         echo_err(f"错误：无法写入 {output}：{e}")
