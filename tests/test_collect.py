@@ -451,3 +451,31 @@ def test_ribbon_collect_button(corpus, tmp_path):
     again = dispatch("collect", OpenpyxlAdapter(book, answers={"folder": str(folder)}))
     assert again.alert.startswith(f"{YEAR} 年度：没有新邮件。")
     assert dispatch("collect", OpenpyxlAdapter(book, answers={})).status == "cancelled"
+
+
+def test_ordinary_mail_is_counted_not_listed(corpus, tmp_path):
+    from email.message import EmailMessage
+
+    from xlsuite.mail.smtp import message_bytes
+
+    def plain(subject: str, sender: str, n: int) -> bytes:
+        m = EmailMessage()
+        m["Subject"], m["From"], m["To"], m["Message-ID"] = subject, sender, "city-gkb@xm.gov.cn", f"<m{n}@x.cn>"
+        m["Date"] = "Mon, 11 Jan 2021 09:00:00 +0800"
+        m.set_content("请查收。")
+        return message_bytes(m)
+
+    folder = write_eml([plain("关于召开周例会的通知", "office@example.com", 1),
+                        plain("2020年度年报什么时候交？", "someone@example.com", 2),
+                        plain("年报已发", corpus.agencies[3].emails[0], 3)], tmp_path / "导出")
+    out = tmp_path / "收件"
+    r = run("collect", "--from", folder, "--list", corpus.list_csv, "-o", out, "--year", YEAR)
+    assert r.exit_code == 0, r.output
+    assert "周例会" not in r.output
+    assert "另有 1 封与年报无关的邮件（没有 Excel 附件，发件人不在名单中），未收取" in r.output
+    assert sum(line.startswith("未收取（不是年报）") for line in r.output.splitlines()) == 2
+    rows = tracker_rows(out)
+    assert [n for n, row in rows.items() if row["状态"] == OUTSIDE] == ["someone@example.com"]
+    assert "来件未收取（不是年报）：邮件没有附件" in rows[corpus.agencies[3].name]["说明"]
+    log = openpyxl.load_workbook(out / "报送情况.xlsx")["来件记录"]
+    assert [log.cell(r, 4).value for r in range(2, 5)] == ["关于召开周例会的通知", "2020年度年报什么时候交？", "年报已发"]

@@ -102,6 +102,8 @@ def command(from_dir, list_path, output, year, config_path, move_to, since, repl
 
 
 def _print_received(r) -> None:
+    if r.unrelated:
+        return  # ordinary mail: counted in the summary, listed in the tracker's 来件记录
     for line in r.lines:
         click.echo(line)
 
@@ -117,6 +119,9 @@ def _summary(result, agencies) -> None:
     else:
         click.echo(f"本次收取 {len(got)} 封邮件：收取工作簿 {len(stored)} 份（通过 {len(stored) - len(failed)}，"
                    f"未通过 {len(failed)}），名单外 {len(outside)} 份，未收取 {len(result.junk)} 封。")
+        if result.unrelated:
+            click.echo(f"另有 {len(result.unrelated)} 封与年报无关的邮件（没有 Excel 附件，发件人不在名单中），"
+                       "未收取，列在报送情况表的“来件记录”中。")
     if result.moved:
         click.echo(f"已把 {result.moved} 封已收取的邮件移到邮箱文件夹。")
     if result.status is not None:

@@ -32,6 +32,8 @@ SPREADSHEET_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetm
                      "application/vnd.ms-excel.sheet.macroEnabled.12", "application/vnd.ms-excel")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 DAMAGED_CODES = ("corrupt", "empty", "binary", "encoding")
+# A message without a workbook that mentions none of these, from a sender off the list, is ordinary mail.
+REPORT_WORDS = ("年报", "年度报告", "政府信息公开", "政务公开", "报送")
 
 
 @dataclass
@@ -53,9 +55,11 @@ class Item:
     placed: str | None = None        # what the collection folder did with it (xlsuite.collect.inbox)
     path: str | None = None          # where it is kept, relative to the collection folder
     sha256: str | None = None
+    unrelated: bool = False          # no workbook, a stranger, nothing about annual reports: ordinary mail
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in self.__dict__.items() if k != "data" and v not in (None, [], "")}
+        d = {k: v for k, v in self.__dict__.items()
+             if k != "data" and v is not False and v not in (None, [], "")}
         d["outcome"] = self.outcome
         return d
 
@@ -153,7 +157,9 @@ def examine(letter: Letter, agencies: AgencyList | None, year: int,
         reason = (f"邮件中没有 Excel 工作簿附件（附件：{names}）" if found else "邮件没有附件")
         if any(Path(n).suffix.lower() == ".xls" for n, _t, _d in found):
             reason += "；旧版 .xls 不是标准工作簿，请用 xlsuite import 生成 .xlsx"
-        return [Item(JUNK, reason, NOT_REPORT, names or None, own)]
+        item = Item(JUNK, reason, NOT_REPORT, names or None, own)
+        item.unrelated = own is None and not any(w in letter.subject + names for w in REPORT_WORDS)
+        return [item]
     return [_book(name, data, agencies, year, scratch, own) for name, _t, data in books]
 
 

@@ -38,6 +38,11 @@ class Received:
     def junk(self) -> bool:
         return all(i.outcome == JUNK for i in self.items)
 
+    @property
+    def unrelated(self) -> bool:
+        """Ordinary mail (no workbook, not about reports, from a stranger): counted, not listed."""
+        return all(i.unrelated for i in self.items)
+
 
 @dataclass
 class CollectResult:
@@ -52,7 +57,12 @@ class CollectResult:
 
     @property
     def junk(self) -> list[Received]:
-        return [r for r in self.received if r.junk]
+        """Submissions not collected (ordinary mail left out)."""
+        return [r for r in self.received if r.junk and not r.unrelated]
+
+    @property
+    def unrelated(self) -> list[Received]:
+        return [r for r in self.received if r.unrelated]
 
 
 def default_year(today: date | None = None) -> int:

@@ -128,6 +128,8 @@ def build(records: list[dict], agencies: AgencyList | None, year: int) -> Status
             if listed is not None:
                 notes.setdefault(listed.key, []).append(text)
                 continue
+            if it.get("unrelated"):
+                continue  # ordinary mail of the office: only in 来件记录
             outside.append(Row(rec.get("from_name") or rec.get("from") or "（发件人不明）", "outside", None, date,
                                rec.get("from"), rec.get("subject", ""), None, notes=[text], ref=rec.get("ref")))
     for r in records:
