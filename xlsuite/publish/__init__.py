@@ -136,7 +136,7 @@ def to_pdf(docx_paths: list[str | os.PathLike], *, overwrite: bool = True) -> li
                 raise FileExistsError(str(t))
     if not paths:
         return []
-    work = Path(tempfile.mkdtemp(prefix=".xlsuite-pdf-", dir=paths[0].parent))
+    work = Path(tempfile.mkdtemp(prefix="xlsuite-pdf-"))  # not beside the user's files: a kill leaves no litter
     try:
         try:
             convert(paths, work, "pdf:writer_pdf_Export")

@@ -63,7 +63,6 @@ def add_table(doc, form: Form, section: str, values: dict[str, Number | None], f
     lead.getparent().remove(lead)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     _fixed_layout(table, widths)
     spans = [(b.row, b.col, b.last_row, b.last_col) for b in g.blocks if b.merged]
     spans += [(g.cells[k][0], g.cells[k][1], g.cells[k][0], last) for k, last in g.spans.items()]
@@ -94,8 +93,6 @@ def _merge(table, spans: list[tuple[int, int, int, int]], widths_mm: list[float]
     here each row's ``w:tc`` list is edited once: ``gridSpan`` across, ``vMerge`` down.
     """
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Mm
     from docx.table import _Cell
 
@@ -112,14 +109,10 @@ def _merge(table, spans: list[tuple[int, int, int, int]], widths_mm: list[float]
             last, state, vertical = span_at.get((r, c), (c, None, False))
             for gone in tcs[c + 1:last + 1]:
                 gone.getparent().remove(gone)
-            tc_pr = tc.get_or_add_tcPr()
             if last > c:
                 tc.grid_span = last - c + 1
             if vertical:
-                v = OxmlElement("w:vMerge")
-                if state == "restart":
-                    v.set(qn("w:val"), "restart")
-                tc_pr.append(v)
+                tc.vMerge = state  # python-docx keeps tcPr's children in schema order
             tc.width = Mm(sum(widths_mm[c:last + 1]))
             cell = _Cell(tc, table)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -170,47 +163,47 @@ def set_font(run, face: Face, size: float, bold: bool = False) -> None:
 
 def _fixed_layout(table, widths_mm: list[float]) -> None:
     """Fixed column widths and narrow cell margins, so Word and LibreOffice draw the same grid."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Mm
 
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    table.autofit = False  # w:tblLayout fixed
+    _cell_margins(table, round(CELL_MARGIN_MM / 25.4 * 1440))
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
+        col.w = Mm(width)
+
+
+def _cell_margins(table, twips: int) -> None:
+    """Left and right cell margins of the whole table (w:tblCellMar, in its place before w:tblLook)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), str(round(CELL_MARGIN_MM / 25.4 * 1440)))
+        m.set(qn("w:w"), str(twips))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-    tbl_pr.append(margins)
-    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
-        col.w = Mm(width)
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
 
 
 def _frame(doc, total_mm: float):
     """A borderless one-cell table whose row may not break: the cell the form table sits in.
 
-    Word keeps a table whose rows "keep with next" on one page; LibreOffice
-    ignores that inside tables but never breaks a row marked cantSplit. The
-    frame row carries the whole table, so both keep it on one page. Readers
-    see through it: it has no text and no ruling lines of its own.
+    LibreOffice (7.4) ignores "keep with next" inside tables, the way Word
+    keeps a table together; but neither program breaks a row marked
+    cantSplit. The frame row carries the whole table, so both keep it on one
+    page. Readers see through it: it has no text and no ruling lines.
     """
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Mm
 
     frame = doc.add_table(rows=1, cols=1)
-    frame.alignment = None
     frame.autofit = False
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        m = OxmlElement(f"w:{side}")
-        m.set(qn("w:w"), "0")
-        m.set(qn("w:type"), "dxa")
-        margins.append(m)
-    frame._tbl.tblPr.append(margins)
+    _cell_margins(frame, 0)
     frame._tbl.tblGrid.gridCol_lst[0].w = Mm(total_mm)
     cell = frame.cell(0, 0)
     cell.width = Mm(total_mm)
