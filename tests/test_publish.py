@@ -18,12 +18,15 @@ from docx.oxml.ns import qn
 import pdfplumber
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xlsuite.cli import cli
 from xlsuite.excel.actions import publish as publish_action
 from xlsuite.excel.actions.base import DONE, REFUSED
 from xlsuite.excel.dispatch import dispatch
 from xlsuite.excel.openpyxl_adapter import OpenpyxlAdapter
+from xlsuite.forms import get_form
 from xlsuite.model import Meta, Report, Value
 from xlsuite.publish import Refused, gate, publish, publish_report, to_pdf
 from xlsuite.publish.fonts import choose
@@ -82,6 +85,19 @@ def _cell_texts(table) -> list[str]:
             or tc.tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"]
 
 
+def _widest() -> dict[str, Report]:
+    """Per form, the widest content: 8-digit counts, long money, the longest agency name, every cell."""
+    out = {}
+    for form_id, year in (("gov2019", 2020), ("gov2021", 2024)):
+        form = get_form(form_id)
+        kinds = {"count": 87654321, "signed": -7654321, "money": 98765432.12}
+        values = {k: Value(kinds[form.column_of(k).kind] - i) for i, k in enumerate(form.keys())}
+        report = Report(Meta(agency="广西壮族自治区南宁市青秀区人民政府办公室", year=year, form=form_id), values)
+        report.narrative = {"overview": "本机关认真贯彻落实《中华人民共和国政府信息公开条例》。" * 20}
+        out[form_id] = report
+    return out
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> dict[str, dict]:
     """stem -> {workbook, docx, pdf, result}: every sample imported and published, PDFs in one soffice call."""
@@ -95,6 +111,10 @@ def published(tmp_path_factory) -> dict[str, dict]:
     stem, key, value = EDITED
     edited = _set(out[stem]["workbook"], d / "edited.xlsx", key, value)
     out["edited"] = {"workbook": edited, "docx": publish(edited, d / "edited.docx").docx}
+    for form_id, report in _widest().items():
+        wb = write_workbook(report, d / f"{form_id}-widest.xlsx")
+        out[form_id] = {"workbook": wb, "docx": publish(wb, d / f"{form_id}-widest.docx", force=True).docx,
+                        "report": report}
     pdfs = to_pdf([v["docx"] for v in out.values()])
     for v, pdf in zip(out.values(), pdfs):
         v["pdf"] = pdf
@@ -128,6 +148,21 @@ def test_pdf_tables_have_the_official_rows_and_columns(published, src):
         tables = [t for n in _ruled_pages(path) for t in pdf.pages[n].extract_tables()]
     assert [(len(t), len(t[0])) for t in tables] == OFFICIAL[form]
     assert all(len(row) == len(t[0]) for t in tables for row in t)
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+@pytest.mark.parametrize("form_id", ["gov2019", "gov2021"])
+def test_the_widest_numbers_neither_wrap_nor_push_a_table_off_its_page(published, extracted, form_id, kind):
+    """8-digit numbers widen the columns of 三 and shrink the type of 四; every table stays whole."""
+    report = published[form_id]["report"]
+    got = extracted[Path(published[form_id][kind])]
+    assert (got["meta"]["agency"], got["meta"]["year"]) == (report.meta.agency, report.meta.year)
+    assert got["values"] == {k: v.value for k, v in report.values.items()}
+    if kind == "pdf":
+        path = published[form_id]["pdf"]
+        with pdfplumber.open(path) as pdf:
+            tables = [t for n in _ruled_pages(path) for t in pdf.pages[n].extract_tables()]
+        assert [(len(t), len(t[0])) for t in tables] == OFFICIAL[form_id]
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
@@ -292,3 +327,31 @@ def test_ribbon_button_refuses_unless_the_user_chooses_a_draft(published, tmp_pa
     draft = dispatch("publish", OpenpyxlAdapter(wb, {"save_path": str(out), "choice": "force"}))
     assert draft.status == DONE and "未通过校验" in draft.alert
     assert docx.Document(out).sections[0].header.paragraphs[0].text.startswith("未通过校验")
+
+
+# --- any values ---------------------------------------------------------------
+
+def _value(kind: str):
+    if kind == "money":
+        return st.one_of(st.none(), st.integers(0, 10**9), st.decimals(0, 10**7, places=2).map(float))
+    if kind == "signed":
+        return st.one_of(st.none(), st.integers(-10**6, 10**6))
+    return st.one_of(st.none(), st.integers(0, 10**8))
+
+
+@st.composite
+def _reports(draw) -> Report:
+    form = get_form(draw(st.sampled_from(["gov2019", "gov2021"])))
+    values = {k: Value(draw(_value(form.column_of(k).kind))) for k in form.keys()}
+    year = 2020 if form.id == "gov2019" else draw(st.integers(2021, 2030))
+    return Report(Meta(agency=draw(st.sampled_from(["某某局", "福建省泉州市石狮市商务局"])), year=year,
+                       form=form.id), values)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(report=_reports())
+def test_any_values_read_back_from_the_docx(tmp_path, report):
+    done = publish_report(report, tmp_path / "r.docx", force=True, overwrite=True)
+    got = read_report(done.docx)
+    assert (got.meta.agency, got.meta.year, got.meta.form) == (report.meta.agency, report.meta.year, report.meta.form)
+    assert {k: v.value for k, v in got.values.items()} == {k: v.value for k, v in report.values.items()}

@@ -8,6 +8,8 @@ widths, font sizes, borders, and that a table is never split across pages.
 """
 from __future__ import annotations
 
+import math
+
 from ..forms import Form
 from ..forms.grid import Grid, grid
 from ..model import Number
@@ -18,7 +20,13 @@ SIZES = {"blocks": 10.5, "matrix": 9.0, "flat": 9.0}
 CELL_MARGIN_MM = 1.0
 # Label column widths (mm) of the matrix (三): the vertical 三、本年度办理结果 fits one character a line.
 MATRIX_LABELS_MM = (8.0, 20.0)
+MATRIX_VALUE_MM = 11.0  # wide enough for 5 digits; wider when the numbers are longer
+MIN_LABEL_MM = 40.0  # what the row labels of 三 keep when the value columns widen (narrower: taller than a page)
 BLOCK_LABEL_MM = 45.0
+# The advance of a digit, in em: Noto's Latin digits are 0.56 em, 仿宋 and 黑体 0.5 em. A number
+# must never wrap inside its cell (547566 printed as 54756 over 6 is a wrong number).
+DIGIT_EM = 0.56
+PT_MM = 25.4 / 72
 
 
 def number_text(value: Number | None, kind: str) -> str:
@@ -34,11 +42,25 @@ def number_text(value: Number | None, kind: str) -> str:
     return str(value)
 
 
-def column_widths(g: Grid, total_mm: float) -> list[float]:
-    """Widths (mm) of the grid's columns filling ``total_mm``."""
+def number_mm(chars: int, size_pt: float) -> float:
+    """The width a number of ``chars`` characters needs in a cell, margins included."""
+    return chars * DIGIT_EM * size_pt * PT_MM + 2 * CELL_MARGIN_MM + 0.4
+
+
+def fit_size(width_mm: float, chars: int, size_pt: float) -> float:
+    """The largest size up to ``size_pt`` (in half points) at which ``chars`` fit on one line."""
+    if chars == 0 or number_mm(chars, size_pt) <= width_mm:
+        return size_pt
+    room = width_mm - 2 * CELL_MARGIN_MM - 0.4
+    return max(5.0, math.floor(room / (chars * DIGIT_EM * PT_MM) * 2) / 2)
+
+
+def column_widths(g: Grid, total_mm: float, chars: int = 0) -> list[float]:
+    """Widths (mm) of the grid's columns filling ``total_mm``; ``chars``: the longest number printed."""
     if g.shape == "matrix":
         fixed = list(MATRIX_LABELS_MM[:g.label_cols - 1])
-        values = 11.0
+        values = max(MATRIX_VALUE_MM, number_mm(chars, SIZES["matrix"]))
+        values = min(values, (total_mm - sum(fixed) - MIN_LABEL_MM) / g.value_cols)
         label = total_mm - sum(fixed) - values * g.value_cols
         return fixed + [label] + [values] * g.value_cols
     if g.shape == "blocks":
@@ -55,7 +77,12 @@ def add_table(doc, form: Form, section: str, values: dict[str, Number | None], f
 
     g = grid(form.id, section)
     size = SIZES[g.shape]
-    widths = column_widths(g, total_mm)
+    texts = {key: number_text(values.get(key), form.column_of(key).kind) for key in g.cells}
+    chars = max(map(len, texts.values()), default=0)
+    widths = column_widths(g, total_mm, chars)
+    # Numbers never wrap: a table whose columns cannot widen (四) prints long numbers smaller.
+    narrowest = min(sum(widths[c:g.spans.get(k, c) + 1]) for k, (_r, c) in g.cells.items())
+    number_size = fit_size(narrowest, chars, size)
     frame = _frame(doc, total_mm)
     table = frame.add_table(rows=g.height, cols=g.width)
     # A cell holds paragraphs around the table: none above it, the one below is the space after it.
@@ -70,7 +97,7 @@ def add_table(doc, form: Form, section: str, values: dict[str, Number | None], f
 
     header = cell_style(doc, "表头", fonts.heading, size, WD_ALIGN_PARAGRAPH.CENTER).style_id
     label = cell_style(doc, "表格文字", fonts.body, size, WD_ALIGN_PARAGRAPH.LEFT).style_id
-    number = cell_style(doc, "表格数字", fonts.body, size, WD_ALIGN_PARAGRAPH.CENTER).style_id
+    number = cell_style(doc, "表格数字", fonts.body, number_size, WD_ALIGN_PARAGRAPH.CENTER).style_id
 
     def put(r: int, c: int, text: str, style_id: str) -> None:
         para = cells[r, c].paragraphs[0]
@@ -81,7 +108,7 @@ def add_table(doc, form: Form, section: str, values: dict[str, Number | None], f
     for b in g.blocks:
         put(b.row, b.col, b.text, label if b.kind == "label" else header)
     for key, (r, c) in g.cells.items():
-        put(r, c, number_text(values.get(key), form.column_of(key).kind), number)
+        put(r, c, texts[key], number)
     _keep_on_one_page(table, g.header_rows)
     return table
 
