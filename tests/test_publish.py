@@ -34,6 +34,7 @@ from xlsuite.publish.tables import number_text
 from xlsuite.readers import read_report
 from xlsuite.workbook import layout as L
 from xlsuite.workbook import write_workbook
+from xlsuite.workbook.writer import CHECK_HEADERS
 
 from .conftest import GOLDEN, REALPDF, SEED_FILES, golden_for
 
@@ -276,6 +277,39 @@ def test_text_in_a_number_cell_is_refused(published, tmp_path):
     assert e.value.gate.unreadable and "行政处罚" in e.value.gate.lines()[0]
 
 
+def _mark(path: Path, marks: dict[str, tuple[str, str]]) -> Path:
+    """What a reviewer does in Excel: pick 核实 from the drop-down, type 说明 (on the 校验 sheet)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[L.CHECKS]
+    review, note = CHECK_HEADERS.index("核实") + 1, CHECK_HEADERS.index("说明") + 1
+    for row in range(1, ws.max_row + 1):
+        if ws.cell(row, 1).value in marks:
+            ws.cell(row, review).value, ws.cell(row, note).value = marks[ws.cell(row, 1).value]
+    wb.save(path)
+    return path
+
+
+def test_failures_marked_verified_on_the_checks_sheet_are_published_without_their_reasons(published, tmp_path):
+    why = "原报告如此印刷，已与复议机关核实"
+    src = published[HONGZE_2023]["workbook"]
+    one = _mark(Path(shutil.copy(src, tmp_path / "one.xlsx")), {"R4.appeals.review": ("已核实无误", why)})
+    with pytest.raises(Refused) as e:  # the other R4 failure still blocks
+        publish(one, tmp_path / "one.docx")
+    assert [r.id for r in e.value.gate.failures] == ["R4.appeals.suit_after_review"]
+    no_reason = _mark(Path(shutil.copy(src, tmp_path / "bare.xlsx")),
+                      {"R4.appeals.review": ("已核实无误", ""), "R4.appeals.suit_after_review": ("已更正", why)})
+    with pytest.raises(Refused):  # a mark without 说明, or 已更正 while it still fails, is no 核实
+        publish(no_reason, tmp_path / "bare.docx")
+    both = _mark(Path(shutil.copy(src, tmp_path / "both.xlsx")),
+                 {"R4.appeals.review": ("已核实无误", why), "R4.appeals.suit_after_review": ("已核实无误", why)})
+    result = CliRunner().invoke(cli, ["publish", str(both), "-o", str(tmp_path / "both.docx")])
+    assert result.exit_code == 0 and "已核实，不阻止发布：R4.appeals.review" in result.output
+    assert why not in result.output
+    with zipfile.ZipFile(tmp_path / "both.docx") as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    assert why not in xml and "未通过校验" not in xml
+
+
 def test_verified_failures_pass_and_their_reasons_stay_out_of_the_document(tmp_path):
     gold = json.loads((GOLDEN / f"{HONGZE_2023}.json").read_text(encoding="utf-8"))
     report = Report(Meta(agency=gold["meta"]["agency"], year=2023, form="gov2021"),
@@ -327,6 +361,11 @@ def test_ribbon_button_refuses_unless_the_user_chooses_a_draft(published, tmp_pa
     draft = dispatch("publish", OpenpyxlAdapter(wb, {"save_path": str(out), "choice": "force"}))
     assert draft.status == DONE and "未通过校验" in draft.alert
     assert docx.Document(out).sections[0].header.paragraphs[0].text.startswith("未通过校验")
+    why = "原报告如此印刷，已核实"
+    _mark(wb, {"R4.appeals.review": ("已核实无误", why), "R4.appeals.suit_after_review": ("已核实无误", why)})
+    marked = dispatch("publish", OpenpyxlAdapter(wb, {"save_path": str(out)}))  # no question asked
+    assert marked.status == DONE and "核实说明" in marked.alert and why not in marked.alert
+    assert docx.Document(out).sections[0].header.paragraphs[0].text == ""
 
 
 # --- any values ---------------------------------------------------------------

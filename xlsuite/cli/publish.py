@@ -25,9 +25,10 @@ def command(workbook: str, output: str, pdf: bool, force: bool, overwrite: bool,
     (gov2019 / gov2021). Blank cells print blank, never 0.
 
     A workbook whose hard relations fail (or whose cells hold text that is no
-    number) is refused: exit code 1, the failing relations listed. With
-    --force it is published anyway, and every page carries a red 未通过校验
-    line. Exit code 2 when the workbook cannot be read or an output exists
+    number) is refused: exit code 1, the failing relations listed. A failure
+    marked 已核实无误 on the 校验 sheet, with its reason in 说明, does not block
+    (the reason is not printed). With --force it is published anyway, and
+    every page carries a red 未通过校验 line. Exit code 2 when the workbook cannot be read or an output exists
     (use --overwrite).
 
     \b
@@ -59,6 +60,8 @@ def command(workbook: str, output: str, pdf: bool, force: bool, overwrite: bool,
         emit_json({"source": workbook, "published": True, **done.to_dict()})
         raise SystemExit(EXIT_OK)
     click.echo(f"{done.docx}  ←  {workbook}" + ("（未通过校验，已标注）" if done.forced else ""))
+    for line in done.gate.verified_lines():
+        click.echo(f"已核实，不阻止发布：{line}")
     if done.pdf:
         click.echo(f"{done.pdf}")
     fallback = [f.name for f in (done.fonts.title, done.fonts.heading, done.fonts.body) if not f.official]

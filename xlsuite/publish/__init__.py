@@ -21,7 +21,7 @@ from ..atomic import atomic_path
 from ..errors import SourceError, XlsuiteError
 from ..model import Report
 from .fonts import Fonts, resolve
-from .gate import Gate, gate
+from .gate import Gate, gate, verified_from_marks
 
 NOT_A_WORKBOOK = "不是标准工作簿：生成年报需要 xlsuite 标准工作簿（先用 xlsuite import 导入报告，核对后再生成）"
 
@@ -47,7 +47,7 @@ class Published:
     def to_dict(self) -> dict:
         return {"docx": str(self.docx), "pdf": str(self.pdf) if self.pdf else None,
                 "forced": self.forced, "failures": self.gate.lines(),
-                "verified": [r.id for r in self.gate.verified],
+                "verified": self.gate.verified_lines(),
                 "fonts": self.fonts.describe(), "notes": self.notes}
 
 
@@ -67,17 +67,33 @@ def pdf_path(docx_path: str | os.PathLike) -> Path:
 
 
 def publish(workbook: str | os.PathLike, out: str | os.PathLike, *, pdf: bool = False, force: bool = False,
-            overwrite: bool = False, verified: Mapping[str, str] | None = None) -> Published:
-    """Publish the standard workbook at ``workbook`` as ``out`` (.docx), and its PDF with ``pdf``."""
+            overwrite: bool = False) -> Published:
+    """Publish the standard workbook at ``workbook`` as ``out`` (.docx), and its PDF with ``pdf``.
+
+    Failures the 校验 sheet marks 已核实无误 with a 说明 do not block (``gate.verified_from_marks``).
+    """
     report = read_workbook_report(workbook)
-    return publish_report(report, out, pdf=pdf, force=force, overwrite=overwrite, verified=verified,
-                          source=os.fspath(workbook))
+    return publish_report(report, out, pdf=pdf, force=force, overwrite=overwrite,
+                          verified=verified_marks(workbook), source=os.fspath(workbook))
+
+
+def verified_marks(workbook: str | os.PathLike) -> dict[str, str]:
+    """The reviewer marks of a workbook file that let a failure through (id -> reason)."""
+    from ..workbook.marks import read_marks
+
+    try:
+        marks = read_marks(workbook)
+    except Exception:  # noqa: BLE001 - unreadable marks are no marks: the failures then block
+        return {}
+    return verified_from_marks(marks)
 
 
 def publish_report(report: Report, out: str | os.PathLike, *, pdf: bool = False, force: bool = False,
                    overwrite: bool = False, verified: Mapping[str, str] | None = None,
                    source: str | None = None) -> Published:
     """Write ``report`` as the publishable .docx at ``out`` (and the PDF beside it with ``pdf``).
+
+    ``verified``: reviewer marks (finding id -> reason) whose failures may be published.
 
     Raises ``Refused`` when the gate blocks and not ``force``, ``SourceError`` when the
     cover lacks the agency or year the title needs, ``FileExistsError`` when an output
@@ -156,4 +172,5 @@ def to_pdf(docx_paths: list[str | os.PathLike], *, overwrite: bool = True) -> li
     return targets
 
 
-__all__ = ["Published", "Refused", "Gate", "gate", "publish", "publish_report", "read_workbook_report", "to_pdf"]
+__all__ = ["Published", "Refused", "Gate", "gate", "publish", "publish_report", "read_workbook_report", "to_pdf",
+           "verified_marks"]

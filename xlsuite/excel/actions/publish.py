@@ -3,7 +3,8 @@
 The same ``publish_report`` as ``xlsuite publish``, on the workbook as it is
 on screen (unsaved edits included). The workbook is checked first, as 校验
 does: failing cells turn red, and a workbook that fails its hard relations is
-only published as a draft marked 未通过校验 when the user chooses so. A
+only published as a draft marked 未通过校验 when the user chooses so, unless
+each failure is marked 已核实无误 with a 说明 on the 校验 sheet. A
 document already at the chosen path is kept as a backup beside it.
 """
 from __future__ import annotations
@@ -36,7 +37,7 @@ def pdf_available() -> bool:
 
 
 def run(adapter: WorkbookAdapter) -> Outcome:
-    from ...publish import publish_report
+    from ...publish import gate, publish_report, verified_marks
     from ..openpyxl_adapter import backup_path
 
     if not adapter.path:
@@ -48,8 +49,9 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     for key in checked.bookreport.text_cells:  # printed blank: the gate must hear of them
         report.warn("workbook_cell", f"{form.label_of(key)}：内容不是数字", key=key)
     name = os.path.basename(adapter.path)
+    verified = verified_marks(adapter.path)  # 核实 marks on the 校验 sheet, as just saved
     force = False
-    if checked.failures or checked.bookreport.text_cells:
+    if not gate(report, verified).ok:
         choice = adapter.ask_choice("工作簿未通过校验。\n\n" + summary(checked, name) + "\n\n要怎么做？", CHOICES)
         if choice != FORCE:
             return finish(adapter, REFUSED, "没有生成年报：工作簿未通过校验，请改正标红的单元格后再生成。\n\n" +
@@ -68,7 +70,8 @@ def run(adapter: WorkbookAdapter) -> Outcome:
         for target in [out] + ([os.path.splitext(out)[0] + ".pdf"] if pdf else []):
             if os.path.exists(target):
                 backups.append(shutil.copy2(target, backup_path(target)))
-        done = publish_report(report, out, pdf=pdf, force=force, overwrite=True, source=adapter.path)
+        done = publish_report(report, out, pdf=pdf, force=force, overwrite=True, verified=verified,
+                              source=adapter.path)
     except PermissionError:
         return finish(adapter, FAILED, f"没有生成年报：{out} 正被其他程序打开（如 Word），请关闭后再试。", "error")
     except (XlsuiteError, OSError) as e:
@@ -77,6 +80,9 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     lines.append(f"PDF：{done.pdf}" if done.pdf else "没有生成 PDF：本机没有 LibreOffice；可在 Word 中“另存为 PDF”。")
     if done.forced:
         lines.append("注意：工作簿未通过校验，文档每页标注“未通过校验”，不得作为正式文本发布。")
+    if done.gate.verified:
+        lines.append("以下不成立的关系已在“校验”表中核实说明，不影响生成（说明不会写入年报）：")
+        lines += [f"· {r.id}" for r in done.gate.verified]
     lines += [f"原有文件已备份为：{b}" for b in backups]
     lines += [f"提示：{n}" for n in done.notes]
     return finish(adapter, DONE, "\n".join(lines), docx=str(done.docx), pdf=str(done.pdf) if done.pdf else "")
