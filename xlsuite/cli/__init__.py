@@ -45,6 +45,7 @@ def cli() -> None:
         xlsuite extract examples/ --json            # numbers, warnings, checks
         xlsuite check examples/xiamen-city-2020.pdf.txt
         xlsuite import examples/ -o 工作簿/           # standard workbooks
+        xlsuite publish 工作簿/2020-厦门市人民政府.xlsx -o 年报.docx --pdf   # the report, from the workbook
         xlsuite rollup 工作簿/ -o 全市.xlsx --agency 厦门市 --year 2020
         xlsuite send 工作簿/2020-厦门市人民政府.xlsx --dry-run
     """
