@@ -467,7 +467,20 @@ def test_every_ribbon_tag_has_an_action_and_every_action_a_button(xlam):
     buttons = list(root.iter(f"{{{ribbon.NAMESPACE}}}button"))
     assert {b.get("onAction") for b in buttons} == {ribbon.CALLBACK}
     assert all(b.get("size") == "large" and b.get("imageMso") and b.get("screentip") for b in buttons)
-    assert [b.get("label") for b in buttons] == ["导入", "校验", "生成年报", "汇总", "对比", "发送", "收集", "模板", "关于"]
+    labels = [b.get("label") for b in buttons]
+    assert labels == [b.label for b in D.BUTTONS]
+    assert labels == ["导入", "校验", "生成年报", "汇总", "对比", "发送", "收集", "模板", "关于"]
+
+
+def test_a_new_button_needs_no_vba_change():
+    # One generic callback passes the button's tag to Python: the module names no tag, and a
+    # button added to dispatch.BUTTONS reaches the same callback.
+    text = BAS.read_text("ascii")
+    assert not [b.tag for b in D.BUTTONS if f'"{b.tag}"' in text or f"'{b.tag}'" in text]
+    extra = D.Button("newthing", "新功能", "新功能", "一个以后加的按钮", "AutoSum", "about")
+    xml = ribbon.customui_xml(D.BUTTONS + (extra,))
+    assert ribbon.tags_in(xml)[-1] == "newthing"
+    assert xml.count(f'onAction="{ribbon.CALLBACK}"'.encode()) == len(D.BUTTONS) + 1
 
 
 def test_every_button_icon_is_one_seen_working_in_excel():
