@@ -203,11 +203,14 @@ def test_the_rollup_entry_asks_for_the_name_and_opens_the_total(workbooks, tmp_p
     code = sc.run_action("rollup", files, invoke=rec, show=rec.shown.append,
                          ask=lambda prompt: asked.append(prompt) or "")
     assert code == 0 and "某市各单位" in asked[0]  # the folder's name is offered
-    assert rec.shown == [folder / "某市各单位-汇总.xlsx"]
-    total = OpenpyxlAdapter(folder / "某市各单位-汇总.xlsx")
+    output = tmp_path / "某市各单位-汇总.xlsx"  # above the inputs' folder, not among them
+    assert rec.shown == [output]
     parts = [OpenpyxlAdapter(f) for f in files]
     name = L.defined_name("requests.new.natural")
-    assert book.value(total, name) == sum(book.value(a, name) for a in parts)
+    assert book.value(OpenpyxlAdapter(output), name) == sum(book.value(a, name) for a in parts)
+    # The folder sent a second time: the first total is not among the inputs, so it is not counted.
+    assert sc.run_action("rollup", [str(folder)], agency="某市", invoke=sc._invoke, show=rec.shown.append) == 0
+    assert book.value(OpenpyxlAdapter(tmp_path / "某市-汇总.xlsx"), name) == sum(book.value(a, name) for a in parts)
 
 
 def test_the_send_entry_sends_through_the_send_command():

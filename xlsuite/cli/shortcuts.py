@@ -122,7 +122,8 @@ def run_action(action: str, paths: list[str], agency: str | None = None,
         if not agency:
             default = here.name
             agency = ask(f"汇总单位名称（直接回车用“{default}”）：").strip() or default
-        output = _free_name(here, f"{agency}-汇总")
+        # One level up, never among the inputs: a later 汇总 of the same folder must not add it again.
+        output = _free_name(here.parent, f"{agency}-汇总")
         code = invoke(["rollup", *paths, "--agency", agency, "-o", str(output)])
         if output.exists():
             show(output)
@@ -142,7 +143,8 @@ def run(action: str, paths: tuple[str, ...], agency: str | None) -> None:
     import writes one standard workbook per report into a 标准工作簿 folder
     beside the first file; validate checks workbooks (marking the cells, as
     the ribbon's 校验 does) and reports; rollup adds the selected workbooks up
-    into <汇总单位>-汇总.xlsx beside them; send checks and sends. The result
+    into <汇总单位>-汇总.xlsx in the folder above theirs (never among the
+    inputs, so a second 汇总 cannot count it); send checks and sends. The result
     is opened; the exit code is the worst of the commands run.
 
     \b
