@@ -24,7 +24,7 @@ import json
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,14 +47,20 @@ def run(entries: list[zs.Entry], jobs: int, label: str) -> list[zs.Score]:
     if not entries:
         return []
     print(f"{label}: reading {len(entries)} files with {jobs} process(es) …", file=sys.stderr, flush=True)
+    out = []
     if jobs <= 1:
-        out = []
         for n, e in enumerate(entries, 1):
             out.append(_score(e))
             print(f"  {n}/{len(entries)} {e.name}", file=sys.stderr, flush=True)
         return out
+    # the slow ones (scans, PDFs) first, so that the processes finish together
+    order = sorted(entries, key=lambda e: (e.category not in zs.SCAN_CATEGORIES, e.category != "pdf"))
     with ProcessPoolExecutor(jobs) as pool:
-        return list(pool.map(_score, entries, chunksize=1))
+        futures = [pool.submit(_score, e) for e in order]
+        for n, f in enumerate(as_completed(futures), 1):
+            out.append(f.result())
+            print(f"  {n}/{len(entries)} {out[-1].name}", file=sys.stderr, flush=True)
+    return out
 
 
 def pct(a: int, b: int) -> str:
