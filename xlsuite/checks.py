@@ -90,7 +90,7 @@ def _cell_result(inst: Instance, report: Report) -> CheckResult | None:
     if v is None:
         return None
     kind = get_form(report.meta.form).column_of(key).kind
-    ok = isinstance(v, (int, float)) and (kind == "money" or float(v).is_integer())
+    ok = isinstance(v, (int, float)) and (kind == "money" or isinstance(v, int) or v.is_integer())
     if kind != "signed":
         ok = ok and v >= 0
     msg = inst.message if kind != "signed" else inst.message.replace("非负整数", "整数")

@@ -49,6 +49,9 @@ def cli() -> None:
         xlsuite rollup 工作簿/ -o 全市.xlsx --agency 厦门市 --year 2020
         xlsuite send 工作簿/2020-厦门市人民政府.xlsx --dry-run
     """
+    from .runtime import setup
+
+    setup()  # library chatter to a log file, SIGTERM as a clean exit
 
 
 for _name in COMMANDS:

@@ -21,21 +21,28 @@ Progress = Callable[[int, int], None]
 
 
 def pdf_page_words(path: str, pages: list[int], dpi: int = DEFAULT_DPI,
-                   progress: bool | Progress | None = None) -> dict[int, list[dict]]:
-    """OCR words of the given 1-based pages of a PDF, in PDF points."""
+                   progress: bool | Progress | None = None,
+                   scale_for: Callable[[float, float, float], float] | None = None) -> dict[int, list[dict]]:
+    """OCR words of the given 1-based pages of a PDF, in PDF points.
+
+    ``scale_for(width_pt, height_pt, scale)`` may lower a page's rendering scale
+    (the OCR pixel budget); a page without ink is not sent to the engine.
+    """
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(path)
     try:
         out: dict[int, list[dict]] = {}
-        scale = dpi / 72
         for n in with_progress(pages, progress, "文字识别（OCR）"):
             page = doc[n - 1]
+            scale = dpi / 72
+            if scale_for is not None:
+                scale = scale_for(page.get_width(), page.get_height(), scale)
             try:
-                image = page.render(scale=scale, grayscale=True).to_pil().convert("RGB")
+                gray = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
             finally:
                 page.close()
-            words = engine().words(np.asarray(image))
+            words = engine().words(gray) if has_ink(gray) else []
             for w in words:
                 for k in ("x0", "x1", "top", "bottom"):
                     w[k] = w[k] / scale
@@ -45,14 +52,34 @@ def pdf_page_words(path: str, pages: list[int], dpi: int = DEFAULT_DPI,
         doc.close()
 
 
-def image_words(path: str) -> list[dict]:
-    """OCR words of an image file (PNG, JPEG …), in pixels; EXIF rotation applied."""
+# A page is blank when fewer pixels than this are darker than mid-grey: nothing to read.
+_INK_PIXELS = 20
+
+
+def has_ink(gray: np.ndarray) -> bool:
+    return int(np.count_nonzero(gray < 128)) >= _INK_PIXELS
+
+
+def image_words(path: str, max_pixels: int | None = None) -> list[dict]:
+    """OCR words of an image file (PNG, JPEG …), in pixels of the file; EXIF rotation applied.
+
+    A picture over ``max_pixels`` is read at a reduced size (words are scaled back).
+    """
     from PIL import Image, ImageOps
 
     with Image.open(path) as im:
         im = ImageOps.exif_transpose(im)
+        factor = 1.0
+        if max_pixels and im.width * im.height > max_pixels:
+            factor = (max_pixels / (im.width * im.height)) ** 0.5
+            im = im.resize((max(1, int(im.width * factor)), max(1, int(im.height * factor))))
         rgb = im.convert("RGB")
-    return engine().words(np.asarray(rgb))
+    words = engine().words(np.asarray(rgb))
+    if factor != 1.0:
+        for w in words:
+            for k in ("x0", "x1", "top", "bottom"):
+                w[k] = w[k] / factor
+    return words
 
 
 def with_progress(items: list, progress: bool | Progress | None, label: str) -> Iterator:

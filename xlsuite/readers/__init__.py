@@ -3,18 +3,27 @@
 Each reader turns a file into a ``Document`` (lines and table rows with their
 place); ``xlsuite.recognize`` turns any Document into a Report. The standard
 workbook is the exception: it already holds keyed values and is read directly.
+
+Reading stays within the budgets of ``xlsuite.limits`` (``readers.guard``), and
+whatever goes wrong inside a library comes out as a ``SourceError``: one line
+naming the file and the reason (``library_errors``).
 """
 from __future__ import annotations
 
 import importlib
+import logging
+import math
 import os
-import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ..document import Document
-from ..errors import SourceError
-from ..model import Report
+from ..errors import SourceError, XlsuiteError
+from ..limits import Limits, current as current_limits, mb
+from ..model import Report, Value
+from . import guard
 
-MAX_BYTES = 200 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 # kind -> module holding ``load(path, **options) -> Document`` (or ``read_report`` for workbooks)
 MODULES = {
@@ -28,9 +37,16 @@ MODULES = {
 }
 
 
-def sniff(path: str | os.PathLike) -> str:
-    """The kind of source a file holds, from its bytes."""
+def sniff(path: str | os.PathLike, limits: Limits | None = None) -> str:
+    """The kind of source a file holds, from its bytes; refused when over its size budget."""
     path = os.fspath(path)
+    limits = limits or current_limits()
+    kind = _sniff(path, limits)
+    guard.check_size(path, kind, limits)
+    return kind
+
+
+def _sniff(path: str, limits: Limits) -> str:
     if not os.path.exists(path):
         raise SourceError(path, "文件不存在", "missing")
     if os.path.isdir(path):
@@ -38,8 +54,8 @@ def sniff(path: str | os.PathLike) -> str:
     size = os.path.getsize(path)
     if size == 0:
         raise SourceError(path, "文件为空（0 字节）", "empty")
-    if size > MAX_BYTES:
-        raise SourceError(path, f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）", "too_large")
+    if size > limits.largest_file_bytes:
+        raise guard.over(path, f"文件过大（{mb(size)}）", "pdf_mb", mb(limits.largest_file_bytes))
     try:
         with open(path, "rb") as f:
             head = f.read(256 * 1024)
@@ -50,11 +66,10 @@ def sniff(path: str | os.PathLike) -> str:
     if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
         return "image"  # a scan or a picture of a table: OCR
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
-        except zipfile.BadZipFile:
-            raise SourceError(path, "压缩包结构损坏，无法作为 Word/Excel 文件打开", "corrupt") from None
+        with guard.open_zip(path, limits) as z:  # a zip bomb stops here, before anything is inflated
+            names = set(z.namelist())
+            if "word/document.xml" in names:
+                guard.check_xml_elements(path, z, "word/document.xml", limits)
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
@@ -91,30 +106,82 @@ def read_text_file(path: str) -> str:
         return decode(f.read(), path)
 
 
-def load_document(path: str | os.PathLike, kind: str | None = None, **options) -> Document:
+def load_document(path: str | os.PathLike, kind: str | None = None, *, limits: Limits | None = None,
+                  **options) -> Document:
     path = os.fspath(path)
-    kind = kind or sniff(path)
-    if kind == "workbook":
-        raise SourceError(path, "标准工作簿不经过文本识别，请用 read_report 读取", "workbook")
-    module = importlib.import_module(MODULES[kind])
-    return module.load(path, **options)
+    limits = limits or current_limits()
+    with guard.deadline(path, limits.seconds), library_errors(path):
+        kind = kind or sniff(path, limits)
+        if kind == "workbook":
+            raise SourceError(path, "标准工作簿不经过文本识别，请用 read_report 读取", "workbook")
+        module = importlib.import_module(MODULES[kind])
+        doc = module.load(path, limits=limits, **options)
+        guard.bound_lines(doc, limits)
+        return doc
 
 
-def read_report(path: str | os.PathLike, **options) -> Report:
-    """Any supported source to a Report. Raises SourceError with a one-line reason."""
+def read_report(path: str | os.PathLike, *, limits: Limits | None = None, **options) -> Report:
+    """Any supported source to a Report. Raises SourceError with a one-line reason.
+
+    ``limits``: the budgets (default: ``xlsuite.limits.current()``); over one, or
+    when the file's time is up, the SourceError names the limit.
+    """
     from ..recognize import recognize
 
     path = os.fspath(path)
-    kind = sniff(path)
-    if kind == "workbook":
-        module = importlib.import_module(MODULES["workbook"])
-        return module.read_report(path, **options)
-    doc = load_document(path, kind, **options)
-    report = recognize(doc)
-    if any(l.confidences for l in doc.lines):
-        from ..ocr.review import flag_uncertain
+    limits = limits or current_limits()
+    with guard.deadline(path, limits.seconds), library_errors(path):
+        kind = sniff(path, limits)
+        if kind == "workbook":
+            module = importlib.import_module(MODULES["workbook"])
+            report = module.read_report(path, limits=limits, **options)
+        else:
+            doc = load_document(path, kind, limits=limits, **options)
+            report = recognize(doc)
+            if any(l.confidences for l in doc.lines):
+                from ..ocr.review import flag_uncertain
 
-        flag_uncertain(report)
-    if not report.sections_found and all(v.value is None for v in report.values.values()):
-        raise SourceError(path, "文件中没有找到政府信息公开年度报告的内容（没有“一、总体情况”等标题，也没有表格）", "no_report")
+                flag_uncertain(report)
+            if not report.sections_found and all(v.value is None for v in report.values.values()):
+                raise SourceError(path, "文件中没有找到政府信息公开年度报告的内容（没有“一、总体情况”等标题，也没有表格）",
+                                  "no_report")
+        bound_values(report)
     return report
+
+
+# No count or amount of an annual report comes near this; a longer number is a misread.
+MAX_ABS_VALUE = 10 ** 15
+
+
+def bound_values(report: Report) -> None:
+    """Values no report can hold (a 400-digit number, infinity) become blank, with a warning."""
+    for key, v in report.values.items():
+        x = v.value
+        if x is None or isinstance(x, bool):
+            continue
+        if (isinstance(x, float) and not math.isfinite(x)) or abs(x) >= MAX_ABS_VALUE:
+            digits = len(str(int(x))) if isinstance(x, int) else None
+            shown = f"{digits} 位数字" if digits else str(x)
+            report.values[key] = Value(None, v.provenance)
+            report.warn("value_out_of_range", f"{key}：数值过大（{shown}），不可能是年报中的数字，按空白处理，请核对原文",
+                        key=key)
+
+
+@contextmanager
+def library_errors(path: str) -> Iterator[None]:
+    """Whatever a library raises while reading ``path`` becomes one SourceError line.
+
+    The traceback goes to the log (``logging``), not to the screen.
+    """
+    try:
+        yield
+    except XlsuiteError:
+        raise
+    except MemoryError:
+        raise SourceError(path, "读取时内存不足（文件内容过大或结构异常）", guard.TOO_LARGE) from None
+    except RecursionError:
+        raise SourceError(path, "文件结构嵌套过深，无法读取", "corrupt") from None
+    except Exception as e:  # noqa: BLE001 - pdfminer, calamine, lxml, zlib … each raise their own types
+        log.warning("reading %s failed", path, exc_info=True)
+        name = type(e).__name__ if type(e).__name__ != "error" else f"{type(e).__module__}.error"  # zlib.error
+        raise SourceError(path, f"文件已损坏或格式异常，无法读取（{name}）", "corrupt") from None

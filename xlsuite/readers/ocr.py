@@ -18,20 +18,24 @@ from urllib.parse import unquote
 from ..document import Document
 from ..errors import SourceError
 from ..layout import read_words
+from ..limits import Limits, current as current_limits
 from ..model import Finding
 from ..ocr import INSTALL_HINT, MODES, available
+from . import guard
 
 
-def load(path: str, *, ocr: str = "auto", progress=None, **_options) -> Document:
+def load(path: str, *, ocr: str = "auto", progress=None, limits: Limits | None = None, **_options) -> Document:
     """An image file holding a report page or a table."""
+    limits = limits or current_limits()
     mode = check_mode(path, ocr)
+    guard.check_image(path, limits)
     if mode == "never":
         raise SourceError(path, "这是图片文件，需要文字识别（OCR）才能读取，但本次指定了 --ocr never", "scanned")
     require_engine(path, "这是图片文件，需要文字识别（OCR）才能读取")
     from ..ocr.pages import image_words
 
     try:
-        words = image_words(path)
+        words = image_words(path, max_pixels=limits.ocr_pixels)
     except (OSError, ValueError, SyntaxError) as e:  # PIL's ways of saying "not a readable image"
         raise SourceError(path, f"图片文件损坏或格式无法识别（{type(e).__name__}）", "corrupt") from None
     if callable(progress):
@@ -42,7 +46,7 @@ def load(path: str, *, ocr: str = "auto", progress=None, **_options) -> Document
 
 
 def scanned_page_words(path: str, pages: list[int], *, ocr_dpi: int | None = None, progress=None,
-                       **_options) -> dict[int, list[dict]]:
+                       limits: Limits | None = None, **_options) -> dict[int, list[dict]]:
     """OCR words (text, x0, x1, top, bottom in PDF points, confidence) of 1-based PDF pages.
 
     The PDF reader's hook: it feeds these words to the same layout functions as
@@ -50,7 +54,9 @@ def scanned_page_words(path: str, pages: list[int], *, ocr_dpi: int | None = Non
     """
     from ..ocr.pages import DEFAULT_DPI, pdf_page_words
 
-    return pdf_page_words(path, pages, dpi=ocr_dpi or DEFAULT_DPI, progress=progress)
+    limits = limits or current_limits()
+    return pdf_page_words(path, pages, dpi=ocr_dpi or DEFAULT_DPI, progress=progress,
+                          scale_for=lambda w, h, scale: guard.ocr_scale(w, h, scale, limits))
 
 
 def check_mode(path: str, mode: str | None) -> str:
@@ -109,15 +115,38 @@ _MIN_TABLE_IMAGE_PX = 200
 
 
 def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, ocr: str = "auto",
-                     progress=None, **_options) -> None:
+                     progress=None, limits: Limits | None = None, **_options) -> None:
     """OCR the pictures of a saved web page that sit next to it, in place.
 
     ``refs`` are (index in ``doc.lines``, ``src``) of its ``<img>`` elements; the
     lines read from each local picture go in at its place, so a table published
-    as a picture lands under its heading like a table printed as text.
+    as a picture lands under its heading like a table printed as text. Only
+    pictures inside the page's own folder are read: a page cannot make xlsuite
+    read a file elsewhere (``../``, an absolute path, a link out of the folder).
     """
+    limits = limits or current_limits()
     mode = check_mode(path, ocr)
-    files = [(pos, f) for pos, src in refs if (f := _local_image(path, src))]
+    files: list[tuple[int, str]] = []
+    outside: list[str] = []
+    too_big: list[str] = []
+    for pos, src in refs:
+        f = _local_image(path, src)
+        if f is None:
+            continue
+        if not _inside(f, os.path.dirname(os.path.abspath(path))):
+            outside.append(src)
+        elif not _within_budget(f, limits):
+            too_big.append(os.path.basename(f))
+        else:
+            files.append((pos, f))
+    if outside:
+        doc.notes.append(Finding("image_outside", f"网页引用了页面所在文件夹以外的 {len(outside)} 张图片"
+                                                  f"（如 {outside[0][:60]}），未读取", "warning"))
+    if too_big:
+        doc.notes.append(Finding("image_too_large", f"网页旁的图片 {'、'.join(too_big[:3])} 过大"
+                                                    f"（超过 {limits.image_pixels:,} 像素），未读取", "warning"))
+    if len(files) > limits.ocr_pages:
+        raise guard.over(path, f"网页中需要文字识别的图片有 {len(files)} 张", "ocr_pages", f"{limits.ocr_pages} 张")
     if not files or mode == "never":
         return
     if not available():
@@ -128,7 +157,7 @@ def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, o
 
     read: list[tuple[int, list]] = []
     for pos, f in with_progress(files, progress, "识别网页图片（OCR）"):
-        lines = read_words([image_words(f)])
+        lines = read_words([image_words(f, max_pixels=limits.ocr_pixels)])
         for ln in lines:
             ln.page = None
         read.append((pos, lines))
@@ -139,6 +168,22 @@ def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, o
     names = "、".join(os.path.basename(f) for _, f in files[:5]) + ("……" if len(files) > 5 else "")
     doc.notes.append(Finding("ocr_images", f"网页中的 {len(files)} 张图片已用文字识别（OCR）读取：{names}；"
                                            "数字请以勾稽校验和核对提示为准", "info"))
+
+
+def _inside(f: str, folder: str) -> bool:
+    real, base = os.path.realpath(f), os.path.realpath(folder)
+    try:
+        return os.path.commonpath([real, base]) == base
+    except ValueError:  # different drives (Windows)
+        return False
+
+
+def _within_budget(f: str, limits: Limits) -> bool:
+    try:
+        guard.check_image(f, limits)
+    except SourceError:
+        return False
+    return True
 
 
 def _local_image(page: str, src: str | None) -> str | None:
@@ -154,6 +199,8 @@ def _local_image(page: str, src: str | None) -> str | None:
         with Image.open(f) as im:
             if max(im.size) < _MIN_TABLE_IMAGE_PX:
                 return None
-    except (OSError, ValueError):
+    except Image.DecompressionBombError:
+        return f  # the budget check names it
+    except (OSError, ValueError, SyntaxError):
         return None
     return f

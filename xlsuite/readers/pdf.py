@@ -19,6 +19,8 @@ import pypdfium2.raw as pdfium_c
 from ..document import Document
 from ..errors import SourceError
 from ..layout import RuledRow, TextLine, text_lines, to_lines
+from ..limits import Limits, current as current_limits
+from . import guard
 
 try:  # OCR of scanned pages is an optional feature of its own module
     from . import ocr as ocr_reader
@@ -31,13 +33,15 @@ _ERR_PASSWORD, _ERR_SECURITY = 4, 5
 _MIN_VERTICAL_RULES = 3
 
 
-def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", **options) -> Document:
+def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", limits: Limits | None = None,
+         **options) -> Document:
     """``ruling_lines=False`` reads every table by word position alone (for comparison and tests).
 
     ``ocr``: ``auto`` reads pages without a text layer by OCR, ``always`` every
     page, ``never`` none (``xlsuite.readers.ocr``).
     """
-    pages = _survey(path)
+    limits = limits or current_limits()
+    pages = _survey(path, limits)
     # Scanned pages: OCR words go through the same layout as this reader's words.
     if ocr_reader is None:
         if not any(p["chars"] for p in pages):
@@ -46,7 +50,8 @@ def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", **options) 
         to_ocr, notes = [], []
     else:
         to_ocr, notes = ocr_reader.plan_pages(path, [p["chars"] for p in pages], ocr)
-    ocr_words = ocr_reader.scanned_page_words(path, to_ocr, **options) if to_ocr else {}
+        guard.check_ocr_pages(path, to_ocr, limits)
+    ocr_words = ocr_reader.scanned_page_words(path, to_ocr, limits=limits, **options) if to_ocr else {}
     # pdfplumber (pdfminer) costs about a second a page; only pages with a ruling grid need
     # its table finder, the others take their words from pdfium, some 25 times faster.
     grid = [n for n, p in enumerate(pages, start=1) if ruling_lines and p["grid"] and n not in ocr_words]
@@ -68,8 +73,13 @@ def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", **options) 
     return doc
 
 
-def _survey(path: str) -> list[dict]:
-    """Open with pdfium (fast, and lenient with odd encryption): per page, its text and grid."""
+def _survey(path: str, limits: Limits) -> list[dict]:
+    """Open with pdfium (fast, and lenient with odd encryption): per page, its text and grid.
+
+    The budgets come first: compressed streams are inflated with a cap before pdfium
+    parses them, and the page count and sizes are checked before any page is loaded.
+    """
+    guard.check_pdf_streams(path, limits)
     try:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as e:
@@ -80,6 +90,11 @@ def _survey(path: str) -> list[dict]:
             raise SourceError(path, "PDF 使用了不支持的加密方式，无法打开", "encrypted") from None
         raise SourceError(path, "PDF 文件已损坏或不完整，无法打开", "corrupt") from None
     try:
+        try:
+            sizes = [doc.get_page_size(i) for i in range(len(doc))]
+        except pdfium.PdfiumError:
+            raise SourceError(path, "PDF 文件已损坏（页面无法载入）", "corrupt") from None
+        guard.check_pages(path, sizes, limits)
         pages = []
         for page in doc:
             textpage = page.get_textpage()

@@ -1,9 +1,11 @@
-"""Read a standard workbook back, fast: defined names from the zip, cells with calamine.
+"""Read a standard workbook back, fast: defined names from the zip, then only the named cells.
 
 The roll-up reads a thousand workbooks, so no openpyxl here: the defined names
-come straight from ``xl/workbook.xml`` and the cells from python-calamine. Only
-input cells are read (calamine has no values for formula cells that were never
-calculated). Cells are found by name, so staff may move or insert rows freely.
+come straight from ``xl/workbook.xml``, and the cells they name are picked out
+of the sheets' XML as it streams past (``xlsuite.workbook.cells``): never a
+dense grid over a sheet's extent, so one stray cell at XFD1048576 costs nothing.
+Formula cells give their cached result (none when never calculated). Cells are
+found by name, so staff may move or insert rows freely.
 """
 from __future__ import annotations
 
@@ -14,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from python_calamine import CalamineWorkbook
-
 from ..errors import SourceError
 from ..forms import FORMS, get_form
+from ..limits import Limits, current as current_limits
 from ..model import Number
 from . import layout as L
+from .cells import SparseSheets
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!']+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
@@ -51,12 +53,15 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-def defined_names(path: str | os.PathLike) -> dict[str, Target]:
+def defined_names(path: str | os.PathLike, limits: Limits | None = None) -> dict[str, Target]:
     """Workbook-level defined names that point at one cell or one range."""
+    from ..readers.guard import open_zip
+
+    path = os.fspath(path)
     try:
-        with zipfile.ZipFile(path) as z:
+        with open_zip(path, limits or current_limits()) as z:
             root = ET.fromstring(z.read("xl/workbook.xml"))
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as e:
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, EOFError, ValueError) as e:
         raise SourceError(path, f"无法作为 Excel 工作簿打开（{type(e).__name__}）", "corrupt") from None
     out: dict[str, Target] = {}
     for dn in root.iter(f"{_NS}definedName"):
@@ -82,42 +87,26 @@ def _number(raw: Any) -> tuple[Number | None, str | None]:
     if isinstance(raw, int):
         return raw, None
     if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return None, f"内容“{raw}”不是有效数字，按空白处理"
         return (int(raw) if raw.is_integer() else raw), None
     if isinstance(raw, str) and not raw.strip():
         return None, None
     return None, f"内容“{str(raw)[:30]}”不是数字，按空白处理"
 
 
-class _Sheets:
-    def __init__(self, path: str) -> None:
-        self._wb = CalamineWorkbook.from_path(path)
-        self._names = set(self._wb.sheet_names)
-        self._rows: dict[str, list[list[Any]]] = {}
-
-    def rows(self, sheet: str) -> list[list[Any]] | None:
-        if sheet not in self._names:
-            return None
-        if sheet not in self._rows:
-            self._rows[sheet] = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        return self._rows[sheet]
-
-    def cell(self, t: Target) -> Any:
-        rows = self.rows(t.sheet)
-        if rows is None or t.row >= len(rows) or t.col >= len(rows[t.row]):
-            return None
-        return rows[t.row][t.col]
-
-
-def read_workbook(path: str | os.PathLike, *, narrative: bool = True) -> WorkbookContents:
+def read_workbook(path: str | os.PathLike, *, narrative: bool = True, limits: Limits | None = None) -> WorkbookContents:
     """Meta, values, narrative and reading problems of a standard workbook."""
     path = os.fspath(path)
-    names = defined_names(path)
+    limits = limits or current_limits()
+    names = defined_names(path, limits)
     if L.meta_name("form") not in names:
         raise SourceError(path, NOT_STANDARD, "wrong_workbook")
-    try:
-        sheets = _Sheets(path)
-    except Exception as e:  # noqa: BLE001 - calamine raises its own types for broken files
-        raise SourceError(path, f"无法读取工作簿（{type(e).__name__}: {e}）", "corrupt") from None
+    # Every cell a name points at, and the narrative columns below their names: one pass per sheet.
+    wanted = [t for n, t in names.items() if not n.startswith("checks.")]  # the 校验 sheet is not read
+    columns = [t for n, t in names.items() if n.startswith(L.narrative_name(""))] if narrative else []
+    sheets = SparseSheets(path, limits)
+    sheets.load([(t.sheet, t.row, t.col) for t in wanted], [(t.sheet, t.row, t.col) for t in columns])
     meta: dict[str, Any] = {}
     for field_id, _label in L.META_FIELDS:
         t = names.get(L.meta_name(field_id))
@@ -147,10 +136,9 @@ def read_workbook(path: str | os.PathLike, *, narrative: bool = True) -> Workboo
     if narrative:
         for section in form.sections:
             t = names.get(L.narrative_name(section.id))
-            rows = sheets.rows(t.sheet) if t else None
-            if not rows:
+            if t is None:
                 continue
-            paras = [str(r[t.col]).strip() for r in rows[t.row:] if t.col < len(r) and str(r[t.col]).strip()]
+            paras = [str(v).strip() for v in sheets.column(t.sheet, t.row, t.col) if str(v).strip()]
             paras = [p for p in paras if p != NO_SECTION]
             if paras:
                 contents.narrative[section.id] = "\n".join(paras)
@@ -182,7 +170,8 @@ def read_check_results(path: str | os.PathLike) -> tuple[str | None, dict[str, s
     verdict_at = names.get(L.VERDICT_NAME)
     if verdict_at is None:
         raise SourceError(path, NOT_STANDARD, "wrong_workbook")
-    sheets = _Sheets(path)
+    sheets = SparseSheets(path, current_limits())
+    sheets.load([(t.sheet, t.row, t.col) for n, t in names.items() if n.startswith("checks.")])
     verdict = sheets.cell(verdict_at) or None
     out: dict[str, str | None] = {}
     for name, t in names.items():

@@ -1,0 +1,232 @@
+"""Chosen cells of an .xlsx, picked out of the sheets' XML as it streams past.
+
+A spreadsheet library builds a grid over a sheet's extent: one stray cell at
+XFD1048576 makes that 17 billion cells (python-calamine aborts the process
+asking for 550 GB). Here only the cells asked for are kept, each sheet is read
+once, element by element, and the shared strings table keeps only the strings
+those cells use. The archive's sizes are checked first (``readers.guard``) and
+the cells parsed count against ``Limits.xlsx_cells``.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from typing import Any
+
+from lxml import etree
+
+from ..errors import SourceError
+from ..limits import Limits
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ROW, _C, _V, _IS, _T, _SI, _RPH = (_MAIN + t for t in ("row", "c", "v", "is", "t", "si", "rPh"))
+_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _unescape(text: str) -> str:
+    """OOXML writes characters XML cannot hold as ``_xHHHH_``."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _parser_events(f, tags):
+    # No entities, no network, no DTD: a cell reader has no use for any of them.
+    return etree.iterparse(f, events=("start", "end"), tag=tags, resolve_entities=False, no_network=True,
+                           load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+class SparseSheets:
+    """``load`` the cells wanted, then ask for them with ``cell`` and ``column``."""
+
+    def __init__(self, path: str, limits: Limits) -> None:
+        from ..readers.guard import open_zip
+
+        self.path = path
+        self.limits = limits
+        self._zip = open_zip(path, limits)
+        try:
+            self._parts = self._sheet_parts()
+        except BaseException:
+            self._zip.close()
+            raise
+        self._cells: dict[str, dict[tuple[int, int], Any]] = {}
+        self._columns: dict[str, dict[int, dict[int, Any]]] = {}  # sheet -> col -> row -> value
+        self._parsed = 0
+
+    # --- asking ---------------------------------------------------------------------------------
+    def has_sheet(self, sheet: str) -> bool:
+        return sheet in self._parts
+
+    def cell(self, t) -> Any:
+        """The value at a Target's top-left cell (None when empty or absent)."""
+        return self._cells.get(t.sheet, {}).get((t.row, t.col))
+
+    def column(self, sheet: str, row: int, col: int) -> list[Any]:
+        """The non-empty values of column ``col`` from ``row`` down, in order."""
+        cells = self._columns.get(sheet, {}).get(col, {})
+        return [cells[r] for r in sorted(cells) if r >= row]
+
+    # --- reading --------------------------------------------------------------------------------
+    def load(self, cells: list[tuple[str, int, int]], columns: list[tuple[str, int, int]] = ()) -> None:
+        """Read the given (sheet, row, col) cells, and the columns (sheet, from row, col), 0-based."""
+        by_sheet: dict[str, tuple[set, dict]] = {}
+        for sheet, r, c in cells:
+            by_sheet.setdefault(sheet, (set(), {}))[0].add((r, c))
+        for sheet, r, c in columns:
+            cols = by_sheet.setdefault(sheet, (set(), {}))[1]
+            cols[c] = min(r, cols.get(c, r))
+        shared: dict[int, list[tuple[str, tuple[int, int], bool, bool]]] = {}
+        try:
+            for sheet, (wanted, cols) in by_sheet.items():
+                if sheet in self._parts:
+                    self._read_sheet(sheet, wanted, cols, shared)
+            if shared:
+                self._resolve_shared(shared)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
+            raise SourceError(self.path, f"工作簿内容已损坏，无法读取（{type(e).__name__}）", "corrupt") from None
+        finally:
+            self._zip.close()
+
+    def _sheet_parts(self) -> dict[str, str]:
+        """Sheet name -> its part in the archive, from workbook.xml and its relationships."""
+        z = self._zip
+        try:
+            book = etree.fromstring(z.read("xl/workbook.xml"), _safe_parser())
+            rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"), _safe_parser())
+        except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
+            raise SourceError(self.path, f"无法作为 Excel 工作簿打开（{type(e).__name__}）", "corrupt") from None
+        targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(_PKG_REL + "Relationship")}
+        names = set(z.namelist())
+        parts = {}
+        for sh in book.iter(_MAIN + "sheet"):
+            target = targets.get(sh.get(_REL + "id"), "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            if part in names:
+                parts[sh.get("name")] = part
+        return parts
+
+    def _read_sheet(self, sheet: str, wanted: set, cols: dict[int, int], shared: dict) -> None:
+        store = self._cells.setdefault(sheet, {})
+        col_store = self._columns.setdefault(sheet, {})
+        cap = self.limits.xlsx_cells
+        row = -1
+        col = -1
+        with self._zip.open(self._parts[sheet]) as f:
+            for event, el in _parser_events(f, (_ROW, _C)):
+                if el.tag == _ROW:
+                    if event == "start":
+                        r = el.get("r")
+                        row = int(r) - 1 if r and r.isdigit() else row + 1
+                        col = -1
+                    else:
+                        el.clear()
+                        while el.getprevious() is not None:
+                            del el.getparent()[0]
+                    continue
+                if event == "start":
+                    continue
+                self._parsed += 1
+                if self._parsed > cap:
+                    from ..readers.guard import over
+
+                    raise over(self.path, f"工作簿单元格过多（超过 {cap:,} 个）", "xlsx_cells", f"{cap:,} 个")
+                ref = el.get("r")
+                m = _REF.match(ref) if ref else None
+                if m:
+                    col, r = _col(m.group(1)), int(m.group(2)) - 1
+                    if r != row and row >= 0:
+                        row = r
+                else:
+                    col += 1
+                place = (row, col)
+                first = cols.get(col)
+                keep_cell = place in wanted
+                keep_col = first is not None and row >= first
+                if keep_cell or keep_col:
+                    value, shared_index = _value(el)
+                    if shared_index is not None:
+                        shared.setdefault(shared_index, []).append((sheet, place, keep_cell, keep_col))
+                    elif value is not None:
+                        if keep_cell:
+                            store[place] = value
+                        if keep_col:
+                            col_store.setdefault(col, {})[row] = value
+                el.clear()
+
+    def _resolve_shared(self, shared: dict) -> None:
+        try:
+            f = self._zip.open("xl/sharedStrings.xml")
+        except KeyError:
+            return
+        index = -1
+        last = max(shared)
+        with f:
+            for event, el in _parser_events(f, (_SI,)):
+                if event == "start":
+                    continue
+                index += 1
+                uses = shared.get(index)
+                if uses:
+                    text = _unescape("".join(t.text or "" for t in el.iter(_T) if not _in_phonetic(t, el)))
+                    for sheet, (r, c), keep_cell, keep_col in uses:
+                        if keep_cell:
+                            self._cells[sheet][(r, c)] = text
+                        if keep_col:
+                            self._columns[sheet].setdefault(c, {})[r] = text
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+                if index >= last:
+                    break
+
+
+def _in_phonetic(t, si) -> bool:
+    p = t.getparent()
+    while p is not None and p is not si:
+        if p.tag == _RPH:
+            return True
+        p = p.getparent()
+    return False
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _value(c) -> tuple[Any, int | None]:
+    """(value, shared string index) of a ``<c>`` element; numbers as int or float."""
+    t = c.get("t") or "n"
+    if t == "inlineStr":
+        is_ = c.find(_IS)
+        return (_unescape("".join(x.text or "" for x in is_.iter(_T))) if is_ is not None else None), None
+    v = c.find(_V)
+    text = v.text if v is not None else None
+    if text is None:
+        return None, None
+    if t == "s":
+        try:
+            return None, int(text)
+        except ValueError:
+            return None, None
+    if t == "n":
+        text = text.strip()
+        try:
+            return int(text), None
+        except ValueError:
+            try:
+                return float(text), None
+            except ValueError:
+                return text, None
+    if t == "b":
+        return text.strip() in ("1", "true"), None
+    return _unescape(text), None  # str (a formula's text result), e (an error such as #N/A), d (a date)
