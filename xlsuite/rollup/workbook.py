@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from ..atomic import write_bytes
 from ..model import Number
+from ..sanitize import FORMULA_LEADERS, for_xml
 from ..workbook import build_workbook
 from ..workbook.layout import cell_of
 from .core import ON_INVALID_ZH, Rollup, RollupError
@@ -129,7 +130,7 @@ def _detail(ws, result: Rollup) -> None:
         cells = head + [entry.report.number(k) for k in keys] if r == FIRST_ROW else head
         for col, value in enumerate(cells, 1):
             c = ws.cell(r, col)
-            c.value = value
+            c.value = for_xml(value) if isinstance(value, str) else value
             if col <= len(DETAIL_HEAD) and value is not None:
                 c.data_type = "s"  # agency and file names are text, never formulas
             if len(protos) < col:
@@ -139,6 +140,9 @@ def _detail(ws, result: Rollup) -> None:
                 protos.append(copy(c._style))  # a copy: setting a style later edits the array in place
             else:
                 c._style = copy(protos[col - 1])
+            if isinstance(value, str) and value.startswith(FORMULA_LEADERS):
+                c.value = for_xml(value)
+                c.quotePrefix = True  # stays text when someone edits the cell in Excel
         if id(entry) in invalid:
             ws.cell(r, len(DETAIL_HEAD)).fill = FAILED_FILL
     ws.freeze_panes = f"{get_column_letter(len(DETAIL_HEAD) + 1)}{FIRST_ROW}"

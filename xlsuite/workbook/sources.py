@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from ..errors import SourceError
 from ..forms import FORMS, get_form
 from ..model import Finding, Meta, Provenance, Report, Value
-from ..readers import read_report
+from ..readers import bound_values, read_report
+from ..sanitize import for_filename
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 BAD_JSON = "不是 xlsuite extract --json 的输出"
 
 
@@ -59,7 +58,10 @@ def reports_from_json(path: str) -> list[Report]:
             raise SourceError(path, f"JSON 格式错误（第 {e.lineno} 行）：{e.msg}", "bad_json") from None
     if not objs:
         raise SourceError(path, "JSON 文件中没有报告", "bad_json")
-    return [report_from_dict(o, path, n) for n, o in enumerate(objs, start=1)]
+    reports = [report_from_dict(o, path, n) for n, o in enumerate(objs, start=1)]
+    for r in reports:
+        bound_values(r)  # a 400-digit number in hand-made JSON: blank, with a warning
+    return reports
 
 
 def report_from_dict(obj, path: str, n: int = 1) -> Report:
@@ -101,7 +103,11 @@ def report_from_dict(obj, path: str, n: int = 1) -> Report:
 
 
 def workbook_filename(report: Report) -> str:
-    """``<year>-<agency>.xlsx``; what the title did not say is named so, never guessed."""
+    """``<year>-<agency>.xlsx``; what the title did not say is named so, never guessed.
+
+    The name is safe on every file system (``sanitize.for_filename``): no control or
+    invisible characters, a long agency shortened with a hash so names stay distinct.
+    """
     year = str(report.meta.year) if report.meta.year else "年度未知"
     agency = report.meta.agency or "机关未知"
-    return _UNSAFE.sub("_", f"{year}-{agency}").strip(" .") + ".xlsx"
+    return for_filename(f"{year}-{agency}", ".xlsx")

@@ -29,6 +29,7 @@ from ..checks import STATUS_ZH, CheckResult, check
 from ..forms import Form, get_form
 from ..model import Meta, Report, Value
 from ..ocr.review import needs_review
+from ..sanitize import FORMULA_LEADERS, clean_report, for_xml  # noqa: F401 - FORMULA_LEADERS is imported from here
 from . import layout as L
 from .atomic import save_atomic
 from .formulas import (BLANK_ZH, FAIL_ZH, FAILED_EXPLAINED_ZH, PASS_ZH, REVIEW_CHOICES, SEVERITY_ZH, UNCHECKABLE_ZH,
@@ -70,7 +71,6 @@ VALIDATION = {
                   prompt="请填写金额（单位：{unit}），可以有小数。",
                   error="这里只能填写大于或等于 0 的金额（单位：{unit}）。"),
 }
-FORMULA_LEADERS = ("=", "+", "-", "@")
 
 # 校验 columns: header, width, and which ones hold formulas (D-G) or wrapped text (B, C).
 CHECK_HEADERS = ("编号", "关系", "关系式（定义名称）", "左边", "右边", "差额", "结果", "级别", "导入时结果", "核实", "说明")
@@ -106,7 +106,10 @@ class Styles:
 
 
 def put_text(cell, text: str | None) -> None:
-    """Write text as text: a leading = + - @ never turns source text into a formula."""
+    """Write text as text: a leading = + - @ never turns source text into a formula, and characters
+    a workbook cannot hold are dropped (``clean_report`` has already said so for a report's text)."""
+    if isinstance(text, str):
+        text = for_xml(text)
     cell.value = text
     if isinstance(text, str) and text.startswith(FORMULA_LEADERS):
         cell.data_type = "s"
@@ -145,6 +148,7 @@ def build_workbook(report: Report, results: list[CheckResult] | None = None, *,
     those of the workbook this one replaces. ``template=True`` leaves the import
     details blank (the blank forms).
     """
+    report = clean_report(report)  # control characters from a damaged source: dropped, with a warning
     form = get_form(report.meta.form or "gov2021")
     if results is None:
         results = check(report) if report.meta.form else []
@@ -410,7 +414,7 @@ def _provenance_comment(value: Value, review: str | None = None) -> Comment | No
         lines.append(f"原单位：{p.unit}（已换算）")
     if p.confidence is not None:
         lines.append(f"识别置信度：{p.confidence:.2f}")
-    comment = Comment("\n".join(lines), "xlsuite")
+    comment = Comment(for_xml("\n".join(lines)), "xlsuite")
     comment.width, comment.height = 260, 70 + (40 if review else 0)
     return comment
 
