@@ -1,6 +1,7 @@
 """xlsuite import: one standard workbook per report."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
     rows: list[dict] = []
     written: dict[Path, str] = {}
     code = EXIT_OK
+    inputs = {os.path.realpath(f) for f in files}  # never written over, even with --overwrite
     with _progress(len(files), quiet=as_json) as (advance, say):
         for path in files:
             try:
@@ -77,6 +79,10 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
                 if target in written:
                     code = _fail(rows, path, f"错误：{path}：与 {written[target]} 同为“{target.name}”"
                                              f"（同一机关同一年度），未写入", as_json, say)
+                    continue
+                if os.path.realpath(target) in inputs:
+                    code = _fail(rows, path, f"错误：{path}：输出文件 {target} 是本次的输入文件之一，不能覆盖输入"
+                                             f"（即使加了 --overwrite）；请用 -o 另选一个文件夹", as_json, say)
                     continue
                 results = check(report)
                 try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 from copy import copy
-from datetime import datetime
 from io import BytesIO
 from typing import Any
 
@@ -18,27 +17,50 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..atomic import write_bytes
+from ..backups import BACKUP_TAG, backup_path  # noqa: F401 - the add-in's actions import them from here
 from ..errors import SourceError
 from ..workbook import layout as L
 from ..workbook.atomic import save_atomic
 from ..workbook.writer import put_text
 from .adapter import Place
 
-BACKUP_TAG = "备份"
-
-
 def write_atomic(path: str, data: bytes) -> None:
     write_bytes(path, data)
 
 
-def backup_path(path: str, now: datetime | None = None) -> str:
-    """``报告.xlsx`` -> ``报告.备份-20250131-093000.xlsx`` beside it (never an existing name)."""
-    stem, ext = os.path.splitext(path)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate, n = f"{stem}.{BACKUP_TAG}-{stamp}{ext}", 2
-    while os.path.exists(candidate):
-        candidate, n = f"{stem}.{BACKUP_TAG}-{stamp}-{n}{ext}", n + 1
-    return candidate
+# Parts of an .xlsx that openpyxl does not keep when it saves (it keeps cells, styles, names,
+# comments, validation and conditional formats), by where they live in the archive.
+_LOST_ON_SAVE = (
+    ("xl/drawings/", ".xml", "文本框、形状、图片或图表"),
+    ("xl/charts/", "", "图表"),
+    ("xl/media/", "", "图片"),
+    ("xl/embeddings/", "", "嵌入的对象"),
+    ("xl/activeX/", "", "控件"),
+    ("xl/ctrlProps/", "", "表单控件"),
+    ("xl/diagrams/", "", "SmartArt 图形"),
+    ("xl/slicers/", "", "切片器"),
+    ("xl/timelines/", "", "日程表"),
+    ("xl/threadedComments/", "", "新版批注（对话式批注）"),
+    ("customXml/", "", "自定义 XML 数据"),
+)
+
+
+def lost_on_save(path: str, keep_vba: bool) -> list[str]:
+    """What saving ``path`` through openpyxl would drop, in staff's words (empty: nothing)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return []
+    out: list[str] = []
+    for prefix, suffix, what in _LOST_ON_SAVE:
+        if what not in out and any(n.startswith(prefix) and n.endswith(suffix) for n in names):
+            out.append(what)
+    if not keep_vba and "xl/vbaProject.bin" in names:
+        out.append("宏（VBA）")
+    return out
 
 
 class OpenpyxlAdapter:
@@ -58,8 +80,10 @@ class OpenpyxlAdapter:
         self._cached: dict[tuple[str, str], Any] = {}
         if self.path is None:
             return
+        keep_vba = self.path.lower().endswith(".xlsm")
+        self.lost_on_save = lost_on_save(self.path, keep_vba) if os.path.isfile(self.path) else []
         try:
-            self.wb = load_workbook(self.path, keep_vba=self.path.lower().endswith(".xlsm"))
+            self.wb = load_workbook(self.path, keep_vba=keep_vba)
         except FileNotFoundError:
             raise SourceError(self.path, "文件不存在", "missing") from None
         except Exception as e:  # noqa: BLE001 - any parse failure is one line for the user
@@ -123,8 +147,15 @@ class OpenpyxlAdapter:
         return target
 
     def save(self) -> None:
+        """Save in place. Parts openpyxl cannot keep (a staff text box, a picture) are never lost
+        silently: the workbook is backed up first and an alert says what and where."""
         if self.wb is None:
             return
+        if self.lost_on_save:
+            backup = self.backups[-1] if self.backups else self.backup()
+            self.alert(f"注意：工作簿中的{'、'.join(self.lost_on_save)}无法由命令行版 xlsuite 保留，"
+                       f"保存后的工作簿中不再有；修改前的完整工作簿已备份为：{backup}"
+                       "（在 Excel 中用 xlsuite 加载项操作可保留这些内容）", level="warning")
         numbers = {k: v for k, v in self._cached.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         if not numbers:
             save_atomic(self.wb, self.path, overwrite=True)

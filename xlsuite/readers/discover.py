@@ -26,5 +26,8 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
 
 
 def is_scratch(f: Path) -> bool:
-    """Excel lock files, hidden files and the add-in's backups (报告.备份-时间.xlsx) are not reports."""
-    return f.name.startswith(("~$", ".")) or ".备份-" in f.name
+    """Excel lock files, hidden files (our temporary files among them) and the add-in's backups
+    (``xlsuite.backups``: named 报告.备份-时间.xlsx *and* beside 报告.xlsx) are not reports."""
+    from ..backups import is_backup
+
+    return f.name.startswith(("~$", ".")) or is_backup(f)

@@ -7,7 +7,6 @@ from ...checks import hard_failures, verdict
 from ...errors import XlsuiteError
 from ...forms import get_form
 from ..adapter import WorkbookAdapter
-from ..openpyxl_adapter import BACKUP_TAG
 from .base import DONE, FAILED, Outcome, cancelled, finish
 
 # (key, label) of the figures the summary shows; everything else is in the workbook.
@@ -17,10 +16,10 @@ HEADLINE = (("requests.new.total", "本年新收申请"), ("requests.carried_in.
 
 
 def inputs_of(folder: str) -> list[str]:
-    """The report files in ``folder``, leaving out the backups the 导入 button makes."""
+    """The report files in ``folder`` (the folder rule leaves out the backups the 导入 button makes)."""
     from ...rollup import collect
 
-    return [p for p in collect([folder]) if f".{BACKUP_TAG}-" not in os.path.basename(p)]
+    return collect([folder])
 
 
 def run(adapter: WorkbookAdapter) -> Outcome:
