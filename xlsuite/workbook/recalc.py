@@ -8,6 +8,7 @@ this process, which also keeps parallel runs from colliding.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -50,13 +51,29 @@ def find_soffice() -> str:
         "libreoffice-calc-nogui fonts-noto-cjk，或设置环境变量 XLSUITE_SOFFICE 指向 soffice。")
 
 
+_PROFILE_PREFIX = "xlsuite-lo-"
+
+
 def _private_profile() -> Path:
     global _profile
     if _profile is None or not _profile.exists():
-        _profile = Path(tempfile.mkdtemp(prefix=f"xlsuite-lo-{os.getpid()}-"))
+        _remove_stale_profiles()
+        _profile = Path(tempfile.mkdtemp(prefix=f"{_PROFILE_PREFIX}{os.getpid()}-"))
+        atexit.register(shutil.rmtree, _profile, True)
         (_profile / "user").mkdir()
         (_profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
     return _profile
+
+
+def _remove_stale_profiles() -> None:
+    """Profiles of processes that were killed before their exit handler ran."""
+    from ..atomic import process_alive
+
+    base = Path(tempfile.gettempdir())
+    for d in base.glob(f"{_PROFILE_PREFIX}*-*"):
+        pid = d.name[len(_PROFILE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def convert(paths: list[Path], outdir: Path, fmt: str) -> None:
