@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import XlsuiteError
+from ..sanitize import CSV_LEADER_PATTERN
 from .manifest import MANIFEST_NAME, write_atomic
 from .tidy import METRIC_COLUMNS, REPORT_COLUMNS, VALUE_COLUMNS
 
@@ -82,7 +83,19 @@ def write_tables(folder: str | os.PathLike, values: pa.Table, reports: pa.Table,
 
 def _write_csv(table: pa.Table, f) -> None:
     f.write(CSV_BOM)
-    pacsv.write_csv(table, f)
+    pacsv.write_csv(csv_safe(table), f)
+
+
+def csv_safe(table: pa.Table) -> pa.Table:
+    """Text columns with a leading = + - @ tab or CR quoted by ``'`` (``sanitize.csv_text``), so that
+    Excel opening the CSV sees text, never a formula; number columns are untouched."""
+    import pyarrow.compute as pc
+
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type):
+            col = pc.replace_substring_regex(table.column(i), pattern=CSV_LEADER_PATTERN, replacement="'\\1")
+            table = table.set_column(i, field, col)
+    return table
 
 
 def read_tables(folder: str | os.PathLike, run_id: str | None = None) -> tuple[pa.Table, pa.Table] | None:

@@ -2,6 +2,8 @@
 
 Values are written exactly as read (``3``, ``12.34``), a blank cell as an empty
 field, never 0. UTF-8 without a byte-order mark: ``pandas.read_csv`` reads it as is.
+An agency name that Excel would take for a formula (``=…``, ``+…``) is written
+with a leading ``'`` (``sanitize.csv_text``); numbers stay numbers.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import os
 from pathlib import Path
 
 from ..atomic import atomic_path
+from ..sanitize import csv_text
 from .core import Rollup, RollupError, tidy_rows
 
 HEADER = ("agency", "key", "value")
@@ -31,5 +34,5 @@ def write_csv(result: Rollup, path: str | os.PathLike, *, overwrite: bool = Fals
         w = csv.writer(f)
         w.writerow(HEADER)
         for agency, key, value in tidy_rows(result.form, result.entries):
-            w.writerow((agency, key, _text(value)))
+            w.writerow((csv_text(agency), key, _text(value)))
     return path
