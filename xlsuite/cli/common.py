@@ -12,6 +12,7 @@ from ..errors import SourceError
 from ..model import Report
 from ..readers import read_report
 from ..readers.discover import expand_sources  # noqa: F401 - the commands' import point
+from ..sanitize import printable
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -23,9 +24,10 @@ def ocr_option(f):
 
 
 def error_line(err: SourceError | Exception, path: str | None = None) -> str:
+    """One line: a file name holding a line break or an escape sequence is shown escaped."""
     if isinstance(err, SourceError):
-        return f"错误：{err.path}：{err.reason}"
-    return f"错误：{path}：无法读取（{type(err).__name__}: {err}）"
+        return f"错误：{printable(err.path)}：{err.reason}"
+    return f"错误：{printable(str(path))}：无法读取（{type(err).__name__}: {err}）"
 
 
 def progress(items: list, label: str) -> Iterator:

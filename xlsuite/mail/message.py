@@ -17,6 +17,7 @@ from .. import __version__
 from ..checks import NOT_CHECKABLE, CheckResult, hard_failures
 from ..forms import get_form
 from ..model import Finding, Number, Report
+from ..sanitize import for_header
 
 SUBJECT_PREFIX = "【政府信息公开年报】"
 MARK_CHECKED = "已校验"
@@ -71,8 +72,10 @@ def key_figures(report: Report) -> list[Figure]:
 
 
 def title_of(report: Report) -> str:
+    """Agency and year as one line: it goes into the subject, so no line break or control character
+    from the workbook can add a header (``某机关\r\nBcc: …``)."""
     m = report.meta
-    return f"{m.agency or '（未识别机关）'} {f'{m.year}年度' if m.year else '（年度未识别）'}"
+    return for_header(f"{m.agency or '（未识别机关）'} {f'{m.year}年度' if m.year else '（年度未识别）'}")
 
 
 def subject_for(report: Report, results: list[CheckResult]) -> str:
@@ -197,7 +200,7 @@ def build_message(report: Report, results: list[CheckResult], attachment: Attach
     msg.add_alternative(html_body(report, results, attachment), subtype="html", cte="base64")
     maintype, subtype = attachment.mime
     # The filename goes out RFC 2231-encoded (filename*=utf-8''…), which the email package does for non-ASCII.
-    msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=for_header(attachment.filename))
     return msg
 
 

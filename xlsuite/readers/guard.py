@@ -168,7 +168,7 @@ def _inflated_size(data, start: int, cap: int) -> int:
     pos = start
     end = len(data)
     try:
-        while pos < end and not d.eof and out <= cap:
+        while (pos < end or d.unconsumed_tail) and not d.eof and out <= cap:
             chunk = d.unconsumed_tail or data[pos:pos + _CHUNK]
             if not d.unconsumed_tail:
                 pos += len(chunk)

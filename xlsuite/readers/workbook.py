@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import os
 
+from ..limits import Limits
 from ..model import Meta, Provenance, Report, Value
 from ..workbook.reader import read_workbook, sections_from_cover
 
 
-def read_report(path: str | os.PathLike, **_options) -> Report:
+def read_report(path: str | os.PathLike, *, limits: Limits | None = None, **_options) -> Report:
     """A standard workbook back to a Report; any other .xlsx raises SourceError (wrong_workbook)."""
     path = os.fspath(path)
-    c = read_workbook(path)
+    c = read_workbook(path, limits=limits)
     m = c.meta
     form = m["form"]
     report = Report(Meta(agency=m.get("agency"), year=m.get("year"), form=form, source=path,

@@ -141,7 +141,6 @@ def _detail(ws, result: Rollup) -> None:
             else:
                 c._style = copy(protos[col - 1])
             if isinstance(value, str) and value.startswith(FORMULA_LEADERS):
-                c.value = for_xml(value)
                 c.quotePrefix = True  # stays text when someone edits the cell in Excel
         if id(entry) in invalid:
             ws.cell(r, len(DETAIL_HEAD)).fill = FAILED_FILL
