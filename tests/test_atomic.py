@@ -36,3 +36,39 @@ def test_a_name_that_appears_meanwhile_is_not_replaced(tmp_path):
             tmp.write_bytes(b"ours")
             target.write_bytes(b"someone else's")
     assert target.read_bytes() == b"someone else's"
+
+
+_KILLED_MID_WRITE = """
+import os, signal, sys
+from xlsuite.atomic import atomic_path
+if sys.argv[2] == "TERM":
+    from xlsuite.cli.runtime import setup
+    setup()
+with atomic_path(sys.argv[1]) as tmp:
+    tmp.write_bytes(b"half a workbook")
+    os.kill(os.getpid(), getattr(signal, "SIG" + sys.argv[2]))
+    import time; time.sleep(5)
+"""
+
+
+def _killed_mid_write(target, how: str) -> int:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", _KILLED_MID_WRITE, str(target), how],
+                          env={**os.environ, "XLSUITE_LOG": os.devnull}).returncode
+
+
+def test_sigterm_mid_write_leaves_nothing(tmp_path):
+    code = _killed_mid_write(tmp_path / "a.xlsx", "TERM")
+    assert code == 128 + 15 and os.listdir(tmp_path) == []
+
+
+def test_sigkill_leftover_is_removed_by_the_next_write(tmp_path):
+    assert _killed_mid_write(tmp_path / "a.xlsx", "KILL") == -9
+    [left] = os.listdir(tmp_path)
+    assert left.startswith(".a.xlsx.") and left.endswith(".tmp")
+    other = tmp_path / ".notes.txt.tmp"  # not ours: left alone
+    other.write_bytes(b"x")
+    write_bytes(tmp_path / "b.xlsx", b"whole")
+    assert sorted(os.listdir(tmp_path)) == [".notes.txt.tmp", "b.xlsx"]
