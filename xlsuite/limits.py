@@ -51,8 +51,9 @@ class Limits:
     html_depth: int = 1_000
     # --- text handed to pattern matching: longer lines are cut (with a warning) ---
     line_chars: int = 20_000
-    # --- time per file (seconds) ---
-    seconds: int = 300
+    # --- time per file: seconds of CPU time, and more for each page or picture OCR reads ---
+    seconds: int = 120
+    ocr_seconds_per_page: int = 60
 
     def file_bytes(self, kind: str) -> int:
         """The size budget of a source of ``kind`` (a reader's kind: pdf, docx, workbook, html …)."""

@@ -57,12 +57,14 @@ _active = threading.local()
 
 @contextmanager
 def deadline(path: str, seconds: int) -> Iterator[None]:
-    """Raise SourceError(too_slow) when the block runs longer than ``seconds``.
+    """Raise SourceError(too_slow) when the block has used ``seconds`` of CPU time.
 
-    A timer signal interrupts Python code (regular expressions included); native
-    code is interrupted when it returns. Only the main thread receives signals:
-    elsewhere, and inside an outer deadline, this does nothing (the batch's worker
-    boundary stops a stuck process from outside).
+    CPU time, not the clock: a busy machine (two cores shared by a whole office)
+    slows a file down without making it hostile. A profiling timer interrupts
+    Python code (regular expressions included); native code is interrupted when it
+    returns. OCR adds its allowance per page (``allow_more``). Only the main thread
+    receives signals: elsewhere, and inside an outer deadline, this does nothing
+    (the batch's worker boundary stops a stuck process from outside).
     """
     if (threading.current_thread() is not threading.main_thread() or getattr(_active, "on", False)
             or not hasattr(signal, "setitimer")):
@@ -74,17 +76,26 @@ def deadline(path: str, seconds: int) -> Iterator[None]:
             _active.on = False
             raise BudgetTimeout()
 
-    previous = signal.signal(signal.SIGALRM, ring)
-    _active.on = True
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, ring)
+    _active.on, _active.limit = True, seconds
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     except BudgetTimeout:
-        raise over(path, f"读取用时超过 {seconds} 秒", "seconds", f"{seconds} 秒", TOO_SLOW) from None
+        limit = _active.limit
+        raise over(path, f"读取用去的处理器时间超过 {limit} 秒", "seconds", f"{limit} 秒", TOO_SLOW) from None
     finally:
         _active.on = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def allow_more(seconds: float) -> None:
+    """Extend the running deadline (OCR: so many seconds per page to recognise)."""
+    if getattr(_active, "on", False) and threading.current_thread() is threading.main_thread():
+        remaining, _ = signal.getitimer(signal.ITIMER_PROF)
+        signal.setitimer(signal.ITIMER_PROF, remaining + seconds)
+        _active.limit += int(seconds)
 
 
 # --- ZIP containers (docx, xlsx) ----------------------------------------------------------------------

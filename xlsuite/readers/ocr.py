@@ -32,6 +32,7 @@ def load(path: str, *, ocr: str = "auto", progress=None, limits: Limits | None =
     if mode == "never":
         raise SourceError(path, "这是图片文件，需要文字识别（OCR）才能读取，但本次指定了 --ocr never", "scanned")
     require_engine(path, "这是图片文件，需要文字识别（OCR）才能读取")
+    guard.allow_more(limits.ocr_seconds_per_page)
     from ..ocr.pages import image_words
 
     try:
@@ -155,6 +156,7 @@ def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, o
         return
     from ..ocr.pages import with_progress, image_words
 
+    guard.allow_more(len(files) * limits.ocr_seconds_per_page)
     read: list[tuple[int, list]] = []
     for pos, f in with_progress(files, progress, "识别网页图片（OCR）"):
         lines = read_words([image_words(f, max_pixels=limits.ocr_pixels)])

@@ -51,6 +51,7 @@ def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", limits: Lim
     else:
         to_ocr, notes = ocr_reader.plan_pages(path, [p["chars"] for p in pages], ocr)
         guard.check_ocr_pages(path, to_ocr, limits)
+        guard.allow_more(len(to_ocr) * limits.ocr_seconds_per_page)
     ocr_words = ocr_reader.scanned_page_words(path, to_ocr, limits=limits, **options) if to_ocr else {}
     # pdfplumber (pdfminer) costs about a second a page; only pages with a ruling grid need
     # its table finder, the others take their words from pdfium, some 25 times faster.
