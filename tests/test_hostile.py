@@ -307,6 +307,43 @@ def test_f13_crlf_agency_gives_a_clean_subject(cli, h, tmp_path):
     assert m["Bcc"] is None and "\n" not in subject and "\r" not in subject and subject.startswith("【政府信息公开年报】某机关")
 
 
+def test_f13_macros_links_and_hidden_sheets_need_force(cli, h, tmp_path):
+    import email.header
+
+    d = h / "F13-send-crlf-traceback-and-macros"
+    r = cli.run(["send", "macro-renamed.xlsx", "--config", "xlsuite.toml", "--eml", tmp_path / "m.eml"], d)
+    ok_run(r, 1)
+    assert "含宏" in r.err and "含外部链接" in r.err and "--force" in r.err and not (tmp_path / "m.eml").exists()
+    ok_run(cli.run(["send", "macro-renamed.xlsx", "--config", "xlsuite.toml", "--eml", tmp_path / "m.eml", "--force"],
+                   d))
+    m = email.message_from_bytes((tmp_path / "m.eml").read_bytes())
+    subject = str(email.header.make_header(email.header.decode_header(m["Subject"])))
+    assert subject.endswith("（已校验；含宏、含外部链接）")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(h / recipes.WORKBOOK_BASE)
+    wb.create_sheet("旧数据").sheet_state = "veryHidden"
+    wb.save(tmp_path / "hidden.xlsx")
+    r = cli.run(["send", tmp_path / "hidden.xlsx", "--config", "xlsuite.toml", "--dry-run"], d)
+    ok_run(r, 1)
+    assert "含隐藏工作表“旧数据”" in r.err
+
+
+def test_f13_standard_hidden_sheet_is_fine():
+    import io
+
+    from xlsuite.mail.vouch import concerns
+
+    def book(sheets: str) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("xl/workbook.xml", f'<workbook><sheets>{sheets}</sheets></workbook>')
+        return buf.getvalue()
+
+    assert concerns(book('<sheet name="看板" sheetId="1"/><sheet name="看板数据" sheetId="2" state="hidden"/>')) == []
+    assert concerns(book('<sheet name="x" state="veryHidden" sheetId="3"/>')) == ["含隐藏工作表“x”"]
+
+
 # --- F14 an agency whose name contains ".备份-" ----------------------------------------------------------------------------
 
 def test_f14_backup_like_agency_is_rolled_up(cli, h, tmp_path):

@@ -21,6 +21,7 @@ from . import outbox as box
 from .config import MailConfig, get_password, load_config
 from .message import Attachment, build_message, recipients_of, title_of
 from .smtp import FATAL_KINDS, SendError, deliver, message_bytes
+from .vouch import concerns
 
 # Outcome statuses
 SENT = "sent"              # the server accepted it
@@ -70,6 +71,7 @@ class _Prepared:
     report: Report
     results: list[CheckResult]
     attachment: Attachment
+    carries: list[str] = field(default_factory=list)  # what send does not vouch for (mail.vouch)
 
     @property
     def failures(self) -> list[CheckResult]:
@@ -87,7 +89,7 @@ def _prepare(path: Path) -> _Prepared:
     report = read_report(path)
     if path.read_bytes() != data:  # the attachment must be exactly the workbook that was checked
         raise SourceError(path, "文件在读取过程中被修改（可能正在 Excel 中保存）：请保存关闭后重试", "changed")
-    return _Prepared(path, report, check(report), Attachment(path.name, data))
+    return _Prepared(path, report, check(report), Attachment(path.name, data), concerns(data))
 
 
 def _config(config: MailConfig | str | os.PathLike | None) -> MailConfig:
@@ -130,14 +132,17 @@ def send_workbooks(paths: list[str | os.PathLike], config: MailConfig | str | os
         if p.failures and not force:
             outcomes.append(p.outcome(REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）未通过校验，"
                                                f"{len(p.failures)} 项勾稽关系不成立"))
+        elif p.carries and not force:
+            outcomes.append(p.outcome(REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）{'、'.join(p.carries)}，"
+                                               "标准工作簿不应含有这些内容；确需发送请加 --force，邮件主题会注明"))
         else:
             outcomes.append(None)
     if any(o is not None for o in outcomes):
         return [o or Outcome(path, HELD, f"未发送：{path}（同批其他工作簿未通过，全部改正后一起发送）")
                 for o, path in zip(outcomes, paths)]
 
-    messages = [build_message(p.report, p.results, p.attachment, sender=cfg.sender, to=to, cc=cc, now=now)
-                for p in prepared]
+    messages = [build_message(p.report, p.results, p.attachment, sender=cfg.sender, to=to, cc=cc, now=now,
+                              carries=p.carries) for p in prepared]
     if eml_targets is not None:
         return [_write_eml(p, msg, target) for p, msg, target in zip(prepared, messages, eml_targets)]
     if dry_run:

@@ -78,8 +78,11 @@ def title_of(report: Report) -> str:
     return for_header(f"{m.agency or '（未识别机关）'} {f'{m.year}年度' if m.year else '（年度未识别）'}")
 
 
-def subject_for(report: Report, results: list[CheckResult]) -> str:
+def subject_for(report: Report, results: list[CheckResult], carries: list[str] | tuple[str, ...] = ()) -> str:
+    """``carries``: what the attachment holds beyond the standard workbook (``vouch.concerns``), sent on --force."""
     mark = MARK_FAILED if hard_failures(results) else MARK_CHECKED
+    if carries:
+        mark += "；" + "、".join(carries)
     return f"{SUBJECT_PREFIX}{title_of(report)}（{mark}）"
 
 
@@ -184,10 +187,10 @@ def html_body(report: Report, results: list[CheckResult], attachment: Attachment
 
 def build_message(report: Report, results: list[CheckResult], attachment: Attachment, *,
                   sender: str, to: list[str] | tuple[str, ...], cc: list[str] | tuple[str, ...] = (),
-                  now: datetime | None = None) -> EmailMessage:
+                  now: datetime | None = None, carries: list[str] | tuple[str, ...] = ()) -> EmailMessage:
     """One message for one workbook. Bodies are base64 so any relay passes them unchanged."""
     msg = EmailMessage()
-    msg["Subject"] = subject_for(report, results)
+    msg["Subject"] = subject_for(report, results, carries)
     msg["From"] = sender
     msg["To"] = ", ".join(to)
     if cc:
