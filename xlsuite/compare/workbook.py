@@ -15,7 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..atomic import atomic_path
@@ -25,12 +25,12 @@ from ..relations import instances
 from ..workbook import build_workbook
 from ..workbook import layout as L
 from ..workbook import writer as W
-from ..workbook.formulas import SEVERITY_ZH, check_row, metric_formula, metric_note_formula
+from ..workbook.formulas import check_row, metric_formula, metric_note_formula
 from ..workbook.layout import previous_name
 from ..workbook.previous import PREVIOUS, add_previous_sheet
 from .core import NOT_IN_PREVIOUS_FORM, Comparison
 from .summary import pct
-from .text import REMOVED, STATUS_ZH
+from .text import STATUS_ZH
 
 COMPARE = "上年对比"
 TEXT = "文字对比"
