@@ -162,3 +162,21 @@ def test_numbers_no_report_holds_are_blank_with_a_warning(tmp_path):
     r = read_report(p)
     assert r.number("active.regulations.new_made") is None
     assert [w.key for w in r.warnings if w.code == "value_out_of_range"] == ["active.regulations.new_made"]
+
+
+def test_far_cell_in_an_agency_list_and_the_marks(tmp_path):
+    """Every .xlsx the project reads goes through the sparse reader: a 名单.xlsx and a 校验 sheet too."""
+    from openpyxl import Workbook
+
+    from xlsuite.collect.agencies import read_list
+    from xlsuite.workbook.marks import read_marks
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["机关名称", "联系人", "邮箱"])
+    ws.append(["某某局", "张三", "a@example.gov.cn"])
+    ws["XFD1048576"] = 1
+    wb.save(tmp_path / "名单.xlsx")
+    assert read_list(tmp_path / "名单.xlsx").names() == ["某某局"]
+    root = recipes.unpack(tmp_path / "h")
+    assert read_marks(root / "F04-xlsx-far-cell-abort-and-memory" / "far-cell-XFD1048576.xlsx") == {}

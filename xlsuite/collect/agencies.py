@@ -104,10 +104,18 @@ def _csv_rows(path: Path) -> list[list[str]]:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
-    from python_calamine import CalamineWorkbook
+    # The first sheet's top-left cells only, streamed: a stray cell at XFD1048576 costs nothing.
+    from ..limits import current
+    from ..workbook.cells import SparseSheets
 
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    return [["" if v is None else str(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    rows = SparseSheets(str(path), current()).grid(max_rows=20_000, max_cols=30)
+    return [["" if v is None else _text(v) for v in row] for row in rows]
+
+
+def _text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:

@@ -63,6 +63,9 @@ class SparseSheets:
         self._columns: dict[str, dict[int, dict[int, Any]]] = {}  # sheet -> col -> row -> value
         self._parsed = 0
 
+    def close(self) -> None:
+        self._zip.close()
+
     # --- asking ---------------------------------------------------------------------------------
     def has_sheet(self, sheet: str) -> bool:
         return sheet in self._parts
@@ -97,6 +100,32 @@ class SparseSheets:
         finally:
             self._zip.close()
 
+    def grid(self, sheet: str | None = None, max_rows: int = 10_000, max_cols: int = 50) -> list[list[Any]]:
+        """The cells of ``sheet`` (default: the first) within the top-left ``max_rows`` × ``max_cols``,
+        as rows of values (None where empty): a list of names, never a sheet's whole extent."""
+        sheet = sheet if sheet is not None else next(iter(self._parts), None)
+        if sheet is None:
+            self._zip.close()
+            return []
+        shared: dict = {}
+        try:
+            self._read_sheet(sheet, set(), {}, shared, box=(max_rows, max_cols))
+            if shared:
+                self._resolve_shared(shared)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
+            raise SourceError(self.path, f"工作簿内容已损坏，无法读取（{type(e).__name__}）", "corrupt") from None
+        finally:
+            self._zip.close()
+        cells = self._cells.get(sheet, {})
+        if not cells:
+            return []
+        rows = max(r for r, _ in cells) + 1
+        cols = max(c for _, c in cells) + 1
+        out = [[None] * cols for _ in range(rows)]
+        for (r, c), v in cells.items():
+            out[r][c] = v
+        return out
+
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> its part in the archive, from workbook.xml and its relationships."""
         z = self._zip
@@ -115,7 +144,8 @@ class SparseSheets:
                 parts[sh.get("name")] = part
         return parts
 
-    def _read_sheet(self, sheet: str, wanted: set, cols: dict[int, int], shared: dict) -> None:
+    def _read_sheet(self, sheet: str, wanted: set, cols: dict[int, int], shared: dict,
+                    box: tuple[int, int] | None = None) -> None:
         store = self._cells.setdefault(sheet, {})
         col_store = self._columns.setdefault(sheet, {})
         cap = self.limits.xlsx_cells
@@ -150,7 +180,7 @@ class SparseSheets:
                     col += 1
                 place = (row, col)
                 first = cols.get(col)
-                keep_cell = place in wanted
+                keep_cell = place in wanted or (box is not None and row < box[0] and col < box[1])
                 keep_col = first is not None and row >= first
                 if keep_cell or keep_col:
                     value, shared_index = _value(el)

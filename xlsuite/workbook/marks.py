@@ -44,12 +44,15 @@ def marks_from_rows(rows: list[list[Any]]) -> Marks:
 
 def read_marks(path: str | os.PathLike) -> Marks:
     """The marks of a standard workbook file (empty when it has no 校验 sheet or no marks)."""
-    from python_calamine import CalamineWorkbook
+    from ..limits import current
+    from .cells import SparseSheets
 
-    wb = CalamineWorkbook.from_path(os.fspath(path))
-    if L.CHECKS not in wb.sheet_names:
+    sheets = SparseSheets(os.fspath(path), current())  # the 校验 sheet's own cells, never its whole extent
+    if not sheets.has_sheet(L.CHECKS):
+        sheets.close()
         return {}
-    return marks_from_rows(wb.get_sheet_by_name(L.CHECKS).to_python(skip_empty_area=False))
+    rows = sheets.grid(L.CHECKS, max_rows=20_000, max_cols=40)
+    return marks_from_rows([["" if v is None else v for v in row] for row in rows])
 
 
 def previous_marks(path: str | os.PathLike) -> Marks:
