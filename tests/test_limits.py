@@ -177,6 +177,6 @@ def test_far_cell_in_an_agency_list_and_the_marks(tmp_path):
     ws.append(["某某局", "张三", "a@example.gov.cn"])
     ws["XFD1048576"] = 1
     wb.save(tmp_path / "名单.xlsx")
-    assert read_list(tmp_path / "名单.xlsx").names() == ["某某局"]
+    assert read_list(tmp_path / "名单.xlsx").names == ["某某局"]
     root = recipes.unpack(tmp_path / "h")
     assert read_marks(root / "F04-xlsx-far-cell-abort-and-memory" / "far-cell-XFD1048576.xlsx") == {}
