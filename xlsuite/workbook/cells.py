@@ -22,7 +22,7 @@ from ..limits import Limits
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ROW, _C, _V, _IS, _T, _SI, _RPH = (_MAIN + t for t in ("row", "c", "v", "is", "t", "si", "rPh"))
+_ROW, _C, _V, _IS, _T, _SI, _RPH, _DATA = (_MAIN + t for t in ("row", "c", "v", "is", "t", "si", "rPh", "sheetData"))
 _REF = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -39,10 +39,23 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
-def _parser_events(f, tags):
+def _parser_events(f, tags, events=("start", "end")):
     # No entities, no network, no DTD: a cell reader has no use for any of them.
-    return etree.iterparse(f, events=("start", "end"), tag=tags, resolve_entities=False, no_network=True,
+    return etree.iterparse(f, events=events, tag=tags, resolve_entities=False, no_network=True,
                            load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def _col_name(c: int) -> str:
+    out = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _ref_name(r: int, c: int) -> str:
+    return f"{_col_name(c)}{r + 1}"
 
 
 class SparseSheets:
@@ -100,6 +113,14 @@ class SparseSheets:
         finally:
             self._zip.close()
 
+    def defined_names(self) -> list[tuple[str, str]]:
+        """(name, reference text) of the workbook-level defined names, as the workbook lists them."""
+        out = []
+        for dn in self._book.iter(_MAIN + "definedName"):
+            if dn.get("localSheetId") is None and dn.text and dn.get("name"):
+                out.append((dn.get("name"), dn.text.strip()))
+        return out
+
     def grid(self, sheet: str | None = None, max_rows: int = 10_000, max_cols: int = 50) -> list[list[Any]]:
         """The cells of ``sheet`` (default: the first) within the top-left ``max_rows`` × ``max_cols``,
         as rows of values (None where empty): a list of names, never a sheet's whole extent."""
@@ -130,7 +151,7 @@ class SparseSheets:
         """Sheet name -> its part in the archive, from workbook.xml and its relationships."""
         z = self._zip
         try:
-            book = etree.fromstring(z.read("xl/workbook.xml"), _safe_parser())
+            book = self._book = etree.fromstring(z.read("xl/workbook.xml"), _safe_parser())
             rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"), _safe_parser())
         except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
             raise SourceError(self.path, f"无法作为 Excel 工作簿打开（{type(e).__name__}）", "corrupt") from None
@@ -146,42 +167,58 @@ class SparseSheets:
 
     def _read_sheet(self, sheet: str, wanted: set, cols: dict[int, int], shared: dict,
                     box: tuple[int, int] | None = None) -> None:
+        """One pass over a sheet's cells; most are passed over on one dictionary lookup of their ``r``."""
         store = self._cells.setdefault(sheet, {})
         col_store = self._columns.setdefault(sheet, {})
         cap = self.limits.xlsx_cells
-        row = -1
-        col = -1
+        by_ref = {_ref_name(r, c): (r, c) for r, c in wanted}
+        col_letters = {_col_name(c) for c in cols}
+        only_named = box is None and not col_letters  # a cell not named by its r is of no use
+        parsed = self._parsed
+        found = 0
+        row = col = -1
         with self._zip.open(self._parts[sheet]) as f:
-            for event, el in _parser_events(f, (_ROW, _C)):
-                if el.tag == _ROW:
-                    if event == "start":
-                        r = el.get("r")
-                        row = int(r) - 1 if r and r.isdigit() else row + 1
-                        col = -1
-                    else:
-                        el.clear()
-                        while el.getprevious() is not None:
-                            del el.getparent()[0]
+            for _event, el in _parser_events(f, (_C, _ROW, _DATA), events=("end",)):
+                if el.tag == _DATA:  # what follows the cells (formats, validation) is not read
+                    break
+                if el.tag == _ROW:  # the row is done with: drop it and those before it
+                    el.clear()
+                    while el.getprevious() is not None:
+                        del el.getparent()[0]
+                    row, col = row + 1, -1
                     continue
-                if event == "start":
-                    continue
-                self._parsed += 1
-                if self._parsed > cap:
+                parsed += 1
+                if parsed > cap:
                     from ..readers.guard import over
 
                     raise over(self.path, f"工作簿单元格过多（超过 {cap:,} 个）", "xlsx_cells", f"{cap:,} 个")
                 ref = el.get("r")
-                m = _REF.match(ref) if ref else None
-                if m:
-                    col, r = _col(m.group(1)), int(m.group(2)) - 1
-                    if r != row and row >= 0:
-                        row = r
+                place = by_ref.get(ref) if ref else None
+                if place is None:
+                    if ref and only_named:
+                        el.clear()
+                        continue
+                    m = _REF.match(ref) if ref else None
+                    if m:
+                        letters = m.group(1)
+                        row = int(m.group(2)) - 1
+                        if box is None and letters not in col_letters:
+                            el.clear()
+                            col = -2  # unknown: a following cell without r needs the slow way
+                            continue
+                        col = _col(letters)
+                    else:  # no r: the cell after the previous one, in the row its parent names
+                        parent_r = el.getparent().get("r") if el.getparent() is not None else None
+                        if parent_r and parent_r.isdigit():
+                            row = int(parent_r) - 1
+                        col = col + 1 if col >= -1 else len(list(el.itersiblings(preceding=True)))
+                    place = (row, col)
                 else:
-                    col += 1
-                place = (row, col)
-                first = cols.get(col)
-                keep_cell = place in wanted or (box is not None and row < box[0] and col < box[1])
-                keep_col = first is not None and row >= first
+                    row, col = place
+                    found += 1
+                keep_cell = place in wanted or (box is not None and place[0] < box[0] and place[1] < box[1])
+                first = cols.get(place[1])
+                keep_col = first is not None and place[0] >= first
                 if keep_cell or keep_col:
                     value, shared_index = _value(el)
                     if shared_index is not None:
@@ -190,8 +227,11 @@ class SparseSheets:
                         if keep_cell:
                             store[place] = value
                         if keep_col:
-                            col_store.setdefault(col, {})[row] = value
+                            col_store.setdefault(place[1], {})[place[0]] = value
                 el.clear()
+                if only_named and found == len(by_ref):
+                    break  # every cell asked for is read
+        self._parsed = parsed
 
     def _resolve_shared(self, shared: dict) -> None:
         try:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from dataclasses import dataclass, field
-from typing import Any
-from xml.etree import ElementTree as ET
+from typing import Any, NamedTuple
 
 from ..errors import SourceError
 from ..forms import FORMS, get_form
@@ -23,14 +21,12 @@ from ..model import Number
 from . import layout as L
 from .cells import SparseSheets
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!']+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 NOT_STANDARD = "不是 xlsuite 标准工作簿（没有“meta.form”等定义名称），请用 xlsuite import 生成，或选择报告原文件"
 NO_SECTION = "（报告中没有找到这一部分）"
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):  # a tuple: a workbook has hundreds of names, read a thousand times in a roll-up
     sheet: str
     row: int  # 0-based
     col: int
@@ -55,26 +51,25 @@ def _col_index(letters: str) -> int:
 
 def defined_names(path: str | os.PathLike, limits: Limits | None = None) -> dict[str, Target]:
     """Workbook-level defined names that point at one cell or one range."""
-    from ..readers.guard import open_zip
+    sheets = SparseSheets(os.fspath(path), limits or current_limits())
+    sheets.close()
+    return names_of(sheets)
 
-    path = os.fspath(path)
-    try:
-        with open_zip(path, limits or current_limits()) as z:
-            root = ET.fromstring(z.read("xl/workbook.xml"))
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, EOFError, ValueError) as e:
-        raise SourceError(path, f"无法作为 Excel 工作簿打开（{type(e).__name__}）", "corrupt") from None
+
+def names_of(sheets: SparseSheets, skip: tuple[str, ...] = ()) -> dict[str, Target]:
+    """The defined names of an opened workbook, leaving out those starting with ``skip``."""
     out: dict[str, Target] = {}
-    for dn in root.iter(f"{_NS}definedName"):
-        if dn.get("localSheetId") is not None or not dn.text:
+    for name, text in sheets.defined_names():
+        if name.startswith(skip) if skip else False:
             continue
-        m = _REF.match(dn.text.strip())
+        m = _REF.match(text)
         if not m:
             continue
         sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
         r, c = int(m.group(4)) - 1, _col_index(m.group(3))
         r2 = int(m.group(6)) - 1 if m.group(6) else r
         c2 = _col_index(m.group(5)) if m.group(5) else c
-        out[dn.get("name")] = Target(sheet, r, c, r2, c2)
+        out[name] = Target(sheet, r, c, r2, c2)
     return out
 
 
@@ -99,13 +94,18 @@ def read_workbook(path: str | os.PathLike, *, narrative: bool = True, limits: Li
     """Meta, values, narrative and reading problems of a standard workbook."""
     path = os.fspath(path)
     limits = limits or current_limits()
-    names = defined_names(path, limits)
-    if L.meta_name("form") not in names:
-        raise SourceError(path, NOT_STANDARD, "wrong_workbook")
-    # Every cell a name points at, and the narrative columns below their names: one pass per sheet.
-    wanted = [t for n, t in names.items() if not n.startswith("checks.")]  # the 校验 sheet is not read
-    columns = [t for n, t in names.items() if n.startswith(L.narrative_name(""))] if narrative else []
     sheets = SparseSheets(path, limits)
+    try:
+        # the 校验 sheet is not read; the text sections only when asked for
+        names = names_of(sheets, ("checks.",) if narrative else ("checks.", L.narrative_name("")))
+        if L.meta_name("form") not in names:
+            raise SourceError(path, NOT_STANDARD, "wrong_workbook")
+    except BaseException:
+        sheets.close()
+        raise
+    # Every cell a name points at, and the narrative columns below their names: one pass per sheet.
+    wanted = list(names.values())
+    columns = [t for n, t in names.items() if n.startswith(L.narrative_name(""))] if narrative else []
     sheets.load([(t.sheet, t.row, t.col) for t in wanted], [(t.sheet, t.row, t.col) for t in columns])
     meta: dict[str, Any] = {}
     for field_id, _label in L.META_FIELDS:
@@ -166,11 +166,12 @@ def read_check_results(path: str | os.PathLike) -> tuple[str | None, dict[str, s
     (Excel, or ``recalc.recalculate``); a fresh openpyxl file gives Nones.
     """
     path = os.fspath(path)
-    names = defined_names(path)
+    sheets = SparseSheets(path, current_limits())
+    names = names_of(sheets)
     verdict_at = names.get(L.VERDICT_NAME)
     if verdict_at is None:
+        sheets.close()
         raise SourceError(path, NOT_STANDARD, "wrong_workbook")
-    sheets = SparseSheets(path, current_limits())
     sheets.load([(t.sheet, t.row, t.col) for n, t in names.items() if n.startswith("checks.")])
     verdict = sheets.cell(verdict_at) or None
     out: dict[str, str | None] = {}
