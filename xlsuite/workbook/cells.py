@@ -45,6 +45,11 @@ def _parser_events(f, tags, events=("start", "end")):
                            load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
 
 
+# Sheets up to this size are parsed whole (a tree, then XPath); bigger ones stream cell by cell.
+_WHOLE_SHEET_BYTES = 8 * 1024 * 1024
+_NAMES_XPATH: dict[tuple[str, ...], etree.XPath] = {}
+
+
 def _col_name(c: int) -> str:
     out = ""
     c += 1
@@ -113,13 +118,15 @@ class SparseSheets:
         finally:
             self._zip.close()
 
-    def defined_names(self) -> list[tuple[str, str]]:
-        """(name, reference text) of the workbook-level defined names, as the workbook lists them."""
-        out = []
-        for dn in self._book.iter(_MAIN + "definedName"):
-            if dn.get("localSheetId") is None and dn.text and dn.get("name"):
-                out.append((dn.get("name"), dn.text.strip()))
-        return out
+    def defined_names(self, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+        """(name, reference text) of the workbook-level defined names, leaving out those starting with
+        ``skip`` (selected in C: a standard workbook has about 450 names)."""
+        xp = _NAMES_XPATH.get(skip)
+        if xp is None:
+            cond = "".join(f" and not(starts-with(@name, '{p}'))" for p in skip)
+            xp = _NAMES_XPATH[skip] = etree.XPath(
+                f"//*[local-name()='definedName'][not(@localSheetId) and @name{cond}]")
+        return [(el.get("name"), (el.text or "").strip()) for el in xp(self._book) if el.text]
 
     def grid(self, sheet: str | None = None, max_rows: int = 10_000, max_cols: int = 50) -> list[list[Any]]:
         """The cells of ``sheet`` (default: the first) within the top-left ``max_rows`` × ``max_cols``,
@@ -174,6 +181,8 @@ class SparseSheets:
         by_ref = {_ref_name(r, c): (r, c) for r, c in wanted}
         col_letters = {_col_name(c) for c in cols}
         only_named = box is None and not col_letters  # a cell not named by its r is of no use
+        if only_named and self._zip.getinfo(self._parts[sheet]).file_size <= _WHOLE_SHEET_BYTES:
+            return self._pick_cells(sheet, by_ref, store, shared)
         parsed = self._parsed
         found = 0
         row = col = -1
@@ -233,6 +242,37 @@ class SparseSheets:
                     break  # every cell asked for is read
         self._parsed = parsed
 
+    def _pick_cells(self, sheet: str, by_ref: dict, store: dict, shared: dict) -> None:
+        """A sheet of ordinary size: its cells parsed in one go (up to the end of sheetData, what
+        follows is formats and validation), the named ones picked out by their r."""
+        data = self._zip.read(self._parts[sheet])
+        end = data.find(b"</sheetData>")
+        root = None
+        if end > 0:
+            try:  # the worksheet up to its cells, closed again
+                root = etree.fromstring(data[:end] + b"</sheetData></worksheet>", _safe_parser())
+            except etree.XMLSyntaxError:
+                root = None
+        if root is None:
+            root = etree.fromstring(data, _safe_parser())
+        cells = list(root.iter(_C))
+        self._parsed += len(cells)
+        if self._parsed > self.limits.xlsx_cells:
+            from ..readers.guard import over
+
+            cap = self.limits.xlsx_cells
+            raise over(self.path, f"工作簿单元格过多（超过 {cap:,} 个）", "xlsx_cells", f"{cap:,} 个")
+        get = by_ref.get
+        for el in cells:
+            place = get(el.get("r"))
+            if place is None or place in store:
+                continue
+            value, shared_index = _value(el)
+            if shared_index is not None:
+                shared.setdefault(shared_index, []).append((sheet, place, True, False))
+            elif value is not None:
+                store[place] = value
+
     def _resolve_shared(self, shared: dict) -> None:
         try:
             f = self._zip.open("xl/sharedStrings.xml")
@@ -279,8 +319,7 @@ def _value(c) -> tuple[Any, int | None]:
     if t == "inlineStr":
         is_ = c.find(_IS)
         return (_unescape("".join(x.text or "" for x in is_.iter(_T))) if is_ is not None else None), None
-    v = c.find(_V)
-    text = v.text if v is not None else None
+    text = c.findtext(_V)
     if text is None:
         return None, None
     if t == "s":

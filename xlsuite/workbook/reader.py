@@ -59,9 +59,7 @@ def defined_names(path: str | os.PathLike, limits: Limits | None = None) -> dict
 def names_of(sheets: SparseSheets, skip: tuple[str, ...] = ()) -> dict[str, Target]:
     """The defined names of an opened workbook, leaving out those starting with ``skip``."""
     out: dict[str, Target] = {}
-    for name, text in sheets.defined_names():
-        if name.startswith(skip) if skip else False:
-            continue
+    for name, text in sheets.defined_names(skip):
         m = _REF.match(text)
         if not m:
             continue
