@@ -124,8 +124,9 @@ class SparseSheets:
         xp = _NAMES_XPATH.get(skip)
         if xp is None:
             cond = "".join(f" and not(starts-with(@name, '{p}'))" for p in skip)
-            xp = _NAMES_XPATH[skip] = etree.XPath(
-                f"//*[local-name()='definedName'][not(@localSheetId) and @name{cond}]")
+            xp = _NAMES_XPATH[skip] = etree.XPath(f"/m:workbook/m:definedNames/m:definedName"
+                                                  f"[not(@localSheetId) and @name{cond}]",
+                                                  namespaces={"m": _MAIN[1:-1]})
         return [(el.get("name"), (el.text or "").strip()) for el in xp(self._book) if el.text]
 
     def grid(self, sheet: str | None = None, max_rows: int = 10_000, max_cols: int = 50) -> list[list[Any]]:
