@@ -40,11 +40,16 @@ def collect(sources: Iterable[str]) -> list[str]:
 
 def read_entry(path: str) -> Entry:
     """One input to an Entry with its checks. Raises SourceError when it is not a report."""
+    from ..limits import current
+    from ..readers import library_errors
+    from ..readers.guard import deadline
+
     path = os.fspath(path)
-    if sniff(path) == "workbook":
-        report, imported_at = _read_workbook(path)
-    else:
-        report, imported_at = read_report(path), None
+    with deadline(path, current().seconds), library_errors(path):  # the readers' budgets, on the fast path too
+        if sniff(path) == "workbook":
+            report, imported_at = _read_workbook(path)
+        else:
+            report, imported_at = read_report(path), None
     if imported_at is None:
         imported_at = datetime.fromtimestamp(os.path.getmtime(path), tz=timezone.utc)
     return Entry(path, report, imported_at, hard_failures(check(report)))
