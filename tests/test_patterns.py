@@ -191,3 +191,17 @@ def test_names_and_headers(s):
     for fn in (for_filename, for_header, for_xml, printable, csv_text, original_of, _TEMP_NAME.match, _slug):
         assert timed(fn, s) < BOUND
     assert timed(title_of, Report(Meta(agency=s, year=2020))) < BOUND
+
+
+@worst
+@given(repeated('<sheet name="x" state="hidden"/ >=\'', 200_000, units=("<sheet ", 'state="', "<", "=", '"')))
+def test_send_workbook_scan(s):
+    import io
+    import zipfile
+
+    from xlsuite.mail.vouch import concerns
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", s)
+    assert timed(concerns, buf.getvalue()) < BOUND
