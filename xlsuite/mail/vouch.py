@@ -19,7 +19,7 @@ import io
 import re
 import zipfile
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^<>]*>")  # [^<>]: linear, a tag holds no <
 _ATTR = re.compile(rb'\b(name|state)="([^"]*)"')
 
 
