@@ -153,6 +153,22 @@ def test_f05_zip_bombs_are_refused_before_inflating(cli, h, name):
     assert r.seconds < 10
 
 
+def test_f05_excel_actions_refuse_bombs_too(cli, h, tmp_path):
+    wb = tmp_path / "bomb.xlsx"
+    wb.write_bytes((h / "F05-zip-bombs-docx-xlsx" / "bomb-workbookxml-3GB.xlsx").read_bytes())
+    refused(cli.run(["excel", "validate", "--workbook", wb], tmp_path), "bomb.xlsx", "解压后过大")
+
+
+def test_openpyxl_is_never_handed_a_million_cells(h, tmp_path, monkeypatch):
+    from xlsuite import limits
+    from xlsuite.errors import SourceError
+    from xlsuite.excel.openpyxl_adapter import OpenpyxlAdapter
+
+    monkeypatch.setattr(limits, "_loaded", limits.Limits(xlsx_cells=100))
+    with pytest.raises(SourceError, match="xlsx_cells"):
+        OpenpyxlAdapter(h / recipes.WORKBOOK_BASE)
+
+
 # --- F06 giant pages, many pages, a flate bomb, giant pictures --------------------------------------------------------
 
 @pytest.mark.parametrize("name,words", [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from copy import copy
 from io import BytesIO
 from typing import Any
@@ -47,8 +48,6 @@ _LOST_ON_SAVE = (
 
 def lost_on_save(path: str, keep_vba: bool) -> list[str]:
     """What saving ``path`` through openpyxl would drop, in staff's words (empty: nothing)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             names = z.namelist()
@@ -82,6 +81,11 @@ class OpenpyxlAdapter:
             return
         keep_vba = self.path.lower().endswith(".xlsm")
         self.lost_on_save = lost_on_save(self.path, keep_vba) if os.path.isfile(self.path) else []
+        if os.path.isfile(self.path) and zipfile.is_zipfile(self.path):
+            from ..limits import current
+            from ..readers.guard import check_xlsx_for_openpyxl
+
+            check_xlsx_for_openpyxl(self.path, current())  # a zip bomb or a million cells: one line, not the memory
         try:
             self.wb = load_workbook(self.path, keep_vba=keep_vba)
         except FileNotFoundError:

@@ -165,6 +165,25 @@ def check_xml_elements(path: str, z: zipfile.ZipFile, name: str, limits: Limits)
         return  # a missing or broken member: the reader says so in its own words
 
 
+def check_xlsx_for_openpyxl(path: str, limits: Limits) -> None:
+    """Before a whole workbook is loaded (openpyxl keeps every cell as an object): the archive's
+    sizes, then the cells of all sheets counted while streaming them."""
+    with open_zip(path, limits) as z:
+        n = 0
+        for info in z.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            with z.open(info) as f:
+                tail = b""
+                while chunk := f.read(1 << 20):
+                    block = tail + chunk
+                    n += block.count(b"<c ") + block.count(b"<c>")
+                    tail = block[-2:] if not block.endswith((b"<c ", b"<c>")) else b""
+            if n > limits.xlsx_cells:
+                raise over(path, f"工作簿单元格过多（超过 {limits.xlsx_cells:,} 个）", "xlsx_cells",
+                           f"{limits.xlsx_cells:,} 个")
+
+
 # --- PDF -------------------------------------------------------------------------------------------------
 
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
