@@ -87,7 +87,9 @@ def test_f01_f17_odd_file_names_give_one_line(cli, h, tmp_path):
     ok = (h / "F01-control-char-import-traceback" / "ok.md").read_bytes()
     esc = tmp_path / "esc\x1b[31mname.md"
     esc.write_bytes(ok)
-    ok_run(cli.run(["import", esc.name, "-o", "out"], tmp_path))
+    r = cli.run(["import", esc.name, "-o", "out"], tmp_path)
+    ok_run(r)
+    assert "\x1b" not in r.out and "esc\\x1b[31mname.md" in r.out  # an escape sequence is shown, not obeyed
     two = tmp_path / "two\nlines.txt"
     two.write_bytes(b"garbage\x00")
     line = refused(cli.run(["check", two.name], tmp_path), "two\\nlines.txt", "二进制")

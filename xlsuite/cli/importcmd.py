@@ -12,6 +12,7 @@ from ..compare.core import CompareError
 from ..errors import SourceError, XlsuiteError
 from ..workbook import write_workbook
 from ..workbook.sources import read_reports, workbook_filename
+from ..sanitize import printable
 from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, error_line, expand_sources, ocr_option
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would help
@@ -77,11 +78,11 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
             for report in reports:
                 target = out / workbook_filename(report)
                 if target in written:
-                    code = _fail(rows, path, f"错误：{path}：与 {written[target]} 同为“{target.name}”"
+                    code = _fail(rows, path, f"错误：{printable(path)}：与 {printable(written[target])} 同为“{target.name}”"
                                              f"（同一机关同一年度），未写入", as_json, say)
                     continue
                 if os.path.realpath(target) in inputs:
-                    code = _fail(rows, path, f"错误：{path}：输出文件 {target} 是本次的输入文件之一，不能覆盖输入"
+                    code = _fail(rows, path, f"错误：{printable(path)}：输出文件 {target} 是本次的输入文件之一，不能覆盖输入"
                                              f"（即使加了 --overwrite）；请用 -o 另选一个文件夹", as_json, say)
                     continue
                 results = check(report)
@@ -91,14 +92,14 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
                     else:
                         write_workbook(report, target, results=results, overwrite=overwrite)
                 except FileExistsError:
-                    code = _fail(rows, path, f"错误：{path}：{target} 已存在，未覆盖（需要覆盖请加 --overwrite）",
+                    code = _fail(rows, path, f"错误：{printable(path)}：{target} 已存在，未覆盖（需要覆盖请加 --overwrite）",
                                  as_json, say)
                     continue
                 except CompareError as e:
-                    code = _fail(rows, path, f"错误：{path} 与上年报告 {previous}：{e}", as_json, say)
+                    code = _fail(rows, path, f"错误：{printable(path)} 与上年报告 {previous}：{e}", as_json, say)
                     continue
                 except (OSError, XlsuiteError) as e:
-                    code = _fail(rows, path, f"错误：{path}：无法写入 {target}（{e}）", as_json, say)
+                    code = _fail(rows, path, f"错误：{printable(path)}：无法写入 {target}（{e}）", as_json, say)
                     continue
                 written[target] = path
                 row = {"source": path, "output": str(target), "agency": report.meta.agency,
@@ -106,7 +107,7 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
                        "warnings": len(report.warnings)}
                 rows.append(row)
                 if not as_json:
-                    say(f"{target}  ←  {path}（{row['verdict']}）")
+                    say(f"{target}  ←  {printable(path)}（{row['verdict']}）")
             advance(path)
     if as_json:
         emit_json({"outdir": str(out), "written": sum(1 for r in rows if "output" in r),
