@@ -91,7 +91,9 @@ def recognize(doc: Document) -> Report:
             report.narrative_places[section.id] = [(o, l.page, l.line) for o, l in zip(offsets, kept)]
 
     for table in form.tables:
-        reader = TableReader(table, report, doc.source)
+        row_relations = tuple((r.left, r.right) for r in form.rules
+                              if r.per == "row" and r.section == table.section and not r.cross_year)
+        reader = TableReader(table, report, doc.source, row_relations)
         read = 0
         if table.section in sections:
             start, end = sections[table.section]

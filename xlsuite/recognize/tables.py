@@ -1,10 +1,12 @@
-"""Read a form table out of the lines of its section.
+"""Read a form table out of the lines of its region.
 
-The lines become one stream of tokens (label text, numbers, blank cells, row
-ends). Every run of numbers is given to the row whose label fragment ends
-closest before it: labels wrap over lines, break across pages and carry stray
-page numbers, but they always precede their numbers. Rows are never taken by
-position alone.
+The lines become one stream of tokens: label text and numbers (blank cells
+included), each with its printed line. ``align`` fits the whole stream to the
+form's rows at once, in order, using the labels on both sides of the numbers,
+the number of cells per row and how the numbers sit on their lines. A number
+whose place the alignment cannot tell clearly from another is left null with a
+warning naming the candidates: the relations cannot catch two rows swapped
+inside one group, so the reader must not guess.
 """
 from __future__ import annotations
 
@@ -15,22 +17,35 @@ from decimal import Decimal
 from ..document import Line
 from ..forms import Column, Row, Table
 from ..model import Provenance, Report, Value
+from . import align as al
+from . import evidence as ev
 from .numbers import Parsed, is_page_number, parse_cell, split_text, squash, to_number
+
+# A cell or line that numbers the columns ("1 2 3 4 5 6 7", "数据1 … 数据6"): a header, not values.
+_MIN_COLUMN_NUMBERING = 3
 
 
 @dataclass
 class Tok:
-    kind: str  # "text" | "val" | "end"
+    kind: str  # "text" | "val"
     text: str = ""
     parsed: Parsed | None = None
     page: int | None = None
     line: int | None = None
     confidence: float | None = None
+    key: tuple = ()  # the printed line it belongs to
+    edge: bool = False  # alone on the first or last line of its page (a page number?)
 
 
 def tokenize(lines: list[Line]) -> list[Tok]:
     toks: list[Tok] = []
-    for ln in lines:
+    by_page: dict[int | None, list[int]] = {}
+    for n, ln in enumerate(lines):
+        by_page.setdefault(ln.page, []).append(n)
+    edges = {idx[0] for p, idx in by_page.items() if p is not None} | \
+            {idx[-1] for p, idx in by_page.items() if p is not None}
+    for n, ln in enumerate(lines):
+        key = (ln.page, n)
         if ln.cells is not None:
             for i, cell in enumerate(ln.cells):
                 conf = ln.confidences[i] if ln.confidences and i < len(ln.confidences) else None
@@ -39,78 +54,161 @@ def tokenize(lines: list[Line]) -> list[Tok]:
                     # A cell may still hold label and number together ("规章 3"), as OCR and
                     # loose layouts produce; split it like free text.
                     for piece in split_text(cell):
-                        toks.append(_tok(piece, ln, conf))
+                        toks.append(_tok(piece, ln, conf, key))
                 else:
-                    toks.append(Tok("val", parsed=p, page=ln.page, line=ln.line, confidence=conf))
-            toks.append(Tok("end"))
+                    toks.append(Tok("val", parsed=p, page=ln.page, line=ln.line, confidence=conf, key=key))
         else:
             if is_page_number(ln.text):
                 continue
             conf = ln.confidences[0] if ln.confidences else None  # an OCR'd text line: one for all
-            for piece in split_text(ln.text):
-                toks.append(_tok(piece, ln, conf))
+            pieces = [_tok(piece, ln, conf, key) for piece in split_text(ln.text)]
+            if n in edges and len(pieces) == 1 and pieces[0].kind == "val":
+                pieces[0].edge = True
+            toks.extend(pieces)
     return toks
 
 
-def _tok(piece, ln: Line, conf) -> Tok:
+def _tok(piece, ln: Line, conf, key) -> Tok:
     if isinstance(piece, Parsed):
-        return Tok("val", parsed=piece, page=ln.page, line=ln.line, confidence=conf)
-    return Tok("text", text=squash(piece), page=ln.page, line=ln.line)
+        return Tok("val", parsed=piece, page=ln.page, line=ln.line, confidence=conf, key=key)
+    return Tok("text", text=squash(piece), page=ln.page, line=ln.line, key=key)
 
 
-@dataclass
-class Group:
-    label: str
-    vals: list[Tok]
-    first_text_line: int | None = None
+def match_rows(text: str, rows: tuple[Row, ...]) -> dict[int, float]:
+    """Rows whose label fragment the text carries, with a strength (shared when several do)."""
+    hits = [i for i, row in enumerate(rows) if any(f in text for f in row.fragments)]
+    if not hits:
+        return {}
+    strength = 1.0 if len(hits) == 1 else 0.5
+    return {i: strength for i in hits}
 
 
-def groups(toks: list[Tok]) -> list[Group]:
-    """Runs of values with the label text gathered since the previous run.
+def label_matches(texts: list[str], rows: tuple[Row, ...]) -> list[dict[int, float]]:
+    """Per text piece of one run of label text, the rows whose fragment ends in it.
 
-    Runs of blank cells are kept (a row may be printed entirely blank); the reader
-    decides whether such a run belongs to a row or is a header's empty cells.
+    A label wraps over lines and pages ("4.无正当理由大量反" / "复申请"): fragments are
+    matched on the run joined, and credited to the piece where they end.
     """
-    out: list[Group] = []
-    label: list[str] = []
-    run: list[Tok] = []
+    joined = "".join(texts)
+    ends = []
+    pos = 0
+    for t in texts:
+        pos += len(t)
+        ends.append(pos)
+    hits: list[dict[int, float]] = [{} for _ in texts]
+    for i, row in enumerate(rows):
+        for f in row.fragments:
+            at = joined.find(f)
+            while at >= 0:
+                end = at + len(f)
+                k = next(n for n, e in enumerate(ends) if e >= end)
+                hits[k][i] = 1.0
+                at = joined.find(f, at + 1)
+    for h in hits:
+        if len(h) > 1:
+            for i in h:
+                h[i] = 0.5
+    return hits
 
-    def close():
-        nonlocal run, label
+
+def _column_numbering(vals: list[Tok]) -> bool:
+    """1 2 3 … k printed on one line: the columns' numbers, not a row of counts."""
+    nums = [t.parsed.value for t in vals if t.parsed and t.parsed.value is not None]
+    return len(nums) >= _MIN_COLUMN_NUMBERING and len(nums) == len(vals) and \
+        all(v == i + 1 for i, v in enumerate(nums))
+
+
+def to_stream(toks: list[Tok], rows: tuple[Row, ...], flat: bool = False,
+              ncols: list[int] | None = None) -> tuple[list[Tok], list[al.Token]]:
+    """The alignment's tokens (and the Toks they stand for): labels matched to rows, numbers
+    with how they sit on their lines. Empty cells of lines with neither a number nor a row's
+    label (header and spacer rows) are dropped: they are layout, not cells."""
+    # Label pieces: fragments matched over each run of consecutive text.
+    matches: list[dict[int, float]] = [{} for _ in toks]
+    run: list[int] = []
+
+    def close_run():
         if run:
-            out.append(Group("".join(label), run))
-            run, label = [], []
+            for k, h in zip(run, label_matches([toks[j].text for j in run], rows)):
+                matches[k] = h
+            run.clear()
 
-    for t in toks:
-        if t.kind == "val":
-            run.append(t)
-        elif t.kind == "end":
-            close()
+    for n, t in enumerate(toks):
+        if t.kind == "text":
+            run.append(n)
         else:
-            close()
-            label.append(t.text)
-    close()
-    return out
+            close_run()
+    close_run()
 
+    vals_by_line: dict[tuple, list[Tok]] = {}
+    labelled_lines: set[tuple] = set()
+    for n, t in enumerate(toks):
+        if t.kind == "val":
+            vals_by_line.setdefault(t.key, []).append(t)
+        elif matches[n]:
+            labelled_lines.add(t.key)
+    numbering = {k for k, vs in vals_by_line.items() if _column_numbering(vs)}
+    # A flat table's row labels are its header: empty cells beside them are not its cells.
+    keep_blanks = {k for k, vs in vals_by_line.items()
+                   if (k in labelled_lines and not flat) or any(v.parsed.value is not None for v in vs)}
+    per_line = {k: sum(1 for v in vs if v.parsed.value is not None or k in keep_blanks)
+                for k, vs in vals_by_line.items()}
 
-def match_row(label: str, rows: tuple[Row, ...]) -> Row | None:
-    """The row whose fragment ends last in the label text (nearest its numbers)."""
-    best, best_end = None, -1
-    for row in rows:
-        for frag in row.fragments:
-            pos = label.rfind(frag)
-            if pos >= 0 and pos + len(frag) > best_end:
-                best, best_end = row, pos + len(frag)
-    return best
+    # A blank between two numbers of its line is a cell of that row, not spacing; so is every
+    # blank of a line with exactly the cells its row (or a one-row table) has.
+    ncols = ncols or []
+    line_rows: dict[tuple, set[int]] = {}
+    for n, t in enumerate(toks):
+        if t.kind == "text" and matches[n]:
+            line_rows.setdefault(t.key, set()).update(matches[n])
+    interior: set[int] = set()
+    for k, vs in vals_by_line.items():
+        filled = [n for n, v in enumerate(vs) if v.parsed.value is not None]
+        exact = (flat and len(vs) == sum(ncols)) or \
+            any(ncols[i] == len(vs) for i in line_rows.get(k, ()) if i < len(ncols))
+        if exact and filled:
+            interior.update(id(v) for v in vs if v.parsed.value is None)
+        elif filled:
+            interior.update(id(v) for v in vs[filled[0]:filled[-1] + 1] if v.parsed.value is None)
 
-
-def _trim(vals: list[Tok], n: int) -> list[Tok]:
-    vals = list(vals)
-    while len(vals) > n and vals[-1].parsed.blank:
-        vals.pop()
-    while len(vals) > n and vals[0].parsed.blank:
-        vals.pop(0)
-    return vals
+    kept: list[Tok] = []
+    out: list[al.Token] = []
+    prev: Tok | None = None
+    text_since = False
+    line_labels: dict[tuple, dict[int, float]] = {}
+    for n, t in enumerate(toks):
+        if t.kind == "text":
+            kept.append(t)
+            out.append(al.Token(al.LABEL, t.key, rows=matches[n]))
+            if matches[n]:
+                merged = line_labels.setdefault(t.key, {})
+                for i, s in matches[n].items():
+                    merged[i] = max(merged.get(i, 0.0), s)
+            text_since = True
+            continue
+        p = t.parsed
+        if p.value is None and t.key not in keep_blanks:
+            continue
+        if prev is None:
+            brk = al.NEWROW
+        elif text_since:
+            brk = al.AFTER_TEXT
+        elif prev.key == t.key:
+            brk = al.AFTER_BLANK if prev.parsed.value is None else al.SAME
+        elif per_line.get(prev.key) == 1 and per_line.get(t.key) == 1:
+            brk = al.NEXT
+        else:
+            brk = al.NEWROW
+        junk = 1.0 if t.key in numbering else (0.9 if t.edge else 0.0)
+        value = p.value
+        kept.append(t)
+        out.append(al.Token(
+            al.NUM, t.key, brk=brk, blank=value is None, interior=id(t) in interior,
+            signed=value is not None and value < 0,
+            decimal=value is not None and value != value.to_integral_value(),
+            junk=junk, same_line_rows=dict(line_labels.get(t.key, {}))))
+        prev, text_since = t, False
+    return kept, out
 
 
 @dataclass
@@ -118,6 +216,8 @@ class TableReader:
     table: Table
     report: Report
     source: str | None
+    # Relations within one row (per "row" rules of the form): (left columns, right columns).
+    row_relations: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     filled: dict[str, Row] = field(default_factory=dict)
 
     def _prov(self, t: Tok, unit: str | None = None) -> Provenance:
@@ -154,74 +254,124 @@ class TableReader:
         row = next(r for r in self.table.rows if r.id == row_id)
         return f"“{row.label}”行“{self.table.column(col_id).label}”"
 
+    def _row_label(self, i: int | None) -> str:
+        return "（不属于任何行）" if i is None else f"“{self.table.rows[i].label}”"
+
     def read(self, toks: list[Tok]) -> int:
-        """Fill the report's values for this table; returns how many cells were read."""
-        if self.table.layout == "flat":
-            return self._read_flat(toks)
+        """Fill the report's values for this table; returns how many non-blank cells were read."""
+        rows = self.table.rows
+        if not any(t.kind == "val" for t in toks):
+            return 0
+        slots = []
+        for row in rows:
+            cols = self.table.row_columns(row)
+            slots.append(al.Slot(len(cols), tuple(c.kind == "signed" for c in cols),
+                                 tuple(c.kind == "money" for c in cols)))
+        toks, stream = to_stream(toks, rows, self.table.layout == "flat", [s.ncols for s in slots])
+        result = al.align(stream, slots, flat=self.table.layout == "flat")
+        value_index = [n for n, t in enumerate(toks) if t.kind == "val"]
+        # The label text of the table: money units stated in a header (采购总金额（元）).
+        header = "".join(t.text for t in toks if t.kind == "text")
+        by_row: dict[int, list[tuple[int, Tok, al.Placement]]] = {}
+        owner: dict[int, int | None] = {}
+        junk: list[tuple[Tok, al.Placement]] = []
+        for p, n in zip(result.placements, value_index):
+            owner[n] = p.row
+            if p.row is None:
+                junk.append((toks[n], p))
+            else:
+                by_row.setdefault(p.row, []).append((p.col, toks[n], p))
+        placed_rows = {i: sorted(items, key=lambda x: x[0]) for i, items in by_row.items()}
+        pos = {id(t): n for n, t in enumerate(toks)}
+        positions = {i: [pos[id(t)] for _c, t, _p in items] for i, items in placed_rows.items()}
+        ncols = [s.ncols for s in slots]
+        trusted = ev.trusted_rows(stream, owner, positions, ncols, self.table.layout == "flat",
+                                  lambda i: self._proven(rows[i], [t for _c, t, _p in placed_rows[i]]),
+                                  result.label_side)
         count = 0
-        carried = ""  # label text of blank runs that matched no row: it belongs to what follows
-        blank_rows: dict[str, tuple[Row, Group]] = {}
-        for g in groups(toks):
-            label = carried + g.label
-            row = match_row(label, self.table.rows)
-            nonblank = [t for t in g.vals if not t.parsed.blank]
-            if not nonblank:
-                if row is None:
-                    carried = label
-                else:
-                    # A row printed all blank; a later run with numbers for the same row wins
-                    # (a label split by a page break leaves a blank first half).
-                    blank_rows.setdefault(row.id, (row, Group(label, g.vals)))
-                    carried = ""
+        for i, row in enumerate(rows):
+            placed = placed_rows.get(i)
+            if not placed:
                 continue
-            carried = ""
-            if row is None:
-                self.report.warn("unmatched_numbers",
-                                 f"表格{self.table.section}中有未能对应到行的数字：{' '.join(t.parsed.raw for t in nonblank)}",
-                                 section=self.table.section, provenance=self._prov(nonblank[0]))
-                continue
-            if row.id in self.filled:
-                self.report.warn("duplicate_row", f"“{row.label}”行重复出现，保留第一次的数字",
-                                 section=self.table.section, provenance=self._prov(nonblank[0]))
-                continue
-            count += self._fill(row, g)
-        for row_id, (row, g) in blank_rows.items():
-            if row_id not in self.filled:
-                self._fill(row, g)
+            count += self._fill(row, placed, header, i in trusted)
+        self._report_junk(junk, by_row)
         return count
 
-    def _fill(self, row: Row, g: Group) -> int:
+    def _fill(self, row: Row, placed: list[tuple[int, Tok, al.Placement]], header: str, anchored: bool) -> int:
         self.filled[row.id] = row
         cols = self.table.row_columns(row)
-        vals = _trim(g.vals, len(cols))
-        if len(vals) > len(cols):
-            extra = vals[len(cols):]
-            self.report.warn("extra_numbers",
-                             f"“{row.label}”行多出数字 {' '.join(t.parsed.raw for t in extra)}（可能是页码），已忽略",
-                             section=self.table.section, provenance=self._prov(extra[0]))
-            vals = vals[:len(cols)]
-        elif len(vals) < len(cols):
-            self.report.warn("missing_numbers",
-                             f"“{row.label}”行应有{len(cols)}个数字，只读到{len(vals)}个，缺少的记为空值，请核对",
-                             section=self.table.section, provenance=self._prov(vals[0]))
-        for col, t in zip(cols, vals):
-            self._store(f"{self.table.section}.{row.id}.{col.id}", col, t, g.label)
-        return sum(1 for t in vals if not t.parsed.blank)
+        section = self.table.section
+        shown = " ".join(t.parsed.raw or "空" for _c, t, _p in placed)
+        where = self._prov(placed[0][1])
 
-    def _read_flat(self, toks: list[Tok]) -> int:
-        keys = self.table.keys()
-        vals: list[Tok] = []
-        for g in groups(toks):
-            # Header and spacer rows leave runs of empty cells; a run with a number is data.
-            if any(not t.parsed.blank for t in g.vals):
-                vals.extend(g.vals)
-        vals = _trim(vals, len(keys))
-        if not vals:
+        def null_row(code: str, message: str) -> int:
+            self.report.warn(code, message, section=section, provenance=where)
+            for col in cols:
+                self.report.values[f"{section}.{row.id}.{col.id}"] = Value(None, where)
             return 0
-        if len(vals) != len(keys):
-            self.report.warn("flat_count",
-                             f"表格{self.table.section}应有{len(keys)}个数字，读到{len(vals)}个，请核对",
-                             section=self.table.section, provenance=self._prov(vals[0]))
-        for key, t in zip(keys, vals):
-            self._store(key, self.table.column(key.split(".")[2]), t, "")
-        return sum(1 for t in vals[:len(keys)] if not t.parsed.blank)
+
+        if len(placed) < len(cols):
+            # Which columns the missing numbers belong to cannot be told: none is guessed.
+            return null_row("missing_numbers",
+                            f"“{row.label}”行应有{len(cols)}个数字，只读到{len(placed)}个（{shown}），"
+                            f"无法确定各属哪一列，本行记为空值，请核对")
+        unsure = [(c, t, p) for c, t, p in placed if p.margin < al.MARGIN]
+        if unsure:
+            me = self.table.rows.index(row)
+            rivals = sorted({p.rival[0] for _c, _t, p in unsure if p.rival and p.rival[0] != me},
+                            key=lambda x: (x is None, x or 0))
+            names = "、".join(self._row_label(r) for r in rivals) or "本行其他列"
+            return null_row("uncertain_row",
+                            f"“{row.label}”行的数字（{shown}）也可能属于{names}，版式无法确定，"
+                            f"本行记为空值，请对照原件核对")
+        if not anchored and not self._proven(row, [t for _c, t, _p in placed]):
+            return null_row("unanchored_row",
+                            f"“{row.label}”行的数字（{shown}）旁边没有本行的标签，只能按顺序推断，"
+                            f"且无法用本行的勾稽关系证实，本行记为空值，请对照原件核对")
+        n = 0
+        for c, t, _p in placed:
+            col = cols[c]
+            self._store(f"{section}.{row.id}.{col.id}", col, t, header)
+            n += 0 if t.parsed.value is None else 1
+        return n
+
+    def _proven(self, row: Row, vals: list[Tok]) -> bool:
+        """A row relation (总计 = the sum of its parts) holds on the row's printed numbers, with
+        two parts or more non-zero: zeros, or one number copied into the total, would satisfy
+        it in any order."""
+        nums = [t.parsed.value for t in vals]
+        cols = [c.id for c in self.table.row_columns(row)]
+        if len(nums) != len(cols):
+            return False
+        checked = False
+        for left, right in self.row_relations:
+            if not all(c in cols for c in left + right):
+                continue
+            get = lambda c: nums[cols.index(c)] or 0  # noqa: E731
+            if sum(get(c) for c in left) != sum(get(c) for c in right):
+                return False
+            if sum(1 for c in left + right if get(c) != 0) < 3:
+                return False
+            checked = True
+        return checked
+
+    def _report_junk(self, junk: list[tuple[Tok, al.Placement]], by_row) -> None:
+        shown = [t for t, p in junk if t.parsed.value is not None]
+        if not shown:
+            return
+        # Numbers between a row's own numbers are extra cells of that row; others matched no row.
+        spans = {}
+        for i, items in by_row.items():
+            lines = {t.key for _c, t, _p in items}
+            spans[i] = lines
+        extra = [t for t in shown if any(t.key in ls for ls in spans.values())]
+        loose = [t for t in shown if t not in extra]
+        if extra:
+            self.report.warn("extra_numbers",
+                             f"表格{self.table.section}中多出数字 {' '.join(t.parsed.raw for t in extra)}"
+                             f"（可能是页码或栏目编号），已忽略",
+                             section=self.table.section, provenance=self._prov(extra[0]))
+        if loose:
+            self.report.warn("unmatched_numbers",
+                             f"表格{self.table.section}中有未能对应到行的数字：{' '.join(t.parsed.raw for t in loose)}",
+                             section=self.table.section, provenance=self._prov(loose[0]))
