@@ -155,32 +155,37 @@ def read_words(pages: list[list[dict]], first_page: int = 1) -> list[Line]:
     return to_lines(items)
 
 
-def to_lines(items: list[TextLine | RuledRow]) -> list[Line]:
+def to_lines(items: list[TextLine | RuledRow], line_numbers=None, column_slack: float | None = None) -> list[Line]:
     """Lines and ruled rows in reading order (page, then top) to Document lines.
 
     Text lines between wide paragraph lines form blocks; a block's rows are cut
     into cells at its columns. A block may run over a page break, which is how a
     table continued on the next page keeps the columns found above the break.
+    ``line_numbers(item)``, when given, numbers each line (a text file's own line numbers);
+    by default lines are counted per page. ``column_slack``: how far apart (in x units) two
+    numbers may stand and still share a column; by default a tenth of the text height (PDF
+    geometry); a text dump laid out on a character grid needs about a character.
     """
     items = _drop_page_numbers(items)
     out: list[Line] = []
     line_no: dict[int, int] = {}
 
     def emit(page: int, text: str | None = None, cells: list[str] | None = None,
-             confidences: list[float | None] | None = None) -> None:
+             confidences: list[float | None] | None = None, item=None) -> None:
         line_no[page] = line_no.get(page, 0) + 1
+        number = line_numbers(item) if line_numbers and item is not None else line_no[page]
         if confidences is not None and all(c is None for c in confidences):
             confidences = None
         if cells is not None:
-            out.append(Line.row(cells, page, line_no[page], confidences=confidences))
+            out.append(Line.row(cells, page, number, confidences=confidences))
         elif text and text.strip():
-            out.append(Line(text, None, page, line_no[page], confidences))
+            out.append(Line(text, None, page, number, confidences))
 
     block: list[TextLine] = []
 
     def flush() -> None:
-        for ln, cells, confidences in _cut_block(block):
-            emit(ln.page, ln.text, cells, confidences)
+        for ln, cells, confidences in _cut_block(block, column_slack):
+            emit(ln.page, ln.text, cells, confidences, ln)
         block.clear()
 
     widths = _page_widths([i for i in items if isinstance(i, TextLine)])
@@ -198,7 +203,7 @@ def to_lines(items: list[TextLine | RuledRow]) -> list[Line]:
         lo, hi = widths[item.page]
         if len(item.segments) == 1 and item.x1 - item.x0 >= 0.6 * (hi - lo):
             flush()
-            emit(item.page, item.text, confidences=[_least(item.segments)])
+            emit(item.page, item.text, confidences=[_least(item.segments)], item=item)
             continue
         block.append(item)
     flush()
@@ -227,14 +232,14 @@ def _drop_page_numbers(items: list[TextLine | RuledRow]) -> list[TextLine | Rule
     return [it for i, it in enumerate(items) if i not in drop]
 
 
-def _cut_block(block: list[TextLine]) -> list[tuple[TextLine, list[str] | None, list[float | None]]]:
+def _cut_block(block: list[TextLine], column_slack: float | None = None) -> list[tuple[TextLine, list[str] | None, list[float | None]]]:
     """Each line of a block with its cells (None for a text line) and their OCR confidences.
 
     A text line has one confidence, for the whole line.
     """
     out: list[tuple[TextLine, list[str] | None, list[float | None]]] = []
     for group in _groups(block):
-        columns = sorted(_columns(group), key=lambda c: c.x0)
+        columns = sorted(_columns(group, column_slack), key=lambda c: c.x0)
         is_row = [bool(columns) and any(s.is_value for s in ln.segments) for ln in group]
         around = _centred_labels(group, is_row, columns)
         taken = {j for lines in around.values() for j in lines}
@@ -308,11 +313,11 @@ def _groups(block: list[TextLine]) -> list[list[TextLine]]:
     return [g for g in groups if g]
 
 
-def _columns(group: list[TextLine]) -> list[_Column]:
+def _columns(group: list[TextLine], column_slack: float | None = None) -> list[_Column]:
     rows = [ln for ln in group if ln.is_value_line]
     if not rows:
         return []
-    slack = 0.1 * statistics.median(ln.height for ln in group)
+    slack = column_slack if column_slack is not None else 0.1 * statistics.median(ln.height for ln in group)
     cols: list[_Column] = []
     labels: list[Segment] = []
     for ln in rows:
@@ -321,6 +326,11 @@ def _columns(group: list[TextLine]) -> list[_Column]:
         for s in ln.segments[first:]:
             cols.append(_Column(s.x0, s.x1, [s]))
     cols = _merge_overlapping(cols, slack)
+    if column_slack is not None:
+        # A character grid shifts header words against the numbers below them by a character
+        # or two: headers cannot show where a blank column stands, so none is made up from them
+        # (a row then has fewer cells than its columns, and is left null, not shifted).
+        return cols
     return cols + _blank_columns(group, cols, labels, slack)
 
 

@@ -35,9 +35,53 @@ class Tok:
     confidence: float | None = None
     key: tuple = ()  # the printed line it belongs to
     edge: bool = False  # alone on the first or last line of its page (a page number?)
+    joined: bool = False  # digits put together from the lines above and below (a wrapped number)
+
+
+def _value_only(ln: Line | None, n: int) -> bool:
+    return ln is not None and ln.cells is not None and len(ln.cells) == n and \
+        all(parse_cell(c) is not None for c in ln.cells)
+
+
+def join_wrapped(lines: list[Line]) -> tuple[list[Line], set[tuple[int, int]]]:
+    """Numbers too wide for their cell, printed over two lines around the row's own line.
+
+    A row ``label  _  47  7  4  15  2  _`` with ``153 … 160`` on the line above and
+    ``4 … 9`` on the line below, in exactly its blank columns, printed 1534 and 1609
+    (a narrow column, numbers centred). Returns the lines with such rows joined, and the
+    (line index, cell index) of every joined cell: a joined row must still be proven by
+    its relations before it is kept.
+    """
+    out: list[Line] = []
+    joined: set[tuple[int, int]] = set()
+    skip: set[int] = set()
+    for i, ln in enumerate(lines):
+        if i in skip:
+            continue
+        cells = ln.cells
+        if cells and len(cells) >= 3 and parse_cell(cells[0]) is None and i > 0 and i + 1 < len(lines):
+            vals = cells[1:]
+            above, below = lines[i - 1], lines[i + 1]
+            if _value_only(above, len(vals)) and _value_only(below, len(vals)) and out and out[-1] is above:
+                top = {k for k, c in enumerate(above.cells) if c.strip()}
+                bottom = {k for k, c in enumerate(below.cells) if c.strip()}
+                blank = {k for k, c in enumerate(vals) if not c.strip()}
+                if top and top == bottom and top <= blank:
+                    merged = list(vals)
+                    for k in top:
+                        merged[k] = above.cells[k].strip() + below.cells[k].strip()
+                    if all(parse_cell(merged[k]) is not None for k in top):
+                        out.pop()
+                        out.append(Line.row([cells[0]] + merged, ln.page, ln.line))
+                        joined.update((len(out) - 1, k + 1) for k in top)
+                        skip.add(i + 1)
+                        continue
+        out.append(ln)
+    return out, joined
 
 
 def tokenize(lines: list[Line]) -> list[Tok]:
+    lines, joined = join_wrapped(lines)
     toks: list[Tok] = []
     by_page: dict[int | None, list[int]] = {}
     for n, ln in enumerate(lines):
@@ -56,7 +100,8 @@ def tokenize(lines: list[Line]) -> list[Tok]:
                     for piece in split_text(cell):
                         toks.append(_tok(piece, ln, conf, key))
                 else:
-                    toks.append(Tok("val", parsed=p, page=ln.page, line=ln.line, confidence=conf, key=key))
+                    toks.append(Tok("val", parsed=p, page=ln.page, line=ln.line, confidence=conf, key=key,
+                                    joined=(n, i) in joined))
         else:
             if is_page_number(ln.text):
                 continue
@@ -288,6 +333,11 @@ class TableReader:
         trusted = ev.trusted_rows(stream, owner, positions, ncols, self.table.layout == "flat",
                                   lambda i: self._proven(rows[i], [t for _c, t, _p in placed_rows[i]]),
                                   result.label_side)
+        # A number put together from two lines is kept only where the row's relation proves it.
+        for i, items in placed_rows.items():
+            if any(t.joined for _c, t, _p in items) and trusted.get(i) != "relation" \
+                    and not self._proven(rows[i], [t for _c, t, _p in items]):
+                trusted.pop(i, None)
         count = 0
         for i, row in enumerate(rows):
             placed = placed_rows.get(i)
