@@ -13,41 +13,8 @@ from ..forms import Form
 from ..model import Meta, Report, Value
 from .meta import agency_and_year, detect_form
 from .numbers import is_page_number, nfkc, squash
+from .sections import Span, split_sections
 from .tables import TableReader, tokenize
-
-_HEADING_STRIP = re.compile(r"^[#*>\s]+")
-
-
-def _heading_text(line: Line) -> str | None:
-    if line.cells is not None:
-        nonempty = [c for c in line.cells if c.strip()]
-        if len(nonempty) != 1:
-            return None
-        text = nonempty[0]
-    else:
-        text = line.text
-    s = squash(_HEADING_STRIP.sub("", nfkc(text)))
-    return s[:40] if s else None
-
-
-def split_sections(form: Form, lines: list[Line]) -> dict[str, tuple[int, int]]:
-    """Line ranges (start, end) of each section found, headings in their printed order."""
-    found: list[tuple[str, int]] = []
-    pos = 0
-    for section in form.sections:
-        pat = re.compile(section.heading)
-        for i in range(pos, len(lines)):
-            h = _heading_text(lines[i])
-            if h and pat.search(h):
-                found.append((section.id, i))
-                pos = i + 1
-                break
-    out = {}
-    for n, (sid, start) in enumerate(found):
-        end = found[n + 1][1] if n + 1 < len(found) else len(lines)
-        out[sid] = (start, end)
-    return out
-
 
 def recognize(doc: Document) -> Report:
     lines = doc.lines
@@ -57,7 +24,7 @@ def recognize(doc: Document) -> Report:
     # The heading regexes are the same in both forms; split once to find the tables.
     from ..forms import GOV2021
     sections = split_sections(GOV2021, lines)
-    first_section = min((s for s, _ in sections.values()), default=len(lines))
+    first_section = min((s.head for s in sections.values()), default=len(lines))
 
     title_texts = ([doc.title] if doc.title else []) + [l.text for l in lines[:min(first_section, 12)] if l.text.strip()][:8]
     body = squash(" ".join(l.text for l in lines[:200]))
@@ -67,7 +34,7 @@ def recognize(doc: Document) -> Report:
     report.meta.agency, report.meta.year = agency, year
 
     table_text = " ".join(lines[i].text for sid in ("active", "requests", "appeals") if sid in sections
-                          for i in range(*sections[sid]))
+                          for i in range(sections[sid].start, sections[sid].end))
     form, by_labels = detect_form(table_text, year)
     report.meta.form = form.id
     if not by_labels:
@@ -82,9 +49,9 @@ def recognize(doc: Document) -> Report:
     for section in form.sections:
         if section.id not in sections:
             continue
-        start, end = sections[section.id]
+        span = sections[section.id]
         if section.kind == "narrative":
-            kept = [l for l in lines[start + 1:end] if l.text.strip() and not is_page_number(l.text)]
+            kept = [l for l in lines[span.start:span.end] if l.text.strip() and not is_page_number(l.text)]
             texts = [l.text.strip() for l in kept]
             report.narrative[section.id] = "\n".join(texts)
             offsets = [0, *accumulate(len(t) + 1 for t in texts[:-1])] if texts else []
@@ -96,8 +63,8 @@ def recognize(doc: Document) -> Report:
         reader = TableReader(table, report, doc.source, row_relations)
         read = 0
         if table.section in sections:
-            start, end = sections[table.section]
-            read = reader.read(tokenize(lines[start + 1:end]))
+            span = sections[table.section]
+            read = reader.read(tokenize(lines[span.start:span.end]))
         if read == 0:
             where = "标题存在但没有表格内容（可能是图片）" if table.section in sections else "未找到该部分"
             section = next(s for s in form.sections if s.id == table.section)

@@ -19,6 +19,7 @@ from ..forms import Column, Row, Table
 from ..model import Provenance, Report, Value
 from . import align as al
 from . import evidence as ev
+from . import wrapped as wr
 from .numbers import Parsed, is_page_number, parse_cell, split_text, squash, to_number
 
 # A cell or line that numbers the columns ("1 2 3 4 5 6 7", "数据1 … 数据6"): a header, not values.
@@ -35,53 +36,11 @@ class Tok:
     confidence: float | None = None
     key: tuple = ()  # the printed line it belongs to
     edge: bool = False  # alone on the first or last line of its page (a page number?)
-    joined: bool = False  # digits put together from the lines above and below (a wrapped number)
-
-
-def _value_only(ln: Line | None, n: int) -> bool:
-    return ln is not None and ln.cells is not None and len(ln.cells) == n and \
-        all(parse_cell(c) is not None for c in ln.cells)
-
-
-def join_wrapped(lines: list[Line]) -> tuple[list[Line], set[tuple[int, int]]]:
-    """Numbers too wide for their cell, printed over two lines around the row's own line.
-
-    A row ``label  _  47  7  4  15  2  _`` with ``153 … 160`` on the line above and
-    ``4 … 9`` on the line below, in exactly its blank columns, printed 1534 and 1609
-    (a narrow column, numbers centred). Returns the lines with such rows joined, and the
-    (line index, cell index) of every joined cell: a joined row must still be proven by
-    its relations before it is kept.
-    """
-    out: list[Line] = []
-    joined: set[tuple[int, int]] = set()
-    skip: set[int] = set()
-    for i, ln in enumerate(lines):
-        if i in skip:
-            continue
-        cells = ln.cells
-        if cells and len(cells) >= 3 and parse_cell(cells[0]) is None and i > 0 and i + 1 < len(lines):
-            vals = cells[1:]
-            above, below = lines[i - 1], lines[i + 1]
-            if _value_only(above, len(vals)) and _value_only(below, len(vals)) and out and out[-1] is above:
-                top = {k for k, c in enumerate(above.cells) if c.strip()}
-                bottom = {k for k, c in enumerate(below.cells) if c.strip()}
-                blank = {k for k, c in enumerate(vals) if not c.strip()}
-                if top and top == bottom and top <= blank:
-                    merged = list(vals)
-                    for k in top:
-                        merged[k] = above.cells[k].strip() + below.cells[k].strip()
-                    if all(parse_cell(merged[k]) is not None for k in top):
-                        out.pop()
-                        out.append(Line.row([cells[0]] + merged, ln.page, ln.line))
-                        joined.update((len(out) - 1, k + 1) for k in top)
-                        skip.add(i + 1)
-                        continue
-        out.append(ln)
-    return out, joined
+    rcol: int | None = None  # a table cell's column counted from the right of its line
+    joined: str | None = None  # the printed pieces of a number wrapped over two lines (153/4)
 
 
 def tokenize(lines: list[Line]) -> list[Tok]:
-    lines, joined = join_wrapped(lines)
     toks: list[Tok] = []
     by_page: dict[int | None, list[int]] = {}
     for n, ln in enumerate(lines):
@@ -91,17 +50,20 @@ def tokenize(lines: list[Line]) -> list[Tok]:
     for n, ln in enumerate(lines):
         key = (ln.page, n)
         if ln.cells is not None:
+            parsed = [parse_cell(c) for c in ln.cells]
+            left = sum(1 for p in parsed if p is not None)
             for i, cell in enumerate(ln.cells):
                 conf = ln.confidences[i] if ln.confidences and i < len(ln.confidences) else None
-                p = parse_cell(cell)
+                p = parsed[i]
                 if p is None:
                     # A cell may still hold label and number together ("规章 3"), as OCR and
                     # loose layouts produce; split it like free text.
                     for piece in split_text(cell):
                         toks.append(_tok(piece, ln, conf, key))
                 else:
+                    left -= 1
                     toks.append(Tok("val", parsed=p, page=ln.page, line=ln.line, confidence=conf, key=key,
-                                    joined=(n, i) in joined))
+                                    rcol=left))
         else:
             if is_page_number(ln.text):
                 continue
@@ -327,25 +289,96 @@ class TableReader:
             else:
                 by_row.setdefault(p.row, []).append((p.col, toks[n], p))
         placed_rows = {i: sorted(items, key=lambda x: x[0]) for i, items in by_row.items()}
+        damaged = self._rejoin(placed_rows, junk)
         pos = {id(t): n for n, t in enumerate(toks)}
         positions = {i: [pos[id(t)] for _c, t, _p in items] for i, items in placed_rows.items()}
         ncols = [s.ncols for s in slots]
         trusted = ev.trusted_rows(stream, owner, positions, ncols, self.table.layout == "flat",
                                   lambda i: self._proven(rows[i], [t for _c, t, _p in placed_rows[i]]),
                                   result.label_side)
-        # A number put together from two lines is kept only where the row's relation proves it.
-        for i, items in placed_rows.items():
-            if any(t.joined for _c, t, _p in items) and trusted.get(i) != "relation" \
-                    and not self._proven(rows[i], [t for _c, t, _p in items]):
-                trusted.pop(i, None)
         count = 0
         for i, row in enumerate(rows):
             placed = placed_rows.get(i)
             if not placed:
                 continue
+            if i in damaged:
+                self._null_row(row, placed, "damaged_row", damaged[i])
+                continue
             count += self._fill(row, placed, header, i in trusted)
         self._report_junk(junk, by_row)
         return count
+
+    def _relation_holds(self, row: Row, values: list[Decimal | None]) -> bool | None:
+        """The row's relations on its values (blank as 0); None when it has none."""
+        cols = [c.id for c in self.table.row_columns(row)]
+        result = None
+        for left, right in self.row_relations:
+            if not all(c in cols for c in left + right) or len(values) != len(cols):
+                continue
+            get = lambda c: values[cols.index(c)] or 0  # noqa: E731
+            ok = sum(get(c) for c in left) == sum(get(c) for c in right)
+            result = ok if result is None else (result and ok)
+        return result
+
+    def _rejoin(self, placed_rows, junk: list[tuple[Tok, al.Placement]]) -> dict[int, str]:
+        """Join numbers wrapped over two lines into rows whose relation they prove (``wrapped``);
+        returns the rows left damaged (relation failing beside loose numbers), with why."""
+        damaged: dict[int, str] = {}
+        loose_toks = [t for t, _p in junk if t.parsed.value is not None]
+        used: set[int] = set()
+        for i, items in placed_rows.items():
+            row = self.table.rows[i]
+            cols = self.table.row_columns(row)
+            if len(items) != len(cols):
+                continue
+            values = [t.parsed.value for _c, t, _p in items]
+            if self._relation_holds(row, values) is not False:
+                continue
+            lines = [t.key[1] for _c, t, _p in items]
+            first, last = min(lines), max(lines)
+            near = [t for t in loose_toks if id(t) not in used
+                    and first - wr.REACH <= t.key[1] <= last + wr.REACH and t.key[1] not in lines]
+            if not near:
+                continue  # the report's own arithmetic: kept as printed, the checks will say so
+            rc_to_c = {t.rcol: c for c, t, _p in items if t.rcol is not None}
+            pieces = [wr.Piece(t.key[1], t.rcol, t.parsed.raw) for t in near if t.rcol is not None]
+
+            def holds(by_rcol, rc_to_c=rc_to_c, row=row, n=len(cols)):
+                vals = [None] * n
+                for r, v in by_rcol.items():
+                    if r in rc_to_c:
+                        vals[rc_to_c[r]] = v
+                return self._relation_holds(row, vals) is True
+
+            join = wr.plan([(t.rcol, t.parsed) for _c, t, _p in items], (first, last), pieces, holds) \
+                if len(rc_to_c) == len(cols) else None
+            if join is None:
+                shown = " ".join(t.parsed.raw for t in near)
+                damaged[i] = (f"“{row.label}”行的数字不满足本行的勾稽关系，旁边还有未能归属的数字（{shown}），"
+                              f"可能有数字折行或错位，本行记为空值，请对照原件核对")
+                continue
+            for c, t, _p in items:
+                if t.rcol in join.cells:
+                    pieces_of = [p.raw for p in join.used if p.rcol == t.rcol]
+                    t.joined = "/".join(([pieces_of[0]] if pieces_of and join.used[0].line < first else []) +
+                                        ([t.parsed.raw] if t.parsed.value is not None else []) +
+                                        ([pieces_of[-1]] if pieces_of and join.used[-1].line > last else []))
+                    t.parsed = join.cells[t.rcol]
+            for t in near:
+                if any(p.line == t.key[1] and p.rcol == t.rcol for p in join.used):
+                    used.add(id(t))
+            self.report.warn("wrapped_number",
+                             f"“{row.label}”行有数字折行印在两行，已按本行勾稽关系合并："
+                             + "、".join(f"{t.joined}→{t.parsed.raw}" for _c, t, _p in items if t.joined),
+                             section=self.table.section, provenance=self._prov(items[0][1]))
+        junk[:] = [(t, p) for t, p in junk if id(t) not in used]
+        return damaged
+
+    def _null_row(self, row: Row, placed, code: str, message: str) -> None:
+        where = self._prov(placed[0][1])
+        self.report.warn(code, message, section=self.table.section, provenance=where)
+        for col in self.table.row_columns(row):
+            self.report.values[f"{self.table.section}.{row.id}.{col.id}"] = Value(None, where)
 
     def _fill(self, row: Row, placed: list[tuple[int, Tok, al.Placement]], header: str, anchored: bool) -> int:
         self.filled[row.id] = row
