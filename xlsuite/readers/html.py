@@ -28,6 +28,40 @@ def load(path: str, *, limits: Limits | None = None, **options) -> Document:
     return doc
 
 
+def cell_text(cell: Tag) -> str:
+    """A table cell's text: inline pieces joined as printed, blocks and line breaks apart.
+
+    Word splits one number over several ``<span>``s (``<span>2</span><span>0</span>`` is 20),
+    so inline text is joined without a space; a ``<br>`` or a paragraph inside the cell
+    still separates (a label over two lines, a value under a note). Walked with an explicit
+    stack, like the page: nesting costs no recursion.
+    """
+    parts: list[str] = []
+    stack = [iter(cell.children)]
+    closers: list[bool] = [False]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            if closers.pop():
+                parts.append(" ")
+            continue
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            parts.append(str(child))
+        elif isinstance(child, Tag) and child.name not in _SKIP:
+            if child.name == "br":
+                parts.append(" ")
+                continue
+            block = child.name in _BLOCK
+            if block:
+                parts.append(" ")
+            stack.append(iter(child.children))
+            closers.append(block)
+    return " ".join("".join(parts).split())
+
+
 def parse(html: str, source: str = "<html>", image_refs: list[tuple[int, str]] | None = None, *,
           limits: Limits | None = None) -> Document:
     """``image_refs``, when given, receives (line index, src) of each picture, in order.
@@ -76,7 +110,7 @@ def parse(html: str, source: str = "<html>", image_refs: list[tuple[int, str]] |
         if child.name == "table" and id(child) in data_tables:
             flush()
             for tr in child.find_all("tr"):
-                cells = [" ".join(td.get_text(" ", strip=True).split()) for td in tr.find_all(["td", "th"])]
+                cells = [cell_text(td) for td in tr.find_all(["td", "th"])]
                 if any(cells):
                     doc.lines.append(Line.row(cells, None, len(doc.lines) + 1))
                 images += len(tr.find_all("img"))

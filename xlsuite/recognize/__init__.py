@@ -26,11 +26,12 @@ def recognize(doc: Document) -> Report:
     sections = split_sections(GOV2021, lines)
     first_section = min((s.head for s in sections.values()), default=len(lines))
 
-    title_texts = ([doc.title] if doc.title else []) + [l.text for l in lines[:min(first_section, 12)] if l.text.strip()][:8]
+    # The report's own title stands before its first section, often after a web page's
+    # banner and navigation: every short line up there is a candidate, the page's <title> last.
+    head = [l.text for l in lines[:min(first_section, 60)] if l.text.strip()]
+    title_texts = head + ([doc.title] if doc.title else [])
     body = squash(" ".join(l.text for l in lines[:200]))
     agency, year = agency_and_year(title_texts, body)
-    if agency is None and year is None and doc.title:
-        agency, year = agency_and_year([l.text for l in lines[:8]], body)
     report.meta.agency, report.meta.year = agency, year
 
     table_text = " ".join(lines[i].text for sid in ("active", "requests", "appeals") if sid in sections

@@ -78,6 +78,7 @@ class Weights:
     split_line: float = 1.5     # a row starting inside another row's printed line
     wrap_row: float = 1.5       # a row continuing onto a new row-line
     wrap_text: float = 0.6      # a row's numbers interrupted by text
+    wrap_label: float = 4.0     # … by another row's label
     bad_kind: float = 1.5       # a decimal or negative number where the column takes none
 
 
@@ -204,15 +205,19 @@ class _Programme:
         """
         w, m, C = self.w, self.m, self.C
         st = np.zeros((m, C))
+        partial = (np.arange(C)[None, :] >= 1) & (np.arange(C)[None, :] < self.ncols[:, None])
         if t.kind == LABEL:
             if self.flat:
                 return st  # a one-row table's header text falls between its numbers in dumps
-            cost = w.wrap_text
+            st[partial] = -w.wrap_text
+            # another (later) row's label in the middle of a row's numbers: that row has begun
+            for j in t.rows:
+                st[:j][partial[:j]] = -w.wrap_label
+            return st
         elif t.brk == NEWROW:
             cost = w.wrap_row
         else:
             return st
-        partial = (np.arange(C)[None, :] >= 1) & (np.arange(C)[None, :] < self.ncols[:, None])
         st[partial] = -cost
         return st
 

@@ -289,7 +289,7 @@ class TableReader:
             else:
                 by_row.setdefault(p.row, []).append((p.col, toks[n], p))
         placed_rows = {i: sorted(items, key=lambda x: x[0]) for i, items in by_row.items()}
-        damaged = self._rejoin(placed_rows, junk)
+        damaged = self._rejoin(placed_rows, junk, toks)
         pos = {id(t): n for n, t in enumerate(toks)}
         positions = {i: [pos[id(t)] for _c, t, _p in items] for i, items in placed_rows.items()}
         ncols = [s.ncols for s in slots]
@@ -320,12 +320,14 @@ class TableReader:
             result = ok if result is None else (result and ok)
         return result
 
-    def _rejoin(self, placed_rows, junk: list[tuple[Tok, al.Placement]]) -> dict[int, str]:
+    def _rejoin(self, placed_rows, junk: list[tuple[Tok, al.Placement]], toks: list[Tok]) -> dict[int, str]:
         """Join numbers wrapped over two lines into rows whose relation they prove (``wrapped``);
         returns the rows left damaged (relation failing beside loose numbers), with why."""
         damaged: dict[int, str] = {}
         loose_toks = [t for t, _p in junk if t.parsed.value is not None]
         used: set[int] = set()
+        pos = {id(t): n for n, t in enumerate(toks)}
+        taken = sorted(pos[id(t)] for items in placed_rows.values() for _c, t, _p in items)
         for i, items in placed_rows.items():
             row = self.table.rows[i]
             cols = self.table.row_columns(row)
@@ -336,8 +338,11 @@ class TableReader:
                 continue
             lines = [t.key[1] for _c, t, _p in items]
             first, last = min(lines), max(lines)
-            near = [t for t in loose_toks if id(t) not in used
-                    and first - wr.REACH <= t.key[1] <= last + wr.REACH and t.key[1] not in lines]
+            # loose numbers in the gaps to the rows before and after this one in the stream
+            mine = [pos[id(t)] for _c, t, _p in items]
+            lo = max((q for q in taken if q < min(mine)), default=-1)
+            hi = min((q for q in taken if q > max(mine)), default=len(toks))
+            near = [t for t in loose_toks if id(t) not in used and lo < pos[id(t)] < hi and t.key[1] not in lines]
             if not near:
                 continue  # the report's own arithmetic: kept as printed, the checks will say so
             rc_to_c = {t.rcol: c for c, t, _p in items if t.rcol is not None}

@@ -22,10 +22,6 @@ from decimal import Decimal
 
 from .numbers import Parsed, parse_cell
 
-# Lines away from the row within which a loose piece may belong to it.
-REACH = 3
-
-
 @dataclass(frozen=True)
 class Piece:
     """A loose number: its line (document order), its column from the right, what it printed."""
@@ -45,6 +41,9 @@ def plan(row: Sequence[tuple[int | None, Parsed]], row_lines: tuple[int, int], l
          holds: Callable[[dict[int, Decimal | None]], bool]) -> Join | None:
     """The one join of ``loose`` pieces into ``row`` that makes ``holds`` true, or None.
 
+    ``loose``: the numbers nobody took between this row and its neighbours (the caller
+    chooses them); only the nearest line on each side is tried.
+
     ``row``: the row's cells as (column from the right, parsed), ``row_lines``: its first and
     last line; ``holds(values by column from the right)`` checks the row's relation.
     """
@@ -52,8 +51,8 @@ def plan(row: Sequence[tuple[int | None, Parsed]], row_lines: tuple[int, int], l
     if not by_col:
         return None
     first, last = row_lines
-    above = _nearest(loose, lambda ln: first - REACH <= ln < first, reverse=True)
-    below = _nearest(loose, lambda ln: last < ln <= last + REACH, reverse=False)
+    above = _nearest(loose, lambda ln: ln < first, reverse=True)
+    below = _nearest(loose, lambda ln: ln > last, reverse=False)
     candidates: list[Join] = []
     for pieces, how in ((above, "prefix"), (below, "suffix")):
         if pieces:
