@@ -8,11 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 _WS = re.compile(r"\s+")
 
-# A number stands on its own: not glued to latin letters, digits or a dot before it, and
-# not followed by a CJK character (2020年, 3个) other than a unit.
+# A number stands on its own: not glued to latin letters, digits, a dot, an opening bracket or
+# a CJK character before it (数据1, 列2, (1)), and not followed by a CJK character (2020年, 3个)
+# other than a unit, nor by the marks that make it an item number (1、 1) 1）).
 NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.])([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(\s*(?:万元|元))?"
-    r"(?![A-Za-z0-9.%\u4e00-\u9fff])"
+    r"(?<![A-Za-z0-9.(\u4e00-\u9fff])([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(\s*(?:万元|元))?"
+    r"(?![A-Za-z0-9.%)、\u4e00-\u9fff])"
 )
 NULL_MARKERS = frozenset({"/", "-", "—", "——", "–", "无", "\\", "_", "不适用"})
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
