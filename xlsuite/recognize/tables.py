@@ -118,6 +118,53 @@ def label_matches(texts: list[str], rows: tuple[Row, ...]) -> list[dict[int, flo
     return hits
 
 
+def _labels_around_numbers(toks: list[Tok], rows: tuple[Row, ...], matches: list[dict[int, float]]) -> None:
+    """A label wrapped around its row's numbers names the row, credited to the piece before them.
+
+    - Centred numbers cut a label ("4、保护第三" / 0 0 0 / "方合法权益"): a fragment spanning
+      the numbers counts.
+    - Top-aligned numbers stand on the label's first line, its other lines below
+      ("5、属于三类" 0 0 0 / "内部事务信息"): the lines below without numbers of their own
+      continue the label on the numbers' line.
+    """
+    value_lines = {t.key for t in toks if t.kind == "val"}
+    n = 0
+    while n < len(toks):
+        if toks[n].kind != "val":
+            n += 1
+            continue
+        end = n
+        while end < len(toks) and toks[end].kind == "val":
+            end += 1
+        a = n - 1
+        if a >= 0 and toks[a].kind == "text":
+            head = toks[a].text
+            first_tail = toks[end].text if end < len(toks) and toks[end].kind == "text" else ""
+            on_line = toks[a].key == toks[n].key
+            tail = first_tail
+            if on_line:
+                tail_parts = []
+                k = end
+                while k < len(toks) and toks[k].kind == "text" and toks[k].key not in value_lines:
+                    tail_parts.append(toks[k].text)
+                    k += 1
+                tail = "".join(tail_parts)
+            joined = head + tail
+            for i, row in enumerate(rows):
+                if i in matches[a]:
+                    continue
+                for f in row.fragments:
+                    at = joined.find(f)
+                    while at >= 0:
+                        if at < len(head) < at + len(f) or (on_line and at >= len(head)):
+                            matches[a][i] = 1.0
+                            break
+                        at = joined.find(f, at + 1)
+                    if i in matches[a]:
+                        break
+        n = end
+
+
 def _column_numbering(vals: list[Tok]) -> bool:
     """1 2 3 … k printed on one line: the columns' numbers, not a row of counts."""
     nums = [t.parsed.value for t in vals if t.parsed and t.parsed.value is not None]
@@ -146,6 +193,7 @@ def to_stream(toks: list[Tok], rows: tuple[Row, ...], flat: bool = False,
         else:
             close_run()
     close_run()
+    _labels_around_numbers(toks, rows, matches)
 
     vals_by_line: dict[tuple, list[Tok]] = {}
     labelled_lines: set[tuple] = set()
