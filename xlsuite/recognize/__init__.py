@@ -11,6 +11,7 @@ from itertools import accumulate
 from ..document import Document, Line
 from ..forms import Form
 from ..model import Meta, Report, Value
+from ..relations import sum_instances
 from .meta import agency_and_year, detect_form
 from .numbers import is_page_number, nfkc, squash
 from .sections import Span, split_sections
@@ -61,7 +62,11 @@ def recognize(doc: Document) -> Report:
     for table in form.tables:
         row_relations = tuple((r.left, r.right) for r in form.rules
                               if r.per == "row" and r.section == table.section and not r.cross_year)
-        reader = TableReader(table, report, doc.source, row_relations)
+        table_relations = tuple(
+            (tuple((t.key, t.sign) for t in inst.left), tuple((t.key, t.sign) for t in inst.right))
+            for inst in sum_instances(form.id) if inst.severity == "error" and inst.keys
+            and all(k.startswith(table.section + ".") for k in inst.keys))
+        reader = TableReader(table, report, doc.source, row_relations, table_relations)
         read = 0
         if table.section in sections:
             span = sections[table.section]

@@ -273,6 +273,8 @@ class TableReader:
     source: str | None
     # Relations within one row (per "row" rules of the form): (left columns, right columns).
     row_relations: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    # Every relation within the table, as signed keys: (left terms, right terms).
+    table_relations: tuple = ()
     filled: dict[str, Row] = field(default_factory=dict)
 
     def _prov(self, t: Tok, unit: str | None = None) -> Provenance:
@@ -344,6 +346,8 @@ class TableReader:
         trusted = ev.trusted_rows(stream, owner, positions, ncols, self.table.layout == "flat",
                                   lambda i: self._proven(rows[i], [t for _c, t, _p in placed_rows[i]]),
                                   result.label_side)
+        if len(trusted) < len(rows) and not damaged and self._table_proven(placed_rows, junk):
+            trusted = {i: "table" for i in placed_rows}
         count = 0
         for i, row in enumerate(rows):
             placed = placed_rows.get(i)
@@ -355,6 +359,36 @@ class TableReader:
             count += self._fill(row, placed, header, i in trusted)
         self._report_junk(junk, by_row)
         return count
+
+    def _table_proven(self, placed_rows, junk) -> bool:
+        """Every row printed and complete, no stray number, and every relation of the table
+        holding on the numbers as placed, some of them on non-zero numbers: read in any other
+        order (column by column, shifted by a row) they would not add up.
+
+        Two rows swapped inside one group would still add up; a stream of numbers in print
+        order (what this proves about) does not swap rows."""
+        if not self.table_relations:
+            return False
+        rows = self.table.rows
+        if set(placed_rows) != set(range(len(rows))):
+            return False
+        if any(t.parsed.value is not None and not t.edge for t, _p in junk):
+            return False
+        values: dict[str, Decimal] = {}
+        for i, items in placed_rows.items():
+            cols = self.table.row_columns(rows[i])
+            if len(items) != len(cols):
+                return False
+            for c, t, _p in items:
+                values[f"{self.table.section}.{rows[i].id}.{cols[c].id}"] = t.parsed.value or Decimal(0)
+        nontrivial = 0
+        for left, right in self.table_relations:
+            lv = sum(values.get(k, Decimal(0)) * sign for k, sign in left)
+            rv = sum(values.get(k, Decimal(0)) * sign for k, sign in right)
+            if lv != rv:
+                return False
+            nontrivial += lv != 0
+        return nontrivial >= 3
 
     def _relation_holds(self, row: Row, values: list[Decimal | None]) -> bool | None:
         """The row's relations on its values (blank as 0); None when it has none."""
