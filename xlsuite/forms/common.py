@@ -6,14 +6,15 @@ from .schema import Column, Row, Rule, Section, Table
 # Headings are matched on the squashed line with its numbering removed (一、 / 1. / 第一部分 /
 # none at all): reports renumber their sections, and converters rewrite the numbers.
 SECTIONS = (
-    Section("overview", "一", "总体情况", "narrative", r"^(?:工作)?(?:总体|基本|整体)情况|^概述|^总体概况"),
+    Section("overview", "一", "总体情况", "narrative",
+            r"^(?:政府信息公开|政务公开)?(?:工作)?(?:总体|基本|整体)情况|^概述|^总体概况"),
     Section("active", "二", "主动公开政府信息情况", "table", r"^(?:政府信息)?主动公开.{0,8}情况"),
     Section("requests", "三", "收到和处理政府信息公开申请情况", "table",
             r"^(?:收到|处理|受理).{0,14}申请.{0,6}情况|^依申请公开.{0,8}情况"),
     Section("appeals", "四", "政府信息公开行政复议、行政诉讼情况", "table",
             r"^(?:政府信息公开)?(?:行政)?复议.{0,4}(?:行政)?诉讼.{0,4}情况|^(?:政府信息公开)?行政复议.{0,2}行政诉讼$"),
     Section("issues", "五", "存在的主要问题及改进情况", "narrative",
-            r"^(?:存在的?|工作中存在的?)?(?:主要)?问题(?:及|和|与)(?:其)?改进|^存在的?(?:主要)?问题"),
+            r"^(?:政府信息公开|政务公开)?(?:工作)?中?存在的?(?:主要)?问题|^(?:主要)?问题(?:及|和|与)(?:其)?改进"),
     Section("other", "六", "其他需要报告的事项", "narrative", r"^其他需要报告"),
 )
 

@@ -74,6 +74,9 @@ class Weights:
     complete: float = 1.0       # a row with exactly its column count
     short: float = 0.8          # per missing number of a row that got some
     label_only: float = 0.3     # a row whose label shows but no numbers
+    unlabelled: float = 0.5     # a row whose numbers show but no label
+    pair: float = 1.5           # a row with both its label and numbers (a label-only row and a
+                                # shifted neighbour must not tie with the row and its numbers)
     missing: float = 1.0        # a row with neither
     split_line: float = 1.5     # a row starting inside another row's printed line
     wrap_row: float = 1.5       # a row continuing onto a new row-line
@@ -150,10 +153,14 @@ class _Programme:
                         v = -w.short * (s.ncols - c)
                     else:
                         v = -w.label_only if h else -w.missing
+                    if c > 0 and not h:
+                        v -= w.unlabelled
                     self.final[i, c, h] = v
         self.ncols = np.array([s.ncols for s in slots])
         # P * (rows skipped): a row never opened is missing
         self.P = w.missing
+        # pair[i, c]: a label taken after c >= 1 numbers pairs them (a label printed after them)
+        self.pair_after = np.where(np.arange(self.C)[None, :] >= 1, w.pair, 0.0) * np.ones((m, 1))
 
     # --- token scores ----------------------------------------------------------
 
@@ -253,8 +260,10 @@ class _Programme:
             if tok.kind == LABEL:
                 before, after = self._label(tok)
                 gains.append((before, after))
-                both = a.max(axis=2)  # (m, C): the label flag becomes 1
-                in_place = both + stay + np.where(np.arange(C)[None, :] == 0, before[:, None], after[:, None])
+                lab = np.where(np.arange(C)[None, :] == 0, before[:, None], after[:, None])
+                # the first label of a row that already has numbers pairs them
+                first = a[:, :, 0] + self.pair_after
+                in_place = np.maximum(first, a[:, :, 1]) + stay + lab
                 nxt[:, :, 1] = np.maximum(nxt[:, :, 1], in_place)
                 nxt[:, 0, 1] = np.maximum(nxt[:, 0, 1], opened + before)
             else:
@@ -262,6 +271,7 @@ class _Programme:
                 gains.append(g)
                 # c -> c+1 for c >= 1 in place; c = 0 in place means a label was taken first (h=1)
                 moved = a[:, :-1, :] + (g + stay)[:, :-1, None]
+                moved[:, 0, 1] += self.w.pair  # numbers after the row's label
                 nxt[:, 1:, :] = np.maximum(nxt[:, 1:, :], moved)
                 nxt[:, 1, 0] = np.maximum(nxt[:, 1, 0], opened + g[:, 0])
             alpha[t + 1] = nxt
@@ -285,16 +295,18 @@ class _Programme:
             if tok.kind == LABEL:
                 before, after = gains[t]
                 lab = np.where(np.arange(C)[None, :] == 0, before[:, None], after[:, None])
-                in_place = b1[:, :, 1] + lab + stay  # from (i, c, h) any h
-                cur = np.maximum(cur, in_place[:, :, None])
+                in_place = b1[:, :, 1] + lab + stay  # from (i, c, h): h becomes 1
+                cur[:, :, 1] = np.maximum(cur[:, :, 1], in_place)
+                cur[:, :, 0] = np.maximum(cur[:, :, 0], in_place + self.pair_after)
                 g_open = before + b1[:, 0, 1]
             else:
                 g = gains[t]
                 # from (i, c, h): take as column c -> (i, c+1, h)
                 take = np.full((m, C, 2), NEG)
                 take[:, :-1, :] = (g + stay)[:, :-1, None] + b1[:, 1:, :]
-                # in place at c = 0 only after a label (h = 1)
+                # in place at c = 0 only after a label (h = 1), which the numbers pair
                 take[:, 0, 0] = NEG
+                take[:, 0, 1] += self.w.pair
                 cur = np.maximum(cur, take)
                 g_open = g[:, 0] + b1[:, 1, 0]
             # close row i, open a later row i' with this token
@@ -318,7 +330,7 @@ class _Programme:
             M = np.full((m, C), NEG)
             if C > 2:
                 M[:, 1:C - 1] = (a[:, 1:C - 1, :] + b1[:, 2:, :]).max(axis=2) + (g + stay)[:, 1:C - 1]
-            M[:, 0] = np.maximum(opened + g[:, 0] + b1[:, 1, 0], a[:, 0, 1] + g[:, 0] + b1[:, 1, 1])
+            M[:, 0] = np.maximum(opened + g[:, 0] + b1[:, 1, 0], a[:, 0, 1] + self.w.pair + g[:, 0] + b1[:, 1, 1])
             sk = self._skip(tok)
             skip_best = max(float((a + sk + stay[:, :, None] + b1).max()), start[t] + sk + bstart[t + 1])
             flat_best = int(np.argmax(M))
@@ -354,7 +366,7 @@ class _Programme:
             closed = (a + self.final).reshape(m, -1).max(axis=1)
             opened = self._open_from(closed, start[t])
             lab = np.where(np.arange(C)[None, :] == 0, before[:, None], after[:, None])
-            inplace = (a.max(axis=2) + lab + stays[t] + b1[:, :, 1]).max(axis=1)
+            inplace = (np.maximum(a[:, :, 0] + self.pair_after, a[:, :, 1]) + lab + stays[t] + b1[:, :, 1]).max(axis=1)
             fresh = opened + before + b1[:, 0, 1]
             best = np.maximum(inplace, fresh)
             for i in tok.rows:

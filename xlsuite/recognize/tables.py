@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..document import Line
 from ..forms import Column, Row, Table
-from ..model import Provenance, Report, Value
+from ..model import Finding, Provenance, Report, Value
 from . import align as al
 from . import evidence as ev
 from . import wrapped as wr
@@ -354,7 +354,7 @@ class TableReader:
             if not placed:
                 continue
             if i in damaged:
-                self._null_row(row, placed, "damaged_row", damaged[i])
+                self._null_row(row, placed, "damaged_row", damaged[i], severity="error")
                 continue
             count += self._fill(row, placed, header, i in trusted)
         self._report_junk(junk, by_row)
@@ -429,31 +429,48 @@ class TableReader:
                 continue  # the report's own arithmetic: kept as printed, the checks will say so
             rc_to_c = {t.rcol: c for c, t, _p in items if t.rcol is not None}
             pieces = [wr.Piece(t.key[1], t.rcol, t.parsed.raw) for t in near if t.rcol is not None]
+            joined: dict[int, tuple[str, Parsed]] = {}  # column -> (how it was printed, joined)
+            if len(rc_to_c) == len(cols) and pieces:
+                def holds(by_rcol, rc_to_c=rc_to_c, row=row, n=len(cols)):
+                    vals = [None] * n
+                    for r, v in by_rcol.items():
+                        if r in rc_to_c:
+                            vals[rc_to_c[r]] = v
+                    return self._relation_holds(row, vals) is True
 
-            def holds(by_rcol, rc_to_c=rc_to_c, row=row, n=len(cols)):
-                vals = [None] * n
-                for r, v in by_rcol.items():
-                    if r in rc_to_c:
-                        vals[rc_to_c[r]] = v
-                return self._relation_holds(row, vals) is True
-
-            join = wr.plan([(t.rcol, t.parsed) for _c, t, _p in items], (first, last), pieces, holds) \
-                if len(rc_to_c) == len(cols) else None
-            if join is None:
+                join = wr.plan([(t.rcol, t.parsed) for _c, t, _p in items], (first, last), pieces, holds)
+                if join is not None:
+                    for r, parsed in join.cells.items():
+                        parts = [p.raw for p in join.used if p.rcol == r and p.line < first]
+                        own = [items[rc_to_c[r]][1].parsed.raw] if items[rc_to_c[r]][1].parsed.value is not None else []
+                        parts += own + [p.raw for p in join.used if p.rcol == r and p.line > last]
+                        joined[rc_to_c[r]] = ("/".join(parts), parsed)
+                    for t in near:
+                        if any(p.line == t.key[1] and p.rcol == t.rcol for p in join.used):
+                            used.add(id(t))
+            elif not pieces:
+                # a reading-order dump: no columns, only the order of the pieces
+                lo_pos, hi_pos = min(mine), max(mine)
+                before = [t for t in near if pos[id(t)] < lo_pos]
+                after = [t for t in near if pos[id(t)] > hi_pos]
+                got = wr.plan_stream([t.parsed for _c, t, _p in items], [t.parsed.raw for t in before],
+                                     [t.parsed.raw for t in after],
+                                     lambda vals, row=row: self._relation_holds(row, vals) is True)
+                if got is not None:
+                    side = before if any(pos[id(t)] < lo_pos for t in near) and got and len(before) == len(got) else after
+                    for (c, parsed), t in zip(sorted(got.items()), side):
+                        own = items[c][1].parsed.raw
+                        shown = f"{t.parsed.raw}/{own}" if side is before else f"{own}/{t.parsed.raw}"
+                        joined[c] = (shown, parsed)
+                        used.add(id(t))
+            if not joined:
                 shown = " ".join(t.parsed.raw for t in near)
                 damaged[i] = (f"“{row.label}”行的数字不满足本行的勾稽关系，旁边还有未能归属的数字（{shown}），"
                               f"可能有数字折行或错位，本行记为空值，请对照原件核对")
                 continue
-            for c, t, _p in items:
-                if t.rcol in join.cells:
-                    pieces_of = [p.raw for p in join.used if p.rcol == t.rcol]
-                    t.joined = "/".join(([pieces_of[0]] if pieces_of and join.used[0].line < first else []) +
-                                        ([t.parsed.raw] if t.parsed.value is not None else []) +
-                                        ([pieces_of[-1]] if pieces_of and join.used[-1].line > last else []))
-                    t.parsed = join.cells[t.rcol]
-            for t in near:
-                if any(p.line == t.key[1] and p.rcol == t.rcol for p in join.used):
-                    used.add(id(t))
+            for c, (shown, parsed) in joined.items():
+                t = items[c][1]
+                t.joined, t.parsed = shown, parsed
             self.report.warn("wrapped_number",
                              f"“{row.label}”行有数字折行印在两行，已按本行勾稽关系合并："
                              + "、".join(f"{t.joined}→{t.parsed.raw}" for _c, t, _p in items if t.joined),
@@ -461,9 +478,9 @@ class TableReader:
         junk[:] = [(t, p) for t, p in junk if id(t) not in used]
         return damaged
 
-    def _null_row(self, row: Row, placed, code: str, message: str) -> None:
+    def _null_row(self, row: Row, placed, code: str, message: str, severity: str = "warning") -> None:
         where = self._prov(placed[0][1])
-        self.report.warn(code, message, section=self.table.section, provenance=where)
+        self.report.warnings.append(Finding(code, message, severity, section=self.table.section, provenance=where))
         for col in self.table.row_columns(row):
             self.report.values[f"{self.table.section}.{row.id}.{col.id}"] = Value(None, where)
 

@@ -77,6 +77,35 @@ def plan(row: Sequence[tuple[int | None, Parsed]], row_lines: tuple[int, int], l
     return proven[0]
 
 
+def plan_stream(row: Sequence[Parsed], before: list[str], after: list[str],
+                holds: Callable[[list[Decimal | None]], bool]) -> dict[int, Parsed] | None:
+    """The same for a row read from a stream without columns (a reading-order text dump):
+    the loose pieces just before (prefixes) or just after (suffixes) the row, in order, onto
+    cells in the same order. Taken only when exactly one choice of cells proves the row."""
+    from itertools import combinations
+
+    found: list[dict[int, Parsed]] = []
+    for pieces, how in ((before, "prefix"), (after, "suffix")):
+        if not pieces or len(pieces) > 3:
+            continue
+        for cells in combinations(range(len(row)), len(pieces)):
+            out: dict[int, Parsed] = {}
+            for piece, c in zip(pieces, cells):
+                if row[c].value is None:
+                    break
+                parsed = _digits(piece + row[c].raw if how == "prefix" else row[c].raw + piece)
+                if parsed is None:
+                    break
+                out[c] = parsed
+            else:
+                values = [out[c].value if c in out else p.value for c, p in enumerate(row)]
+                if holds(values):
+                    found.append(out)
+    if len(found) != 1:
+        return None
+    return found[0]
+
+
 def _nearest(loose: list[Piece], near, reverse: bool) -> list[Piece]:
     """The pieces of the one line nearest the row on that side."""
     lines = sorted({p.line for p in loose if near(p.line)}, reverse=reverse)
