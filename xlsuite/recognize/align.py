@@ -161,6 +161,17 @@ class _Programme:
         self.P = w.missing
         # pair[i, c]: a label taken after c >= 1 numbers pairs them (a label printed after them)
         self.pair_after = np.where(np.arange(self.C)[None, :] >= 1, w.pair, 0.0) * np.ones((m, 1))
+        # what each (row, column) accepts, for scoring numbers in one vector operation
+        cols = np.arange(C)[None, :]
+        self.valid = cols < self.ncols[:, None]
+        self.takes_decimal = np.zeros((m, C), bool)
+        self.takes_sign = np.zeros((m, C), bool)
+        for i, s in enumerate(slots):
+            for c in range(s.ncols):
+                self.takes_decimal[i, c] = bool(s.decimal and s.decimal[c])
+                self.takes_sign[i, c] = bool(s.signed and s.signed[c])
+        self.first = cols == 0
+        self.partial = (cols >= 1) & self.valid
 
     # --- token scores ----------------------------------------------------------
 
@@ -186,22 +197,20 @@ class _Programme:
 
     def _num(self, t: Token) -> np.ndarray:
         """gain[i, c]: the token taken as column c of row i (c = numbers the row had before)."""
-        w, m, C = self.w, self.m, self.C
-        g = np.full((m, C), NEG)
+        w, m = self.w, self.m
         base = w.blank if t.blank else w.num * (1.0 - 0.9 * t.junk)
-        for i, s in enumerate(self.slots):
-            for c in range(s.ncols):
-                v = base
-                if not t.blank:
-                    if t.decimal and not (s.decimal and s.decimal[c]):
-                        v -= w.bad_kind
-                    if t.signed and not (s.signed and s.signed[c]):
-                        v -= w.bad_kind
-                if c == 0:
-                    if t.brk == SAME and not self.flat:
-                        v -= w.split_line
-                    v += w.same_line * t.same_line_rows.get(i, 0.0)
-                g[i, c] = v
+        g = np.full(self.valid.shape, base)
+        if not t.blank:
+            if t.decimal:
+                g -= w.bad_kind * ~self.takes_decimal
+            if t.signed:
+                g -= w.bad_kind * ~self.takes_sign
+        if t.brk == SAME and not self.flat:
+            g[:, 0] -= w.split_line
+        for i, v in t.same_line_rows.items():
+            if i < m:
+                g[i, 0] += w.same_line * v
+        g[~self.valid] = NEG
         return g
 
     def _stay(self, t: Token) -> np.ndarray:
@@ -210,22 +219,17 @@ class _Programme:
         Text, or a new printed row, in the middle of a row's numbers is unusual whether the
         token is taken or left: charging it either way keeps a skipped token from hiding it.
         """
-        w, m, C = self.w, self.m, self.C
-        st = np.zeros((m, C))
-        partial = (np.arange(C)[None, :] >= 1) & (np.arange(C)[None, :] < self.ncols[:, None])
+        w = self.w
+        st = np.zeros(self.valid.shape)
         if t.kind == LABEL:
             if self.flat:
                 return st  # a one-row table's header text falls between its numbers in dumps
-            st[partial] = -w.wrap_text
+            st[self.partial] = -w.wrap_text
             # another (later) row's label in the middle of a row's numbers: that row has begun
             for j in t.rows:
-                st[:j][partial[:j]] = -w.wrap_label
-            return st
+                st[:j][self.partial[:j]] = -w.wrap_label
         elif t.brk == NEWROW:
-            cost = w.wrap_row
-        else:
-            return st
-        st[partial] = -cost
+            st[self.partial] = -w.wrap_row
         return st
 
     # --- the passes ------------------------------------------------------------

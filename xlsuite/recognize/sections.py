@@ -39,6 +39,8 @@ def heading_text(line: Line) -> str | None:
         text = nonempty[0]
     else:
         text = line.text
+    if len(text) > 4 * _MAX_HEADING:
+        return None  # a paragraph, not a heading (and not worth normalising)
     s = squash(_MARKUP.sub("", nfkc(text)))
     if not s or len(s) > _MAX_HEADING:
         return None

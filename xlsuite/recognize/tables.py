@@ -36,6 +36,7 @@ class Tok:
     confidence: float | None = None
     key: tuple = ()  # the printed line it belongs to
     edge: bool = False  # alone on the first or last line of its page (a page number?)
+    numbering: bool = False  # on a line numbering the columns (1 2 3 … 7)
     rcol: int | None = None  # a table cell's column counted from the right of its line
     joined: str | None = None  # the printed pieces of a number wrapped over two lines (153/4)
 
@@ -233,6 +234,8 @@ def to_stream(toks: list[Tok], rows: tuple[Row, ...], flat: bool = False,
     line_labels: dict[tuple, dict[int, float]] = {}
     for n, t in enumerate(toks):
         if t.kind == "text":
+            if not matches[n] and out and out[-1].kind == al.LABEL and not out[-1].rows:
+                continue  # text naming no row, after text naming none: one interruption
             kept.append(t)
             out.append(al.Token(al.LABEL, t.key, rows=matches[n]))
             if matches[n]:
@@ -254,7 +257,8 @@ def to_stream(toks: list[Tok], rows: tuple[Row, ...], flat: bool = False,
             brk = al.NEXT
         else:
             brk = al.NEWROW
-        junk = 1.0 if t.key in numbering else (0.9 if t.edge else 0.0)
+        t.numbering = t.key in numbering
+        junk = 1.0 if t.numbering else (0.9 if t.edge else 0.0)
         value = p.value
         kept.append(t)
         out.append(al.Token(
@@ -324,11 +328,11 @@ class TableReader:
             cols = self.table.row_columns(row)
             slots.append(al.Slot(len(cols), tuple(c.kind == "signed" for c in cols),
                                  tuple(c.kind == "money" for c in cols)))
+        # The label text of the table: money units stated in a header (采购总金额（元）).
+        header = "".join(t.text for t in toks if t.kind == "text")
         toks, stream = to_stream(toks, rows, self.table.layout == "flat", [s.ncols for s in slots])
         result = al.align(stream, slots, flat=self.table.layout == "flat")
         value_index = [n for n, t in enumerate(toks) if t.kind == "val"]
-        # The label text of the table: money units stated in a header (采购总金额（元）).
-        header = "".join(t.text for t in toks if t.kind == "text")
         by_row: dict[int, list[tuple[int, Tok, al.Placement]]] = {}
         owner: dict[int, int | None] = {}
         junk: list[tuple[Tok, al.Placement]] = []
@@ -348,6 +352,10 @@ class TableReader:
                                   result.label_side)
         if len(trusted) < len(rows) and not damaged and self._table_proven(placed_rows, junk):
             trusted = {i: "table" for i in placed_rows}
+        # A number alone at a page's edge may be the page number: a row that took one needs a proof.
+        for i, items in placed_rows.items():
+            if any(t.edge for _c, t, _p in items) and trusted.get(i) not in ("relation", "table", "line"):
+                trusted.pop(i, None)
         count = 0
         for i, row in enumerate(rows):
             placed = placed_rows.get(i)
@@ -372,7 +380,7 @@ class TableReader:
         rows = self.table.rows
         if set(placed_rows) != set(range(len(rows))):
             return False
-        if any(t.parsed.value is not None and not t.edge for t, _p in junk):
+        if any(t.parsed.value is not None and not t.edge and not t.numbering for t, _p in junk):
             return False
         values: dict[str, Decimal] = {}
         for i, items in placed_rows.items():
