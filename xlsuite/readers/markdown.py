@@ -8,6 +8,8 @@ from . import read_text_file
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+# Converters keep a cell's line breaks as HTML; a CJK label wraps without a space.
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def load(path: str, **_options) -> Document:
@@ -22,8 +24,8 @@ def parse(text: str, source: str = "<markdown>") -> Document:
             continue
         if s.startswith("|"):
             body = s[1:-1] if s.endswith("|") and len(s) > 1 else s[1:]
-            cells = [_EMPHASIS.sub("", c).strip() for c in re.split(r"(?<!\\)\|", body)]
+            cells = [_BREAK.sub(" ", _EMPHASIS.sub("", c)).strip() for c in re.split(r"(?<!\\)\|", body)]
             lines.append(Line.row(cells, None, n))
         else:
-            lines.append(Line(_EMPHASIS.sub("", re.sub(r"^#{1,6}\s*", "", s)), None, None, n))
+            lines.append(Line(_BREAK.sub(" ", _EMPHASIS.sub("", re.sub(r"^#{1,6}\s*", "", s))), None, None, n))
     return Document(source, "markdown", lines)

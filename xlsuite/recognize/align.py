@@ -48,6 +48,7 @@ class Token:
     brk: int = NEWROW
     blank: bool = False            # an empty cell or a blank marker (/, —)
     interior: bool = False         # a blank between numbers of its line: a cell, not spacing
+    rcol: int | None = None        # a table cell's column counted from the right of its line
     signed: bool = False           # printed with a minus sign
     decimal: bool = False          # has a fractional part
     junk: float = 0.0              # how much the token looks like a page or column number (0..1)
@@ -83,6 +84,7 @@ class Weights:
     wrap_text: float = 0.6      # a row's numbers interrupted by text
     wrap_label: float = 4.0     # … by another row's label
     bad_kind: float = 1.5       # a decimal or negative number where the column takes none
+    column: float = 0.3         # a table cell standing in its column (counted from the right)
 
 
 MARGIN = 0.75  # below this, a number's place is uncertain
@@ -172,6 +174,8 @@ class _Programme:
                 self.takes_sign[i, c] = bool(s.signed and s.signed[c])
         self.first = cols == 0
         self.partial = (cols >= 1) & self.valid
+        # the column, counted from the right, that column c of row i stands in
+        self.rcol_of = self.ncols[:, None] - 1 - cols
 
     # --- token scores ----------------------------------------------------------
 
@@ -210,6 +214,8 @@ class _Programme:
         for i, v in t.same_line_rows.items():
             if i < m:
                 g[i, 0] += w.same_line * v
+        if t.rcol is not None:
+            g += w.column * (self.rcol_of == t.rcol)
         g[~self.valid] = NEG
         return g
 

@@ -262,7 +262,7 @@ def to_stream(toks: list[Tok], rows: tuple[Row, ...], flat: bool = False,
         value = p.value
         kept.append(t)
         out.append(al.Token(
-            al.NUM, t.key, brk=brk, blank=value is None, interior=id(t) in interior,
+            al.NUM, t.key, brk=brk, blank=value is None, interior=id(t) in interior, rcol=t.rcol,
             signed=value is not None and value < 0,
             decimal=value is not None and value != value.to_integral_value(),
             junk=junk, same_line_rows=dict(line_labels.get(t.key, {}))))
@@ -399,11 +399,14 @@ class TableReader:
         return nontrivial >= 3
 
     def _relation_holds(self, row: Row, values: list[Decimal | None]) -> bool | None:
-        """The row's relations on its values (blank as 0); None when it has none."""
+        """The row's relations on its values (a blank part as 0); None when it has none, or when
+        the total they check is blank (not checkable, as the checks say too)."""
         cols = [c.id for c in self.table.row_columns(row)]
         result = None
         for left, right in self.row_relations:
             if not all(c in cols for c in left + right) or len(values) != len(cols):
+                continue
+            if any(values[cols.index(c)] is None for c in left):
                 continue
             get = lambda c: values[cols.index(c)] or 0  # noqa: E731
             ok = sum(get(c) for c in left) == sum(get(c) for c in right)
