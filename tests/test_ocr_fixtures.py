@@ -60,7 +60,7 @@ def golden_of(pdf: Path) -> dict:
 
 def score(report, golden: dict) -> dict:
     """Each golden cell: exact, flagged (its cell, or its table), or wrong without a flag."""
-    by_key = {w.key for w in report.warnings if w.key}
+    by_key = {w.key for w in report.warnings if w.key} | {k for w in report.warnings for k in w.keys}
     by_table = {w.section for w in report.warnings if w.code in TABLE_FLAGS}
     out = {"exact": 0, "flagged": 0, "wrong": []}
     for key, want in golden["values"].items():

@@ -21,6 +21,7 @@ class Provenance:
     text: str | None = None
     unit: str | None = None  # the unit as printed (万元, 元), when it was converted
     confidence: float | None = None  # OCR recognition confidence, when a value was OCR'd
+    review: str | None = None  # why a person must look at this cell (Chinese), when the reader is unsure
 
     def where(self) -> str:
         parts = []
@@ -49,11 +50,14 @@ class Finding:
     key: str | None = None
     section: str | None = None
     provenance: Provenance | None = None
+    keys: tuple[str, ...] = ()  # every cell it concerns, when more than one (a whole row)
 
     def to_dict(self) -> dict[str, Any]:
         d = {"code": self.code, "severity": self.severity, "message": self.message}
         if self.key:
             d["key"] = self.key
+        if self.keys:
+            d["keys"] = list(self.keys)
         if self.section:
             d["section"] = self.section
         if self.provenance is not None:

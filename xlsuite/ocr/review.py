@@ -33,8 +33,11 @@ def review_reason(confidence: float | None, printed: str | None) -> str | None:
 
 
 def needs_review(value: Value) -> str | None:
-    """The reason to highlight a value's cell, or None: what the workbook calls per cell."""
-    return review_reason(value.provenance.confidence, value.provenance.text)
+    """The reason to highlight a value's cell, or None: what the workbook calls per cell.
+
+    The reader's own doubt (a row it could not place for sure) comes first, then OCR's.
+    """
+    return value.provenance.review or review_reason(value.provenance.confidence, value.provenance.text)
 
 
 def is_ocr(value: Value) -> bool:

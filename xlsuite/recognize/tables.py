@@ -11,7 +11,7 @@ inside one group, so the reader must not guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..document import Line
@@ -352,6 +352,8 @@ class TableReader:
                                   result.label_side)
         if len(trusted) < len(rows) and not damaged and self._table_proven(placed_rows, junk):
             trusted = {i: "table" for i in placed_rows}
+        if len(trusted) < len(rows) and self._all_zero(toks):
+            return self._fill_zeros(toks)
         # A number alone at a page's edge may be the page number: a row that took one needs a proof.
         for i, items in placed_rows.items():
             if any(t.edge for _c, t, _p in items) and trusted.get(i) not in ("relation", "table", "line"):
@@ -367,6 +369,22 @@ class TableReader:
             count += self._fill(row, placed, header, i in trusted)
         self._report_junk(junk, by_row)
         return count
+
+    def _all_zero(self, toks: list[Tok]) -> bool:
+        """The table's region prints exactly as many numbers as the table has cells, all 0 and
+        none blank: whatever the order, every cell is 0."""
+        vals = [t for t in toks if t.kind == "val" and not t.numbering and not t.edge]
+        return len(vals) == len(self.table.keys()) and all(t.parsed.value == 0 and t.parsed.raw for t in vals)
+
+    def _fill_zeros(self, toks: list[Tok]) -> int:
+        vals = [t for t in toks if t.kind == "val" and not t.numbering and not t.edge]
+        for key, t in zip(self.table.keys(), vals):
+            self.report.values[key] = Value(0, self._prov(t))
+        self.filled.update({r.id: r for r in self.table.rows})
+        self.report.warnings.append(Finding(
+            "all_zero", f"表格{self.table.section}的行与数字无法逐一对应，但所印{len(vals)}个数字恰为"
+                        f"全表的格数且全为0，故各格均记为0", "info", section=self.table.section))
+        return 0
 
     def _table_proven(self, placed_rows, junk) -> bool:
         """Every row printed and complete, no stray number, and every relation of the table
@@ -489,11 +507,17 @@ class TableReader:
         junk[:] = [(t, p) for t, p in junk if id(t) not in used]
         return damaged
 
-    def _null_row(self, row: Row, placed, code: str, message: str, severity: str = "warning") -> None:
+    def _null_row(self, row: Row, placed, code: str, message: str, severity: str = "warning") -> int:
+        """Leave a row null because its reading is in doubt: one finding naming every cell, and
+        each cell marked for review (orange in the workbook, the reason in its comment)."""
         where = self._prov(placed[0][1])
-        self.report.warnings.append(Finding(code, message, severity, section=self.table.section, provenance=where))
-        for col in self.table.row_columns(row):
-            self.report.values[f"{self.table.section}.{row.id}.{col.id}"] = Value(None, where)
+        keys = tuple(f"{self.table.section}.{row.id}.{col.id}" for col in self.table.row_columns(row))
+        self.report.warnings.append(Finding(code, message, severity, key=keys[0], section=self.table.section,
+                                            provenance=where, keys=keys))
+        flagged = replace(where, review=message)
+        for key in keys:
+            self.report.values[key] = Value(None, flagged)
+        return 0
 
     def _fill(self, row: Row, placed: list[tuple[int, Tok, al.Placement]], header: str, anchored: bool) -> int:
         self.filled[row.id] = row
@@ -503,10 +527,7 @@ class TableReader:
         where = self._prov(placed[0][1])
 
         def null_row(code: str, message: str) -> int:
-            self.report.warn(code, message, section=section, provenance=where)
-            for col in cols:
-                self.report.values[f"{section}.{row.id}.{col.id}"] = Value(None, where)
-            return 0
+            return self._null_row(row, placed, code, message)
 
         if len(placed) < len(cols):
             # Which columns the missing numbers belong to cannot be told: none is guessed.
