@@ -27,6 +27,8 @@ def _message(subject: str, body: str, *, sender: str, to: str, now: datetime | N
     msg["Date"] = format_datetime((now or datetime.now()).astimezone())
     msg["Message-ID"] = make_msgid("xlsuite", domain=sender.rpartition("@")[2] or None)
     if in_reply_to:
+        # A Message-ID read from a folded header keeps the fold's whitespace.
+        in_reply_to = " ".join(in_reply_to.split())
         msg["In-Reply-To"] = in_reply_to
         msg["References"] = in_reply_to
     msg["X-Mailer"] = f"xlsuite {__version__}"
