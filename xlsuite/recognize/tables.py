@@ -24,6 +24,9 @@ from .numbers import Parsed, is_page_number, parse_cell, split_text, squash, to_
 
 # A cell or line that numbers the columns ("1 2 3 4 5 6 7", "数据1 … 数据6"): a header, not values.
 _MIN_COLUMN_NUMBERING = 3
+# Tokens (label pieces and numbers) a table's region may hold: the requests table prints about
+# 250; ten times that is a page of something else, or a hostile file.
+MAX_TOKENS = 3000
 
 
 @dataclass
@@ -331,6 +334,13 @@ class TableReader:
         # The label text of the table: money units stated in a header (采购总金额（元）).
         header = "".join(t.text for t in toks if t.kind == "text")
         toks, stream = to_stream(toks, rows, self.table.layout == "flat", [s.ncols for s in slots])
+        if len(stream) > MAX_TOKENS:
+            # Far more than any printed form table holds: not a table to align, and aligning it
+            # would cost time and memory in proportion.
+            self.report.warn("table_too_long",
+                             f"表格{self.table.section}所在部分有 {len(stream)} 段文字和数字，远多于国家表式的表格，"
+                             f"未作识别，请核对原件", section=self.table.section)
+            return 0
         result = al.align(stream, slots, flat=self.table.layout == "flat")
         value_index = [n for n, t in enumerate(toks) if t.kind == "val"]
         by_row: dict[int, list[tuple[int, Tok, al.Placement]]] = {}
@@ -367,7 +377,7 @@ class TableReader:
                 self._null_row(row, placed, "damaged_row", damaged[i], severity="error")
                 continue
             count += self._fill(row, placed, header, i in trusted)
-        self._report_junk(junk, by_row)
+        self._report_junk(junk, by_row, toks)
         return count
 
     def _all_zero(self, toks: list[Tok]) -> bool:
@@ -574,23 +584,33 @@ class TableReader:
             checked = True
         return checked
 
-    def _report_junk(self, junk: list[tuple[Tok, al.Placement]], by_row) -> None:
-        shown = [t for t, p in junk if t.parsed.value is not None]
+    def _report_junk(self, junk: list[tuple[Tok, al.Placement]], by_row, toks: list[Tok]) -> None:
+        """Name every number left out, by the row it stands beside: on the row's own line (an
+        extra cell, a page number glued on), or after it (a page number, a stray figure)."""
+        shown = [t for t, p in junk if t.parsed.value is not None and not t.numbering]
         if not shown:
             return
-        # Numbers between a row's own numbers are extra cells of that row; others matched no row.
-        spans = {}
-        for i, items in by_row.items():
-            lines = {t.key for _c, t, _p in items}
-            spans[i] = lines
-        extra = [t for t in shown if any(t.key in ls for ls in spans.values())]
-        loose = [t for t in shown if t not in extra]
-        if extra:
-            self.report.warn("extra_numbers",
-                             f"表格{self.table.section}中多出数字 {' '.join(t.parsed.raw for t in extra)}"
-                             f"（可能是页码或栏目编号），已忽略",
-                             section=self.table.section, provenance=self._prov(extra[0]))
-        if loose:
-            self.report.warn("unmatched_numbers",
-                             f"表格{self.table.section}中有未能对应到行的数字：{' '.join(t.parsed.raw for t in loose)}",
-                             section=self.table.section, provenance=self._prov(loose[0]))
+        pos = {id(t): n for n, t in enumerate(toks)}
+        owner_at = sorted((pos[id(t)], i) for i, items in by_row.items() for _c, t, _p in items)
+        lines = {i: {t.key for _c, t, _p in items} for i, items in by_row.items()}
+        groups: dict[tuple[str, int | None], list[Tok]] = {}
+        for t in shown:
+            beside = next((i for i, ls in lines.items() if t.key in ls), None)
+            if beside is not None:
+                groups.setdefault(("extra", beside), []).append(t)
+                continue
+            before = [i for q, i in owner_at if q < pos[id(t)]]
+            groups.setdefault(("loose", before[-1] if before else None), []).append(t)
+        for (kind, i), ts in groups.items():
+            nums = " ".join(t.parsed.raw for t in ts)
+            if kind == "extra":
+                self.report.warn("extra_numbers", f"“{self.table.rows[i].label}”行多出数字 {nums}"
+                                 f"（可能是页码或栏目编号），已忽略",
+                                 section=self.table.section, provenance=self._prov(ts[0]))
+            elif i is None:
+                self.report.warn("unmatched_numbers", f"表格{self.table.section}开头有未能对应到行的数字 {nums}，已忽略",
+                                 section=self.table.section, provenance=self._prov(ts[0]))
+            else:
+                self.report.warn("unmatched_numbers", f"“{self.table.rows[i].label}”行之后有未能对应到行的数字 {nums}"
+                                 f"（可能是页码），已忽略",
+                                 section=self.table.section, provenance=self._prov(ts[0]))
