@@ -52,7 +52,7 @@ def main() -> None:
         load = time.perf_counter() - t
 
         t = time.perf_counter()
-        report = read_report(scan, ocr_dpi=args.dpi, progress=False)
+        report = read_report(scan, ocr_dpi=args.dpi)
         full = (time.perf_counter() - t) / len(pages)
         filled = sum(1 for v in report.values.values() if v.value is not None)
 

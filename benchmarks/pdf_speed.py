@@ -28,6 +28,7 @@ import pdfplumber  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 
 from xlsuite.readers import pdf as pdf_reader  # noqa: E402
+from xlsuite.readers.options import ReadOptions  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 GENERATED = ROOT / "tests" / "fixtures" / "generated"
@@ -68,8 +69,8 @@ def main() -> int:
             print(f"only {pages} pages; add --fixtures")
             return 1
         base = best_of(args.repeat, lambda: plumber_tables(path))
-        ours = best_of(args.repeat, lambda: pdf_reader.load(str(path), ocr="never"))
-        words = best_of(args.repeat, lambda: pdf_reader.load(str(path), ruling_lines=False, ocr="never"))
+        ours = best_of(args.repeat, lambda: pdf_reader.load(str(path), ReadOptions(ocr="never")))
+        words = best_of(args.repeat, lambda: pdf_reader.load(str(path), ReadOptions(ocr="never", ruling_lines=False)))
     print(f"{pages} pages, best of {args.repeat}")
     for label, secs in (("pdfplumber extract_tables()", base), ("xlsuite PDF reader", ours),
                         ("xlsuite PDF reader, word positions only", words)):

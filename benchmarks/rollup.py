@@ -7,7 +7,7 @@ agency name on the cover changed, so 1000 files take a minute to make, not
 ten. The total must then be ``n / distinct`` times Xiamen, and both methods
 must agree with it before any time is printed.
 
-Targets (issue 5): 1000 workbooks in under 30 s on 2 cores, and at least 5x
+Targets: 1000 workbooks in under 30 s on 2 cores, and at least 5x
 faster than ``openpyxl.load_workbook`` + summing the defined names.
 
 Run: .venv/bin/python benchmarks/rollup.py [--n 1000] [--dir DIR] [--baseline-sample K]

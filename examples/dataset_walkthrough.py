@@ -12,7 +12,6 @@ Needs ``pip install 'xlsuite[dataset]'``; the chart also needs ``'xlsuite[charts
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     out = Path(args.out or tempfile.mkdtemp(prefix="xlsuite-dataset-"))
 
     # %% 1. Build the dataset: all local cores; a re-run over the same --out reads only what changed
-    ds = build_dataset(args.sources, out, workers=args.workers, progress=sys.stderr.isatty())
+    ds = build_dataset(args.sources, out, workers=args.workers)
     print("\n".join(ds.summary.lines()))
 
     # %% 2. Two tidy tables: one row per report and key, one row per file

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs (LibreOffice included), then run it.
+# Install everything the test suite needs (LibreOffice included), type-check the package, then run the tests.
 # Usage: ./scripts/test.sh [pytest args]      (works on a fresh Debian/Ubuntu machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +23,6 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+# The type check first: the package must stay clean ([tool.mypy] in pyproject.toml).
+.venv/bin/python -m mypy
 exec .venv/bin/python -m pytest "$@"

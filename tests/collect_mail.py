@@ -23,7 +23,7 @@ from pathlib import Path
 
 import openpyxl
 
-from xlsuite.checks import check
+from xlsuite.assessment import assess
 from xlsuite.collect.agencies import Agency, write_csv
 from xlsuite.mail.message import Attachment, build_message
 from xlsuite.mail.smtp import message_bytes
@@ -83,7 +83,7 @@ def report_message(data: bytes, filename: str, sender: str, when: datetime, fold
     path.write_bytes(data)
     report = read_report(path)  # send reads the workbook it attaches, then checks it
     attached = data[: len(data) // 2] if damage else data
-    msg = build_message(report, check(report), Attachment(filename, attached), sender=sender, to=[CITY], now=when)
+    msg = build_message(assess(report), Attachment(filename, attached), sender=sender, to=[CITY], now=when)
     return message_bytes(msg)
 
 

@@ -1,7 +1,6 @@
 """Relation 13: a gov2021 report states the 信息处理费 in section 六."""
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -11,8 +10,6 @@ from xlsuite.model import Meta, Report, Value
 from xlsuite.readers import read_report
 
 from .conftest import GOLDEN, REALPDF, SEEDS
-
-HAS_PDF = importlib.util.find_spec("xlsuite.readers.pdf") is not None
 
 
 def _report(narrative: dict[str, str], stem: str = "huaian-hongze-2024") -> Report:
@@ -60,7 +57,6 @@ def test_gov2019_reports_are_not_asked():
     assert check_fees(read_report(SEEDS / "xiamen-city-2020.pdf.txt")) == []
 
 
-@pytest.mark.skipif(not HAS_PDF, reason="the PDF reader (xlsuite.readers.pdf, issue 3) is not in this checkout")
 def test_hongze_pdfs_state_a_zero_fee_in_section_six():
     for name in ("huaian-hongze-2023.pdf", "huaian-hongze-2024.pdf"):
         [x] = check_fees(read_report(REALPDF / name))

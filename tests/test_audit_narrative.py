@@ -1,7 +1,6 @@
 """Relation 11: figures restated in the text, found with their sentence and compared with the tables."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from fnmatch import fnmatchcase
@@ -15,8 +14,6 @@ from xlsuite.model import Meta, Report, Value
 from xlsuite.readers import read_report
 
 from .conftest import GOLDEN, REALPDF, SEEDS
-
-HAS_PDF = importlib.util.find_spec("xlsuite.readers.pdf") is not None
 
 
 def _found(report):
@@ -159,7 +156,6 @@ def test_narrative_rules_are_declared_data():
             assert rule.note, rule.id
 
 
-@pytest.mark.skipif(not HAS_PDF, reason="the PDF reader (xlsuite.readers.pdf, issue 3) is not in this checkout")
 def test_hongze_pdfs_narrative_against_tables():
     r23 = read_report(REALPDF / "huaian-hongze-2023.pdf")
     assert [(x.id, x.status, x.left) for x in compare(r23)] == [("R11.narrative.requests.new.total", "pass", 21)]

@@ -1,11 +1,9 @@
 """Relations 8-10 across years: pairing an agency's consecutive reports, and checking the pair."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import replace
 
-import pytest
 
 from xlsuite.audit import pair_years
 from xlsuite.checks import check_years
@@ -13,8 +11,6 @@ from xlsuite.model import Meta, Report, Value
 from xlsuite.readers import read_report
 
 from .conftest import GOLDEN, REALPDF
-
-HAS_PDF = importlib.util.find_spec("xlsuite.readers.pdf") is not None
 
 
 def _golden(stem: str, **meta) -> Report:
@@ -81,7 +77,6 @@ def test_pairs_across_the_form_change_check_only_the_carry_over():
     assert {r.rule for r in check_years(prev, cur)} == {"R8"}
 
 
-@pytest.mark.skipif(not HAS_PDF, reason="the PDF reader (xlsuite.readers.pdf, issue 3) is not in this checkout")
 def test_hongze_pdfs_pair_and_pass_and_a_tampered_previous_fails():
     r23 = read_report(REALPDF / "huaian-hongze-2023.pdf")
     r24 = read_report(REALPDF / "huaian-hongze-2024.pdf")

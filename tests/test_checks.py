@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from xlsuite.checks import FAIL, NOT_CHECKABLE, PASS, check, check_years, hard_failures, verdict
+from xlsuite.checks import FAIL, NOT_CHECKABLE, PASS, check, check_years
+from xlsuite.assessment import assess
 from xlsuite.forms import get_form
 from xlsuite.model import Meta, Report, Value
 
@@ -25,8 +26,8 @@ def test_all_goldens_satisfy_the_hard_relations_except_the_known_error():
     # huaian-hongze-2023 prints 行政复议 and 复议后起诉 totals as 0: a real error in the published report.
     for name in ("fj-commerce-2020.pdf.json", "fj-industry-2020.pdf.json", "xiamen-city-2020.pdf.json",
                  "shishi-commerce-2019.json", "shanghai-office-2019.json", "huaian-hongze-2024.json"):
-        assert hard_failures(check(golden_report(name))) == [], name
-    bad = {r.id for r in hard_failures(check(golden_report("huaian-hongze-2023.json")))}
+        assert assess(golden_report(name)).hard_failures == [], name
+    bad = {r.id for r in assess(golden_report("huaian-hongze-2023.json")).hard_failures}
     assert bad == {"R4.appeals.review", "R4.appeals.suit_after_review"}
 
 
@@ -38,7 +39,7 @@ def test_failure_carries_values_sums_and_chinese_message():
     assert (res.left, res.right, res.difference) == (1535 + 27, 1532 + 29, 1)
     assert res.values["requests.new.natural"] == 1535
     assert "本年新收" in res.message and "相差 1" in res.message
-    assert verdict(check(r)) == "不通过"
+    assert assess(r).verdict == "不通过"
 
 
 def test_null_addend_counts_as_zero_and_is_named():
@@ -54,7 +55,7 @@ def test_side_entirely_null_is_not_checkable_not_failed():
     res = by_id(check(r))
     assert res["R2.requests.granted"].status == NOT_CHECKABLE  # 总计 column blank for detail rows
     assert res["R3.requests.natural"].status == PASS
-    assert verdict(check(r)) == "通过"
+    assert assess(r).verdict == "通过"
 
 
 def test_rule5_counts_nonnegative_integers_change_may_be_negative_money_decimal():
@@ -75,7 +76,7 @@ def test_soft_relations_warn_only():
     r.values["active.regulations.new_published"] = Value(9)  # > total_published 5
     res = by_id(check(r))["R6.active.regulations"]
     assert res.status == FAIL and res.severity == "warning"
-    assert verdict(check(r)) == "通过"
+    assert assess(r).verdict == "通过"
 
 
 def test_cross_year_huaian():

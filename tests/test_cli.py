@@ -57,7 +57,7 @@ def test_check_json_lists_verdict_and_failures(tmp_path):
     assert result.exit_code == 1
     obj = json.loads(result.stdout.splitlines()[0])
     assert obj["verdict"] == "不通过"
-    failed = {r["id"] for r in obj["results"] if r["status"] == "fail"}
+    failed = {r["id"] for r in obj["checks"] if r["status"] == "fail"}
     assert {"R1.requests.total", "R2.requests.total", "R3.requests.total"} <= failed
 
 

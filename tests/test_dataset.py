@@ -14,13 +14,13 @@ from click.testing import CliRunner
 
 pytest.importorskip("pyarrow")
 
-from xlsuite.checks import check
+from xlsuite.assessment import assess
 from xlsuite.cli import cli
 from xlsuite.dataset import build_dataset, load_dataset
 from xlsuite.dataset.corpus import make_corpus, read_samples
 from xlsuite.dataset.manifest import (Entry, Manifest, _closure, extractor_version, load_manifest,
                                       write_manifest)
-from xlsuite.dataset.run import Task, extract_one, run_dask, run_local
+from xlsuite.dataset.run import Task, extract_one, rows_of, run_dask, run_local
 from xlsuite.dataset.store import output_paths
 from xlsuite.dataset.tidy import REPORT_COLUMNS, VALUE_COLUMNS, error_row, report_row, value_rows
 from xlsuite.forms import get_form
@@ -37,7 +37,7 @@ SHANGHAI = SEEDS / "shanghai-office-2019.html"
 
 def test_value_rows_are_the_golden_values_in_form_order():
     report = read_report(XIAMEN)
-    rows = value_rows(report, check(report), "x.txt")
+    rows = value_rows(assess(report), "x.txt")
     gold = golden_for(XIAMEN)
     assert [r["key"] for r in rows] == get_form("gov2019").keys()
     assert {r["key"]: r["value"] for r in rows} == gold["values"]
@@ -50,26 +50,26 @@ def test_value_rows_are_the_golden_values_in_form_order():
 
 def test_flags_name_nulls_warnings_and_failed_relations():
     report = read_report(SHANGHAI)
-    rows = {r["key"]: r for r in value_rows(report, check(report), "s.html")}
+    rows = {r["key"]: r for r in value_rows(assess(report), "s.html")}
     blank = [w.key for w in report.warnings if w.code == "blank_cell"]
     assert blank and rows[blank[0]]["value"] is None
     assert rows[blank[0]]["flags"].split(";")[:2] == ["null", "blank_cell"]
     assert rows["requests.new.natural"]["flags"] is None
 
     web = read_report(SEEDS / "fj-commerce-2020.web.txt")  # headings, but the tables were images
-    rows = {r["key"]: r for r in value_rows(web, check(web), "w.txt")}
+    rows = {r["key"]: r for r in value_rows(assess(web), "w.txt")}
     assert rows["requests.new.total"]["flags"] == "null;table_absent"
 
     # Break relation 2 (row total = sum of applicants) on one row: its keys carry R2.
     report = read_report(XIAMEN)
     key = "requests.new.total"
     report.values[key] = replace(report.values[key], value=report.number(key) + 1)
-    results = check(report)
-    rows = {r["key"]: r for r in value_rows(report, results, "x.txt")}
+    assessment = assess(report)
+    rows = {r["key"]: r for r in value_rows(assessment, "x.txt")}
     assert "R2" in rows[key]["flags"].split(";")
     assert "R2" in rows["requests.new.natural"]["flags"].split(";")
     assert rows["requests.granted.natural"]["flags"] is None
-    meta = report_row(report, results, source="x.txt", sha256="ab", size=3, version="v")
+    meta = report_row(assessment, source="x.txt", sha256="ab", size=3, version="v")
     assert meta["verdict"] == "不通过" and meta["checks_failed"] >= 1
     assert "R2.requests.new" in meta["failed_checks"].split(";")
     assert any(c["id"] == "R2.requests.new" for c in json.loads(meta["checks_json"]))
@@ -77,7 +77,7 @@ def test_flags_name_nulls_warnings_and_failed_relations():
 
 def test_report_row_and_error_row():
     report = read_report(SHANGHAI)
-    row = report_row(report, check(report), source="s.html", sha256="ab", size=3, version="v1")
+    row = report_row(assess(report), source="s.html", sha256="ab", size=3, version="v1")
     assert set(row) == set(REPORT_COLUMNS)
     assert row["status"] == "ok" and row["error_code"] is None
     assert row["agency"] == "上海市人民政府办公厅" and row["year"] == 2019 and row["form"] == "gov2019"
@@ -97,7 +97,7 @@ def test_pages_fall_back_to_the_last_page_cited():
     report = read_report(XIAMEN)
     key = next(iter(report.values))
     report.values[key] = Value(1, replace(report.values[key].provenance, page=7))
-    assert report_row(report, [], source="x", sha256=None, size=None, version="v")["pages"] == 7
+    assert report_row(assess(report), source="x", sha256=None, size=None, version="v")["pages"] == 7
 
 
 # --- manifest and version ----------------------------------------------------------------------
@@ -273,11 +273,11 @@ def test_a_dropped_source_leaves_the_dataset_without_rereading(tmp_path):
 
 # --- executors ---------------------------------------------------------------------------------
 
-def crash_on_marked(task: Task) -> dict:
-    """A task function whose worker dies on one file, as a segfaulting parser would."""
-    if "crash" in task.source:
+def crash_on_marked(source: str, report) -> dict:
+    """Rows made in a worker that dies on one file, as a segfaulting parser would."""
+    if "crash" in source:
         os._exit(3)
-    return extract_one(task)
+    return rows_of(source, report)
 
 
 def test_a_dying_worker_costs_one_file_not_the_batch(tmp_path):

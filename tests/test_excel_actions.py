@@ -12,11 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from xlsuite import __version__
-from xlsuite.checks import check, hard_failures
 from xlsuite.cli import cli
 from xlsuite.excel import book
 from xlsuite.excel.actions import checking
-from xlsuite.excel.actions.base import CANCELLED, DONE, FAILED, REFUSED
+from xlsuite.excel.actions.base import BAD_INPUT, CANCELLED, DONE, FAILED, REFUSED
 from xlsuite.excel.dispatch import dispatch
 from xlsuite.excel.openpyxl_adapter import BACKUP_TAG, OpenpyxlAdapter
 from xlsuite.forms import get_form
@@ -215,7 +214,7 @@ def test_reimport_refuses_another_form_and_changes_nothing(wb):
     path = wb("hongze")  # gov2021
     original = path.read_bytes()
     outcome, a = run(path, "reimport", file=str(XIAMEN))  # gov2019
-    assert outcome.status == FAILED
+    assert outcome.status == BAD_INPUT and outcome.exit_code == 2
     assert "gov2019" in outcome.alert and "gov2021" in outcome.alert and "模板" in outcome.alert
     assert path.read_bytes() == original
     assert not list(path.parent.glob(f"*{BACKUP_TAG}*"))
@@ -227,7 +226,7 @@ def test_reimport_of_an_unreadable_file_changes_nothing(wb, tmp_path):
     bad = tmp_path / "empty.pdf"
     bad.write_bytes(b"")
     outcome, _ = run(path, "reimport", file=str(bad))
-    assert outcome.status == FAILED and "文件为空" in outcome.alert
+    assert outcome.status == BAD_INPUT and outcome.exit_code == 2 and "文件为空" in outcome.alert
     assert path.read_bytes() == original
 
 
@@ -279,14 +278,16 @@ def test_rollup_adds_up_a_folder_and_skips_backups(wb, tmp_path):
         nums = [p.number(key) for p in parts if p.number(key) is not None]
         assert total.number(key) == (sum(nums) if nums else None), key
     assert "已汇总 2 个单位" in outcome.alert
-    assert f"本年新收申请：{total.number('requests.new.total')}" in outcome.alert
+    label = get_form("gov2019").label_of("requests.new.total")
+    assert f"{label}：{total.number('requests.new.total')}" in outcome.alert
 
 
 def test_rollup_refuses_mixed_forms_naming_the_files(wb, tmp_path):
     wb("commerce", "mixed")
     wb("hongze", "mixed")
     outcome, _ = run(wb("xiamen"), "rollup", folder=str(tmp_path / "mixed"), save_path=str(tmp_path / "t.xlsx"))
-    assert outcome.status == FAILED and outcome.alert.startswith("没有汇总")
+    assert outcome.status == BAD_INPUT and outcome.alert.startswith("没有汇总")
+    assert "--" not in outcome.alert and "再点“汇总”" in outcome.alert  # the button, never a flag
     assert "commerce.xlsx" in outcome.alert and "hongze.xlsx" in outcome.alert
     assert not (tmp_path / "t.xlsx").exists()
 
@@ -303,7 +304,7 @@ def test_template_makes_a_blank_workbook_of_the_chosen_form(tmp_path, form_id):
     assert all(v is None for v in vals.values())
     assert book.form_of(OpenpyxlAdapter(out)).id == form_id
     again, _ = run(None, "template", choice=form_id, save_path=str(out))
-    assert again.status == FAILED and "已经存在" in again.alert
+    assert again.status == BAD_INPUT and "已经存在" in again.alert
 
 
 def test_template_through_the_cli(tmp_path):
@@ -377,7 +378,7 @@ def test_send_without_mail_settings_says_where_it_looked(wb, monkeypatch, tmp_pa
     monkeypatch.setenv("APPDATA", str(tmp_path / "nothing"))
     path = wb("xiamen", "nomail")
     outcome, _ = run(path, "send")
-    assert outcome.status == FAILED and "找不到邮件配置文件" in outcome.alert
+    assert outcome.status == BAD_INPUT and "找不到邮件配置文件" in outcome.alert
 
 
 def test_reimport_from_another_standard_workbook(wb):

@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from xlsuite.checks import check
+from xlsuite.assessment import assess
 from xlsuite.forms import get_form
 from xlsuite.mail import Attachment, build_message, key_figures
 from xlsuite.mail.message import KEY_FIGURES, MISSING
@@ -23,9 +23,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATA = b"PK\x03\x04" + bytes(range(256)) * 40  # binary, with every byte value
 
 
-def _build(report, results=None, name="2020-厦门市人民政府.xlsx", **kw):
-    results = check(report) if results is None else results
-    return build_message(report, results, Attachment(name, DATA), sender="gkb@example.gov.cn",
+def _build(report, name="2020-厦门市人民政府.xlsx", **kw):
+    return build_message(assess(report), Attachment(name, DATA), sender="gkb@example.gov.cn",
                          to=["city-gkb@example.gov.cn"], **kw)
 
 
@@ -91,7 +90,7 @@ def test_message_ids_differ_between_messages():
 
 def test_cc_header_and_macro_workbook_type():
     report = read_report(SEEDS / "shishi-commerce-2019.md")
-    msg = _reparse(build_message(report, check(report), Attachment("石狮.xlsm", DATA), sender="a@x.cn",
+    msg = _reparse(build_message(assess(report), Attachment("石狮.xlsm", DATA), sender="a@x.cn",
                                  to=["b@y.cn", "c@y.cn"], cc=["d@y.cn"]))
     assert msg["To"] == "b@y.cn, c@y.cn" and msg["Cc"] == "d@y.cn"
     assert next(msg.iter_attachments()).get_content_type() == "application/vnd.ms-excel.sheet.macroenabled.12"
@@ -101,8 +100,8 @@ def test_failing_report_is_marked_and_lists_the_failures():
     report = read_report(SEEDS / "xiamen-city-2020.pdf.txt")
     old = report.values["requests.new.total"]
     report.values["requests.new.total"] = Value(old.value + 5, old.provenance)
-    results = check(report)
-    msg = _reparse(_build(report, results))
+    results = assess(report).relations
+    msg = _reparse(_build(report))
     assert msg["Subject"] == "【政府信息公开年报】厦门市人民政府 2020年度（未通过校验）"
     assert msg["X-Xlsuite-Verdict"] == "fail"
     plain = msg.get_body(("plain",)).get_content()

@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from xlsuite.checks import check
+from xlsuite.assessment import assess
 from xlsuite.mail import Attachment, MailConfig, SendError, build_message, deliver
 from xlsuite.mail.smtp import AUTH, RECIPIENT, SIZE, TLS, UNREACHABLE, message_bytes
 from xlsuite.readers import read_report
@@ -92,7 +92,7 @@ def server():
 
 def xiamen_message(to=("city-gkb@example.gov.cn",), cc=(), data=DATA):
     report = read_report(SEEDS / "xiamen-city-2020.pdf.txt")
-    return build_message(report, check(report), Attachment("2020-厦门市人民政府.xlsx", data),
+    return build_message(assess(report), Attachment("2020-厦门市人民政府.xlsx", data),
                          sender="gkb@example.gov.cn", to=to, cc=cc)
 
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from xlsuite.checks import check
+from xlsuite.assessment import assess
 from xlsuite.cli import cli
 from xlsuite.formdoc import metrics_markdown
 from xlsuite.forms import FORMS, get_form
@@ -85,7 +85,7 @@ def test_dataset_report_rows_carry_one_column_per_metric():
     from xlsuite.dataset.tidy import REPORT_COLUMNS, report_row
 
     report = golden_report("huaian-hongze-2024.json")
-    row = report_row(report, check(report), source="h.pdf", sha256=None, size=None, version="v")
+    row = report_row(assess(report), source="h.pdf", sha256=None, size=None, version="v")
     assert all(f"m_{m.id}" in REPORT_COLUMNS for m in METRICS)
     assert row["m_disclosure_rate"] == pytest.approx(59 / 95)
     assert row["m_normative_docs_published"] is None  # gov2019 only

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from xlsuite.cli import cli
 from xlsuite.errors import SourceError
+from xlsuite.readers.options import OptionError, ReadOptions
 from xlsuite.layout import read_words
 from xlsuite.model import Meta, Provenance, Report, Value
 from xlsuite.ocr import INSTALL_HINT, engine as ocr_engine
@@ -155,10 +156,10 @@ def test_plan_pages_by_mode(monkeypatch):
     assert ocr_reader.plan_pages("a.pdf", [120, 0], "never") == ([], [])
     with pytest.raises(SourceError) as e:
         ocr_reader.plan_pages("a.pdf", [0, 0], "never")
-    assert e.value.code == "scanned" and "共 2 页" in e.value.reason and "--ocr never" in e.value.reason
-    with pytest.raises(SourceError) as e:
-        ocr_reader.plan_pages("a.pdf", [0], "sometimes")
-    assert e.value.code == "bad_option"
+    assert e.value.code == "ocr_off" and "共 2 页" in e.value.reason and "不做文字识别" in e.value.reason
+    with pytest.raises(OptionError) as e:
+        ReadOptions(ocr="sometimes")  # checked once, where the options are made
+    assert e.value.code == "bad_option" and "sometimes" in str(e.value)
 
 
 def test_without_the_extra_a_scan_names_it(monkeypatch):

@@ -19,14 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from xlsuite.checks import check, verdict
+from xlsuite.assessment import assess
 from xlsuite.ocr import available, unavailable_reason
 from xlsuite.readers import read_report, sniff
 
 from .conftest import REALPDF, ROOT, golden_for
 
-pytestmark = pytest.mark.skipif(not available(),
-                                reason=f"OCR not available (pip install xlsuite[ocr]): {unavailable_reason()}")
+# The OCR acceptance tests: real scans through the engine, minutes in all. CI runs them;
+# day to day, `pytest -m "not slow"` leaves them out.
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not available(),
+                                 reason=f"OCR not available (pip install xlsuite[ocr]): {unavailable_reason()}")]
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 from make_ocr_fixtures import VARIANTS, make_image_pdf  # noqa: E402
@@ -95,17 +98,17 @@ def test_scanned_pdf_reads_to_golden_or_flags(source, variant, scans, capsys):
     assert sniff(pdf) == "pdf"
     with pytest.raises(Exception) as refused:
         read_report(pdf, ocr="never")
-    assert getattr(refused.value, "code", None) == "scanned"
+    assert getattr(refused.value, "code", None) == "ocr_off"  # a scan, and OCR turned off
 
     pages_done = []
-    report = read_report(pdf, progress=lambda done, total: pages_done.append((done, total)))
+    report = read_report(pdf, on_progress=lambda done, total: pages_done.append((done, total)))
     golden = golden_of(source)
     s = score(report, golden)
     n = len(golden["values"])
     with capsys.disabled():
         print(f"\n  OCR {pdf.name}: {s['exact']}/{n} exact ({100 * s['exact'] / n:.0f}%), "
               f"{s['flagged']} flagged ({100 * s['flagged'] / n:.0f}%), {len(s['wrong'])} wrong unflagged; "
-              f"checks: {verdict(check(report))}")
+              f"checks: {assess(report).verdict}")
     assert pages_done and pages_done[-1][0] == pages_done[-1][1] == len(pages_done)  # one tick a page
     assert {k: getattr(report.meta, k) for k in golden["meta"]} == golden["meta"]
     assert not s["wrong"], "silently wrong: " + "; ".join(f"{k}={g!r} (golden {w!r}) at {p.where()}"

@@ -118,8 +118,8 @@ def test_gov2021_one_row_other_is_recorded_under_other_misc_with_a_warning():
     assert r.number("requests.other_no_correction.natural") == 0
     assert r.number("requests.other_no_fee.total") == 0
     assert any(w.code == "other_one_row" for w in r.warnings)
-    from xlsuite.checks import check, hard_failures
-    assert hard_failures(check(r)) == []
+    from xlsuite.assessment import assess
+    assert assess(r).hard_failures == []
 
 
 def test_gov2021_three_other_rows():

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from xlsuite.checks import check
+from xlsuite.assessment import assess
 from xlsuite.cli import cli
 from xlsuite.export import report_to_dict
 from xlsuite.model import Meta, Report, Value
@@ -49,7 +49,7 @@ def test_mixed_inputs_json_is_the_extract_json_of_the_total(inbox):
     assert got["meta"] == {"agency": "厦门市×2", "year": 2020, "form": "gov2019", "source_kind": "rollup",
                            "pages": None}
     expected = rollup([str(inbox)], agency="厦门市×2", year=2020)
-    assert got == json.loads(json.dumps(report_to_dict(expected.total, check(expected.total)), ensure_ascii=False))
+    assert got == json.loads(json.dumps(report_to_dict(expected.total, assess(expected.total)), ensure_ascii=False))
     assert got["verdict"] == "通过"
 
 
@@ -94,6 +94,7 @@ def test_same_agency_twice_needs_dedupe_which_keeps_the_newest_import(tmp_path):
     write_workbook(base, tmp_path / "a-first.xlsx", imported_at="2021-01-10T10:00:00+08:00")
     code, _, err = run(tmp_path, "--agency", "某市", "--json")
     assert code == 2 and "同一机关出现多次" in err and "a-first.xlsx" in err and "b-resubmitted.xlsx" in err
+    assert "加 --dedupe" in err.splitlines()[0]  # the CLI names the flag that helps
     code, out, err = run(tmp_path, "--agency", "某市", "--json", "--dedupe")
     assert code == 0, err
     got = json.loads(out)

@@ -313,7 +313,7 @@ def test_check_cli_on_a_workbook(xiamen, xiamen_book):
     assert result.exit_code == 0
     out = json.loads(result.stdout)
     assert out["verdict"] == "通过"
-    assert {r["id"]: r["status"] for r in out["results"]} == \
+    assert {r["id"]: r["status"] for r in out["checks"]} == \
         {r.id: r.status for r in check(xiamen) if r.rule != "R5" or r.failed}
 
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from click.testing import CliRunner
 
-from xlsuite.checks import check, verdict
+from xlsuite.checks import check
+from xlsuite.assessment import assess
 from xlsuite.cli import cli
 from xlsuite.forms import get_form
 from xlsuite.model import Meta, Report, Value
@@ -49,7 +50,7 @@ def set_cell(src: Path, dst: Path, changes: dict[str, object]) -> Path:
 def python_statuses(path: Path) -> tuple[str, dict[str, str | None]]:
     report = read_report(path)
     results = {r.id: r.status for r in check(report)}
-    return verdict(check(report)), {i.id: results.get(i.id) for i in instances(report.meta.form)}
+    return assess(report).verdict, {i.id: results.get(i.id) for i in instances(report.meta.form)}
 
 
 def excel_statuses(path: Path) -> tuple[str, dict[str, str | None]]:
@@ -102,7 +103,7 @@ def test_tampered_value_fails_its_relations(recalculated):
     cli_run = CliRunner().invoke(cli, ["check", str(recalculated["tampered"][0]), "--json"])
     out = json.loads(cli_run.stdout)
     assert cli_run.exit_code == 1 and out["verdict"] == v
-    assert {r["id"] for r in out["results"] if r["status"] == "fail"} == involved
+    assert {r["id"] for r in out["checks"] if r["status"] == "fail"} == involved
     # The recalculated values are visible to any reader, e.g. left and right of the failing row.
     ws = openpyxl.load_workbook(calc, data_only=True)["校验"]
     row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value == "R1.requests.natural")

@@ -19,9 +19,10 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 # A temporary file is named .<target>.<host>-<pid>.<random>.tmp: who wrote it can be told later.
 _HOST = format(zlib.crc32(socket.gethostname().encode("utf-8", "replace")), "08x")
@@ -49,9 +50,9 @@ def remove_stale(folder: str | os.PathLike, now: float | None = None) -> list[Pa
     when it is older than ``STALE_AFTER``. Returns the files removed.
     """
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
-        entries = list(os.scandir(folder))
+        entries = list(os.scandir(os.fspath(folder)))
     except OSError:
         return removed
     for e in entries:
@@ -104,4 +105,19 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
 def write_bytes(path: str | os.PathLike, data: bytes, *, overwrite: bool = True) -> Path:
     with atomic_path(path, overwrite=overwrite) as tmp:
         tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_stream(path: str | os.PathLike, write: Callable[[IO[bytes]], object], *, overwrite: bool = True) -> Path:
+    """Stream ``write``'s bytes to ``path`` (Parquet, CSV, JSON written by a library): never half a file."""
+    with atomic_path(path, overwrite=overwrite) as tmp, open(tmp, "wb") as f:
+        write(f)
+    return Path(path)
+
+
+def save_atomic(wb: Any, path: str | os.PathLike, *, overwrite: bool = True) -> Path:
+    """Save an openpyxl workbook. With ``overwrite=False`` an existing file is never replaced, even
+    one that appears while saving: raises ``FileExistsError``."""
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        wb.save(tmp)
     return Path(path)

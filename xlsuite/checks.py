@@ -7,15 +7,25 @@ instead of failing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .forms import get_form
+from .forms.schema import RuleSeverity
 from .model import Number, Report
 from .relations import Instance, instances
 
 TOLERANCE = 1e-6
 
-PASS, FAIL, NOT_CHECKABLE = "pass", "fail", "not_checkable"
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_CHECKABLE = "not_checkable"
+
+
+PASS, FAIL, NOT_CHECKABLE = Status.PASS, Status.FAIL, Status.NOT_CHECKABLE
 STATUS_ZH = {PASS: "通过", FAIL: "不通过", NOT_CHECKABLE: "无法校验"}
 
 
@@ -24,8 +34,8 @@ class CheckResult:
     id: str
     rule: str
     title: str
-    severity: str
-    status: str
+    severity: RuleSeverity
+    status: Status
     message: str  # Chinese, for staff
     keys: tuple[str, ...]
     values: dict[str, Number | None] = field(default_factory=dict)
@@ -105,7 +115,7 @@ def evaluate_instance(inst: Instance, report: Report, previous: Report | None = 
     nulls: list[str] = []
     left = _side(inst.left, report, previous, values, nulls)
     right = _side(inst.right, report, previous, values, nulls)
-    base = dict(id=inst.id, rule=inst.rule.id, title=inst.rule.title, severity=inst.severity,
+    base: dict[str, Any] = dict(id=inst.id, rule=inst.rule.id, title=inst.rule.title, severity=inst.severity,
                 keys=inst.keys, values=values, left=left, right=right, null_keys=tuple(nulls))
     if left is None or right is None:
         return CheckResult(status=NOT_CHECKABLE, message=f"{inst.message}：数据空缺，无法校验", **base)
@@ -144,10 +154,6 @@ def check_years(previous: Report, current: Report) -> list[CheckResult]:
     return out
 
 
-def verdict(results: list[CheckResult]) -> str:
-    """通过 unless a hard relation fails."""
-    return "不通过" if any(r.failed and r.severity == "error" for r in results) else "通过"
-
-
 def hard_failures(results: list[CheckResult]) -> list[CheckResult]:
+    """The failed relations of ``error`` severity: what makes a report fail (``Assessment.passed``)."""
     return [r for r in results if r.failed and r.severity == "error"]

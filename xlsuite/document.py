@@ -17,7 +17,7 @@ class Line:
     cells: list[str] | None = None  # a table row; ``text`` is then the cells joined by spaces
     page: int | None = None
     line: int | None = None
-    confidences: list[float] | None = None  # OCR confidence per cell (a text line: one), when known
+    confidences: list[float | None] | None = None  # OCR confidence per cell (a text line: one), when known
 
     @classmethod
     def row(cls, cells: list[str], page: int | None = None, line: int | None = None, **kw) -> "Line":

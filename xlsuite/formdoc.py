@@ -73,8 +73,7 @@ def metrics_markdown() -> str:
             if m.kind == "ratio":
                 line = f"({line}) ÷ ({' + '.join(f'`{k}`' for k in den)})"
             out += [f"- `{f.id}`: {line}"]
-        first = next(f for f in FORMS.values() if m.resolve(f) is not None)
-        num, den = m.resolve(first)
+        first, (num, den) = next((f, r) for f in FORMS.values() if (r := m.resolve(f)) is not None)
         out += ["", f"Excel (`{first.id}`, over the defined names):", "", "```",
                 metric_formula(m, num, den), "```", ""]
     return "\n".join(out)

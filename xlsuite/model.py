@@ -6,9 +6,18 @@ consumes them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 Number = int | float
+
+
+class Severity(StrEnum):
+    """How much a finding weighs: an ``error`` relation decides the verdict, the others inform."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
 
 
 @dataclass(frozen=True)
@@ -46,14 +55,14 @@ class Finding:
 
     code: str
     message: str
-    severity: str = "warning"  # "error" | "warning" | "info"
+    severity: Severity = Severity.WARNING
     key: str | None = None
     section: str | None = None
     provenance: Provenance | None = None
     keys: tuple[str, ...] = ()  # every cell it concerns, when more than one (a whole row)
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"code": self.code, "severity": self.severity, "message": self.message}
+        d: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message}
         if self.key:
             d["key"] = self.key
         if self.keys:
@@ -73,6 +82,7 @@ class Meta:
     source: str | None = None
     source_kind: str | None = None  # text, markdown, html, pdf, docx, workbook …
     pages: int | None = None  # as the source counts them (PDF pages); None where it has none
+    imported_at: str | None = None  # a standard workbook's import time (its cover, ISO 8601)
 
 
 @dataclass
@@ -86,6 +96,9 @@ class Report:
     narrative_places: dict[str, list[tuple[int, int | None, int | None]]] = field(default_factory=dict)
     sections_found: list[str] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    # Facts recognition records for the audit (the warnings say the same in words):
+    tables_absent: dict[str, str] = field(default_factory=dict)  # section -> why (codes.SECTION_MISSING …)
+    blank_cells: dict[str, str] = field(default_factory=dict)  # key -> what was printed ("" empty, "/" …)
 
     def number(self, key: str) -> Number | None:
         v = self.values.get(key)
@@ -95,4 +108,4 @@ class Report:
         return {k: v.value for k, v in self.values.items()}
 
     def warn(self, code: str, message: str, **kw: Any) -> None:
-        self.warnings.append(Finding(code, message, "warning", **kw))
+        self.warnings.append(Finding(code, message, Severity.WARNING, **kw))

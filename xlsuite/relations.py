@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .forms import Form, Rule, get_form
+from .forms.schema import RuleSeverity
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Instance:
         return self.rule.op
 
     @property
-    def severity(self) -> str:
+    def severity(self) -> RuleSeverity:
         return self.rule.severity
 
     @property
@@ -97,8 +98,3 @@ def instances(form_id: str, cross_year: bool = False) -> tuple[Instance, ...]:
     """All instances of a form's rules; cross-year rules only when asked for."""
     form = get_form(form_id)
     return tuple(i for rule in form.rules if rule.cross_year == cross_year for i in _expand(form, rule))
-
-
-def sum_instances(form_id: str) -> tuple[Instance, ...]:
-    """The single-year relations that compare sums (everything but the per-cell rule 5)."""
-    return tuple(i for i in instances(form_id) if i.rule.per != "cell")

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
+from typing import Any
 
-from .model import Finding, Report
+from . import codes
+from .model import Finding, Report, Severity
 
 # A cell starting with one of these is read as a formula by Excel (typed, or opened from CSV).
 FORMULA_LEADERS = ("=", "+", "-", "@")
@@ -89,7 +91,7 @@ def clean_report(report: Report) -> Report:
     """
     where: list[str] = []
     meta = report.meta
-    changes = {}
+    changes: dict[str, Any] = {}
     for field, label in (("agency", "机关名称"), ("source", "来源文件名")):
         v = getattr(meta, field)
         if isinstance(v, str) and for_xml(v) != v:
@@ -108,5 +110,6 @@ def clean_report(report: Report) -> Report:
     out = replace(report, meta=replace(meta, **changes), narrative=narrative, warnings=warnings)
     if where:
         out.warnings = out.warnings + [Finding(
-            "control_characters", f"{'、'.join(where)}中含有 Excel 无法保存的控制字符，已删除；请核对原文", "warning")]
+            codes.CONTROL_CHARACTERS, f"{'、'.join(where)}中含有 Excel 无法保存的控制字符，已删除；请核对原文",
+            Severity.WARNING)]
     return out

@@ -7,6 +7,7 @@ unread (its row or column was not found).
 from __future__ import annotations
 
 from ..checks import FAIL, PASS
+from ..codes import ABSENT_WHY
 from ..forms import get_form
 from ..model import Report
 from .result import SECTION_NAMES, AuditResult
@@ -23,15 +24,14 @@ def check_completeness(report: Report) -> list[AuditResult]:
     if not report.meta.form:
         return []
     form = get_form(report.meta.form)
-    absent = {w.section: w for w in report.warnings if w.code == "table_absent" and w.section}
+    absent = report.tables_absent
     out: list[AuditResult] = []
     for s in form.sections:
         name = SECTION_NAMES[s.id]
         if s.kind == "table":
-            w = absent.get(s.id)
-            why = w.message.split("：", 1)[-1] if w else ""
-            out.append(_result(TABLE_MISSING, s.id, w is None, TABLE_MISSING.message.format(name=name, why=why),
-                               section=s.id))
+            why = ABSENT_WHY.get(absent.get(s.id, ""), "")
+            out.append(_result(TABLE_MISSING, s.id, s.id not in absent,
+                               TABLE_MISSING.message.format(name=name, why=why), section=s.id))
             continue
         found = s.id in report.sections_found
         if not found and s.optional:
@@ -46,7 +46,7 @@ def check_completeness(report: Report) -> list[AuditResult]:
 
 
 def _cells(report: Report, form, absent: set[str]) -> list[AuditResult]:
-    blank = {w.key: w for w in report.warnings if w.code == "blank_cell" and w.key}
+    blank = report.blank_cells
     out = []
     for key in form.keys():
         section = key.split(".")[0]
@@ -55,8 +55,8 @@ def _cells(report: Report, form, absent: set[str]) -> list[AuditResult]:
             continue
         label = f"“{form.label_of(key)}”"
         if key in blank:
-            prov = blank[key].provenance or (v.provenance if v else None)
-            raw = (prov.text or "").strip() if prov else ""
+            prov = v.provenance if v else None
+            raw = blank[key].strip()
             msg = CELL_BLANK.message.format(name=label, what=f"为“{raw}”" if raw else "为空白")
             out.append(_result(CELL_BLANK, key, False, msg, keys=(key,), values={key: None},
                                section=section, provenance=prov))

@@ -7,6 +7,7 @@ statement found only in another section is still a warning, naming that section.
 from __future__ import annotations
 
 import re
+from typing import Any
 from decimal import Decimal
 
 from ..checks import FAIL, PASS
@@ -32,7 +33,7 @@ def _statement(s: Sentence, rule: FeeRule) -> tuple[bool, float | int | None] | 
 def check_fees(report: Report, rule: FeeRule = FEES) -> list[AuditResult]:
     if report.meta.form not in rule.forms:
         return []
-    base = dict(id=rule.id, rule="R13", title=rule.title, severity=rule.severity, keys=())
+    base: dict[str, Any] = dict(id=rule.id, rule="R13", title=rule.title, severity=rule.severity, keys=())
     vague: Sentence | None = None
     order = [rule.section] + [s for s in report.narrative if s != rule.section]
     for section in order:
@@ -44,7 +45,7 @@ def check_fees(report: Report, rule: FeeRule = FEES) -> list[AuditResult]:
             if not clear:
                 vague = vague or s
                 continue
-            where = dict(section=section, sentence=s.text, provenance=s.provenance,
+            where: dict[str, Any] = dict(section=section, sentence=s.text, provenance=s.provenance,
                          values={"信息处理费（元）": amount}, left=amount)
             if section == rule.section:
                 return [AuditResult(status=PASS, message="", **base, **where)]

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
+from typing import Any
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from ..checks import FAIL, NOT_CHECKABLE, PASS, tidy_number
 from ..forms import get_form
 from ..model import Number, Provenance, Report
+from ..text import normalise
 from .result import SECTION_NAMES, AuditResult
 from .rules import NARRATIVE_RULES, NarrativeRule
 
-_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
 _SENTENCE_END = re.compile(r"[。;!?]")
-_SPACE, _NON_SPACE, _DIGIT = re.compile(r"\s+"), re.compile(r"\S"), re.compile(r"\d")
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 
 _COMPILED = tuple((rule, rule.compiled()) for rule in NARRATIVE_RULES)
@@ -77,18 +77,6 @@ class Figure:
             d["reason"] = self.reason
         d["where"] = {k: v for k, v in vars(self.provenance).items() if v is not None and k != "text"}
         return d
-
-
-def normalise(text: str) -> tuple[str, list[int]]:
-    """NFKC without whitespace, and for each character its offset in ``text``."""
-    whole = unicodedata.normalize("NFKC", text)
-    if len(whole) == len(text):
-        # The usual case (full-width punctuation and digits map one to one): no per-character pass.
-        whole = whole.translate(_BRACKETS)
-        return _SPACE.sub("", whole), [m.start() for m in _NON_SPACE.finditer(whole)]
-    pairs = [(c, i) for i, ch in enumerate(text)
-             for c in unicodedata.normalize("NFKC", ch).translate(_BRACKETS) if not c.isspace()]
-    return "".join(c for c, _ in pairs), [i for _, i in pairs]
 
 
 def sentences(report: Report, section: str) -> list[Sentence]:
@@ -146,15 +134,11 @@ def figures(report: Report) -> list[Figure]:
     return out
 
 
-def _table_absent(report: Report) -> set[str]:
-    return {w.section for w in report.warnings if w.code == "table_absent" and w.section}
-
-
 def compare(report: Report, found: list[Figure] | None = None) -> list[AuditResult]:
     """One result per compared figure: pass, fail (a warning) or not checkable."""
     found = figures(report) if found is None else found
     form = get_form(report.meta.form) if report.meta.form else None
-    absent = _table_absent(report)
+    absent = set(report.tables_absent)
     out: list[AuditResult] = []
     seen: dict[str, int] = {}
     for f in found:
@@ -167,7 +151,7 @@ def compare(report: Report, found: list[Figure] | None = None) -> list[AuditResu
         nulls = tuple(k for k, v in values.items() if v is None)
         table = tidy_number(sum(v for v in values.values() if v is not None)) if len(nulls) < len(values) else None
         stated = f"“{SECTION_NAMES.get(f.sentence.section, f.sentence.section)}”写明{rule.states} {f.value} {f.unit}"
-        base = dict(id=rid, rule="R11", title=rule.title, severity=rule.severity, keys=f.keys,
+        base: dict[str, Any] = dict(id=rid, rule="R11", title=rule.title, severity=rule.severity, keys=f.keys,
                     values={"叙述": f.value, **values}, left=f.value, right=table, null_keys=nulls,
                     section=f.sentence.section, sentence=f.sentence.text, provenance=f.provenance)
         sections = {k.split(".")[0] for k in f.keys}

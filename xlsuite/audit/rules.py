@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SEVERITY = "warning"
+from ..forms.schema import RuleSeverity
+
+SEVERITY: RuleSeverity = "warning"
 
 N = r"(?<![\d.])(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
 Q = r"(?:共计?|合计|总计|累计|总数|数量|均|为|达到?|了|是)*"
@@ -38,7 +40,7 @@ class NarrativeRule:
     patterns: tuple[str, ...]
     keys: tuple[str, ...] = ()  # glob patterns over form keys, summed
     note: str = ""  # Chinese: why a figure is not compared when no key resolves
-    severity: str = SEVERITY
+    severity: RuleSeverity = SEVERITY
 
     def compiled(self) -> tuple[re.Pattern, ...]:
         return _compile(self.patterns)
@@ -183,7 +185,7 @@ class CompletenessRule:
     id: str  # prefix; the section id or the cell key is appended
     title: str
     message: str  # Chinese; {name} is the section or cell
-    severity: str = SEVERITY
+    severity: RuleSeverity = SEVERITY
 
 
 SECTION_MISSING = CompletenessRule(
@@ -212,7 +214,7 @@ class FeeRule:
     missing: str  # Chinese messages
     elsewhere: str
     vague: str
-    severity: str = SEVERITY
+    severity: RuleSeverity = SEVERITY
 
 
 FEES = FeeRule(

@@ -5,30 +5,13 @@ module only finds the pairs, so ``check``, roll-ups and batches pair alike.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
 from ..model import Report
+from ..text import agency_key, same_agency
 
-
-def agency_key(name: str) -> str:
-    """Two spellings of one agency (full-width letters, spaces) are the same agency."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
-def _same_agency(a: str, b: str) -> bool:
-    # The title may drop the city (洪泽区人民政府 for 淮安市洪泽区人民政府); a name of a few
-    # characters (人民政府) says too little to pair on.
-    short, long_ = sorted((a, b), key=len)
-    return a == b or (len(short) >= 6 and long_.endswith(short))
-
-
-def same_agency(a: str | None, b: str | None) -> bool:
-    """Whether two printed agency names name one agency, as ``pair_years`` pairs them."""
-    if not a or not b:
-        return False
-    return _same_agency(agency_key(a), agency_key(b))
+__all__ = ["agency_key", "pair_years", "same_agency"]
 
 
 def pair_years(reports: Iterable[Report]) -> list[tuple[Report, Report]]:
@@ -50,7 +33,7 @@ def pair_years(reports: Iterable[Report]) -> list[tuple[Report, Report]]:
             if len(current) != 1:
                 continue
             exact = before.get(key)
-            candidates = [exact] if exact else [group for k, group in before.items() if _same_agency(k, key)]
+            candidates = [exact] if exact else [group for k, group in before.items() if same_agency(k, key)]
             if len(candidates) == 1 and len(candidates[0]) == 1:
                 pairs.append((candidates[0][0], current[0]))
     return pairs

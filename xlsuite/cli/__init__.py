@@ -10,6 +10,7 @@ import importlib
 import click
 
 from .. import __version__
+from .common import Group
 
 # Command modules, each defining ``command`` (a click.Command).
 COMMANDS = [
@@ -31,7 +32,7 @@ COMMANDS = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="xlsuite")
 def cli() -> None:
     """xlsuite：政府信息公开工作年度报告 → 标准化、自校验的 Excel 工作簿。

@@ -6,10 +6,10 @@ import os
 import click
 
 from ..errors import XlsuiteError
-from .common import EXIT_BAD_INPUT, echo_err
+from .common import Group
 
 
-@click.group("addin")
+@click.group("addin", cls=Group)
 def command() -> None:
     """Excel 加载项：生成 / 安装“政务公开年报”功能区选项卡。
 
@@ -34,8 +34,7 @@ def build(output: str, force: bool) -> None:
     from ..excel.addin import build_addin
 
     if os.path.exists(output) and not force:
-        echo_err(f"错误：{output}：文件已存在，未覆盖；加 --force 覆盖")
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise XlsuiteError(f"{output}：文件已存在，未覆盖", code="output_exists")
     click.echo(f"已生成：{build_addin(output)}")
 
 
@@ -60,9 +59,5 @@ def install(xlstart: str | None) -> None:
     """
     from ..excel.addin import install as inst
 
-    try:
-        for line in inst.install(inst.plan(xlstart=xlstart), xlstart_given=xlstart is not None):
-            click.echo(line)
-    except XlsuiteError as e:
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+    for line in inst.install(inst.plan(xlstart=xlstart), xlstart_given=xlstart is not None):
+        click.echo(line)

@@ -5,25 +5,28 @@ from collections import Counter
 
 import click
 
-from ..audit import audit, figures, pair_years
+from ..assessment import assess, merge
+from ..audit import figures, pair_years
 from ..audit.result import SECTION_NAMES
-from ..checks import STATUS_ZH, check, check_years, hard_failures, verdict
-from ..errors import SourceError
+from ..checks import STATUS_ZH, Status
+from ..errors import ExitCode
+from ..model import Report, Severity
 from ..readers import read_report
-from .common import (EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_json, error_line,
-                     expand_sources, ocr_option, read_each)
+from ..readers.options import ReadOptions
+from .common import echo_err, emit_json, expand_sources, ocr_option, read_each, xlsuite_command
 
 _EXCERPT = 36  # characters shown on each side of a figure in a quoted sentence
 
 
-@click.command("check")
+@xlsuite_command("check")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source: verdict and every result.")
 @click.option("--previous", type=click.Path(), default=None,
               help="The same agency's report of the year before: adds the cross-year relations.")
 @click.option("--strict", is_flag=True, help="Warnings count as failures for the exit code.")
 @ocr_option
-def command(sources: tuple[str, ...], as_json: bool, previous: str | None, strict: bool, ocr: str) -> None:
+def command(sources: tuple[str, ...], as_json: bool, previous: str | None, strict: bool,
+            options: ReadOptions) -> ExitCode:
     """校验报告的勾稽关系与内容审核。Check each report's relations and audit its content.
 
     Prints each failing relation with its keys and values, then the audit
@@ -42,60 +45,45 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
         xlsuite check report-2024.pdf --previous report-2023.pdf --json
         xlsuite check reports/ --strict
     """
-    prev_report = None
-    if previous:
-        try:
-            prev_report = read_report(previous, ocr=ocr)
-        except SourceError as e:
-            echo_err(error_line(e))
-            raise SystemExit(EXIT_BAD_INPUT)
-    code = EXIT_OK
-    read = []
-    for path, report, error in read_each(expand_sources(sources), ocr=ocr):
-        if error:
-            echo_err(error)
-            code = EXIT_BAD_INPUT
+    prev_report = read_report(previous, options) if previous else None
+    code = ExitCode.OK
+    read: list[tuple[str, Report]] = []
+    for path, report in read_each(expand_sources(sources), options):
+        if isinstance(report, str):
+            echo_err(report)
+            code = ExitCode.BAD_INPUT
             continue
         read.append((path, report))
     # Without --previous, a source's previous year is found among the other sources.
     paths = {id(r): p for p, r in read}
     paired = {id(cur): prev for prev, cur in pair_years(r for _, r in read)} if prev_report is None else {}
+    assessed = []
     for path, report in read:
         prev = prev_report or paired.get(id(report))
-        results = check(report)
-        if prev is not None:
-            results += check_years(prev, report)
-        audited = audit(report)
-        failed = hard_failures(results)
-        warned = [r for r in results if r.failed and r.severity != "error"]
-        flagged = [r for r in audited if r.failed]
-        if (failed or (strict and (warned or flagged or report.warnings))) and code != EXIT_BAD_INPUT:
-            code = EXIT_CHECKS_FAILED
+        a = assess(report, prev)
+        assessed.append(a)
         prev_path = (previous if prev is prev_report else paths.get(id(prev))) if prev is not None else None
         if as_json:
             emit_json({"source": path, "meta": {"agency": report.meta.agency, "year": report.meta.year,
                                                 "form": report.meta.form},
-                       "previous": prev_path,
-                       "verdict": verdict(results),
-                       "results": [r.to_dict() for r in results if r.rule != "R5" or r.failed],
-                       "audit": [r.to_dict() for r in audited],
-                       "figures": [f.to_dict() for f in figures(report)],
-                       "warnings": [w.to_dict() for w in report.warnings]})
+                       "previous": prev_path, **a.to_dict(), "figures": [f.to_dict() for f in figures(report)]})
             continue
         m = report.meta
-        click.echo(f"{path}：{m.agency or '（未识别机关）'} {m.year or ''}年度 {m.form} —— {verdict(results)}")
+        click.echo(f"{path}：{m.agency or '（未识别机关）'} {m.year or ''}年度 {m.form} —— {a.verdict}")
         if prev_path:
             click.echo(f"  上年报告：{prev_path}")
-        for r in failed + warned:
-            level = "错误" if r.severity == "error" else "警告"
+        for r in a.hard_failures + a.soft_failures:
+            level = "错误" if r.severity == Severity.ERROR else "警告"
             click.echo(f"  [{level}] {r.id} {r.message}")
             click.echo("         " + "，".join(f"{k}={v}" for k, v in r.values.items()))
-        unchecked = [r for r in results if r.status == "not_checkable"]
+        unchecked = [r for r in a.relations if r.status == Status.NOT_CHECKABLE]
         if unchecked:
-            click.echo(f"  {STATUS_ZH['not_checkable']}：{len(unchecked)} 项（数据空缺）：" +
+            click.echo(f"  {STATUS_ZH[Status.NOT_CHECKABLE]}：{len(unchecked)} 项（数据空缺）：" +
                        "、".join(r.id for r in unchecked[:8]) + ("……" if len(unchecked) > 8 else ""))
-        _print_audit(flagged)
-    raise SystemExit(code)
+        _print_audit(a.flagged)
+    if code == ExitCode.BAD_INPUT:
+        return code
+    return merge(assessed).exit_code(strict)
 
 
 def _print_audit(flagged) -> None:

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import XlsuiteError
-from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json
-
-EXIT_NOT_SENT = 3
+from ..errors import ExitCode
+from .common import echo_err, emit_json, xlsuite_command
 
 
 def list_option(f):
@@ -42,7 +40,7 @@ def settings(config_path, list_path, output, year, *, required: bool):
     return cfg, agencies, out, year or cfg.year or default_year()
 
 
-@click.command("collect")
+@xlsuite_command("collect")
 @click.option("--from", "from_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="不连邮箱，从导出的邮件文件夹收取（.eml 文件或 Maildir）。")
 @common_options
@@ -52,7 +50,7 @@ def settings(config_path, list_path, output, year, *, required: bool):
               help="只看这一天以后收到的邮件；默认配置文件 [collect] window_days 天（180）。")
 @click.option("--reply", is_flag=True, help="给每封新来件的发件人回执：收到了什么、校验结论（按 [smtp] 发送）。")
 @click.option("--json", "as_json", is_flag=True, help="结果输出为一个 JSON 对象。")
-def command(from_dir, list_path, output, year, config_path, move_to, since, reply, as_json) -> None:
+def command(from_dir, list_path, output, year, config_path, move_to, since, reply, as_json) -> ExitCode:
     """从邮箱收取各机关报送的工作簿，生成报送情况表。Collect submissions from the office mailbox.
 
     Fetches the messages not collected yet (IMAP, settings in the [collect]
@@ -76,16 +74,12 @@ def command(from_dir, list_path, output, year, config_path, move_to, since, repl
     from ..collect import collect
     from ..mail import load_config
 
-    try:
-        cfg, agencies, out, year = settings(config_path, list_path, output, year, required=from_dir is None)
-        mail = load_config(config_path) if reply else None
-        result = collect(out, year=year, agencies=agencies, config=cfg, from_dir=from_dir, move_to=move_to,
-                         since=since.date() if since else None, reply=mail, office=cfg.office,
-                         on_message=None if as_json else _print_received)
-    except XlsuiteError as e:
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
-    code = EXIT_OK
+    cfg, agencies, out, year = settings(config_path, list_path, output, year, required=from_dir is None)
+    mail = load_config(config_path) if reply else None
+    result = collect(out, year=year, agencies=agencies, config=cfg, from_dir=from_dir, move_to=move_to,
+                     since=since.date() if since else None, reply=mail, office=cfg.office,
+                     on_message=None if as_json else _print_received)
+    code = ExitCode.OK
     queued = [o for o in result.replies if o.status != "sent"]
     if as_json:
         emit_json(_to_json(result))
@@ -94,11 +88,11 @@ def command(from_dir, list_path, output, year, config_path, move_to, since, repl
         for o in result.replies:
             click.echo(o.line, err=o.status != "sent")
     if queued:
-        code = EXIT_NOT_SENT
+        code = ExitCode.NOT_SENT
     if result.tracker_error:
         echo_err(f"错误：{result.tracker_error}")
-        code = EXIT_BAD_INPUT
-    raise SystemExit(code)
+        code = ExitCode.BAD_INPUT
+    return code
 
 
 def _print_received(r) -> None:

@@ -1,65 +1,146 @@
-"""What every command shares: expanding inputs, reading them, reporting file errors."""
+"""What every command shares: the error boundary, expanding and reading inputs, the progress bar.
+
+A command is a function that returns an ``ExitCode``. Library errors
+(``XlsuiteError``) reach ``Command.invoke``, the one place that turns them
+into a single line on stderr, with the flag that helps added from ``FLAG_HINTS``
+by the error's code, and the error's exit code. Commands never print an error
+and exit by hand.
+"""
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import click
 
-from ..errors import SourceError
+from ..errors import ExitCode, SourceError, XlsuiteError
 from ..model import Report
-from ..readers import read_report
+from ..readers import read_many
 from ..readers.discover import expand_sources  # noqa: F401 - the commands' import point
 from ..sanitize import printable
+from ..readers.options import OCR_MODES, ReadOptions
 
-EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# The flag that helps, by error code: the library's remedies name no flag.
+FLAG_HINTS: dict[str, str] = {
+    "duplicate_agency": "加 --dedupe 保留导入时间最新的一份",
+    "invalid_inputs": "或用 --on-invalid skip 剔除、--on-invalid include 照常计入",
+    "missing_agencies": "或用 --on-missing warn 照常汇总并提示",
+    "output_exists": "加 --force 覆盖",
+    "no_config": "或用 --config 指定",
+    "no_recipients": "用 --to 指定收件人",
+    "no_host": "只导出邮件文件可用 --eml",
+    "ocr_off": "去掉 --ocr never 即可读取",
+    "queued": "可用 xlsuite send --outbox 重发",
+}
+
+
+class CliError(click.ClickException):
+    """A library error as the CLI shows it: one line on stderr, and its exit code."""
+
+    def __init__(self, line: str, exit_code: int = ExitCode.BAD_INPUT):
+        super().__init__(line)
+        self.exit_code = int(exit_code)  # type: ignore[misc]  # click declares it on the class
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class Command(click.Command):
+    """A command whose function returns an ExitCode and whose library errors become one line.
+
+    ``hints`` add or override flag hints by error code for this command.
+    """
+
+    def __init__(self, *args: Any, hints: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hints = {**FLAG_HINTS, **(hints or {})}
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            code = super().invoke(ctx)
+        except XlsuiteError as e:
+            raise CliError(error_line(e, hints=self.hints), e.exit_code) from None
+        if code:
+            ctx.exit(int(code))
+        return code
+
+
+class Group(click.Group):
+    """A group whose subcommands are ``Command``s."""
+
+    command_class = Command
+
+
+def xlsuite_command(name: str, **kwargs: Any):
+    """``@click.command`` with the error boundary (``Command``)."""
+    return click.command(name, cls=Command, **kwargs)
+
 
 def ocr_option(f):
-    """``--ocr auto|never|always``: passed to the readers as ``ocr=`` (scanned pages, images)."""
-    return click.option("--ocr", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
+    """``--ocr auto|never|always``: passed to the command as ``options``, the resolved ReadOptions."""
+    return click.option("--ocr", "options", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+                        callback=lambda _ctx, _param, mode: ReadOptions.resolve(ocr=mode),
                         help="文字识别（OCR）: auto = only pages without a text layer (scans) and images; "
                              "always = every page; never = none. Needs `pip install xlsuite[ocr]`.")(f)
 
 
-def error_line(err: SourceError | Exception, path: str | None = None) -> str:
-    """One line: a file name holding a line break or an escape sequence is shown escaped."""
-    if isinstance(err, SourceError):
-        return f"错误：{printable(err.path)}：{err.reason}"
+def error_line(err: BaseException, path: str | None = None, *, hints: Mapping[str, str] = FLAG_HINTS) -> str:
+    """``错误：<file>：<reason>`` for any error, with the flag that helps; one line (a file name holding a
+    line break or an escape sequence is shown escaped, ``SourceError`` does so itself)."""
+    if isinstance(err, XlsuiteError):
+        return "错误：" + err.text(hints.get(err.code))
     return f"错误：{printable(str(path))}：无法读取（{type(err).__name__}: {err}）"
 
 
-def progress(items: list, label: str) -> Iterator:
-    """Items with a progress bar on stderr when a person is watching a long batch."""
-    if len(items) < 5 or not sys.stderr.isatty():
-        yield from items
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+class Bar:
+    """The CLI's one progress bar: on stderr, for long work, when a person is watching.
 
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), transient=True, console=_stderr_console()) as bar:
-        task = bar.add_task(label, total=len(items))
-        for item in items:
-            yield item
-            bar.advance(task)
+    Call it as ``on_progress(done, total)``; ``echo`` prints a line above it while it runs.
+    """
+
+    def __init__(self, label: str, *, enabled: bool | None = None, minimum: int = 5) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.minimum = minimum
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> "Bar":
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if not self.enabled or total < self.minimum:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self._bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), transient=True, console=Console(stderr=True))
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def echo(self, line: str, err: bool = False) -> None:
+        if self._bar is not None:
+            self._bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        else:
+            click.echo(line, err=err)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-def read_each(sources: list[str], **options) -> Iterator[tuple[str, Report | None, str | None]]:
-    """(path, report, error line) for each source; one bad file never stops the batch."""
-    for path in progress(sources, "读取报告"):
-        try:
-            yield path, read_report(path, **options), None
-        except SourceError as e:
-            yield path, None, error_line(e)
-        except Exception as e:  # noqa: BLE001 - a reader bug must not end a batch of hundreds
-            yield path, None, error_line(e, path)
+def read_each(sources: list[str], options: ReadOptions) -> Iterator[tuple[str, Report | str]]:
+    """(path, report or its error line) for each source, in order (``read_many``: one bad file never
+    stops the batch, many files are read in parallel), with the bar."""
+    with Bar("读取报告") as bar:
+        for path, got in read_many(sources, options, on_progress=bar):
+            yield path, error_line(got) if isinstance(got, SourceError) else got
 
 
 def emit_json(obj) -> None:
@@ -68,7 +149,3 @@ def emit_json(obj) -> None:
 
 def echo_err(line: str) -> None:
     click.echo(line, err=True)
-
-
-def stdout_is_tty() -> bool:
-    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"

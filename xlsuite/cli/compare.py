@@ -5,10 +5,15 @@ from pathlib import Path
 
 import click
 
-from ..errors import SourceError, XlsuiteError
-from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, error_line, ocr_option
+from ..errors import ExitCode, XlsuiteError
+from ..readers.options import ReadOptions
+from .common import emit_json, ocr_option, xlsuite_command
 
-@click.command("compare")
+# Refusals that --force overrides (xlsuite.compare.core.identity_problems).
+FORCE = {code: "加 --force 仍然比较" for code in ("unknown_agency", "different_agency", "unknown_year", "year_gap")}
+
+
+@xlsuite_command("compare", hints={**FORCE, "output_exists": "需要覆盖请加 --overwrite"})
 @click.argument("previous", type=click.Path())
 @click.argument("current", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -20,7 +25,7 @@ from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, error_line, oc
 @click.option("--overwrite", is_flag=True, help="Replace an existing output workbook or PDF.")
 @ocr_option
 def command(previous: str, current: str, output: str | None, pdf: bool, as_json: bool, force: bool,
-            overwrite: bool, ocr: str) -> None:
+            overwrite: bool, options: ReadOptions) -> ExitCode:
     """与上年报告对比。Compare a report with the same agency's report of the year before.
 
     PREVIOUS and CURRENT are any readable reports or standard workbooks. For
@@ -44,28 +49,22 @@ def command(previous: str, current: str, output: str | None, pdf: bool, as_json:
     from ..compare.summary import summary_lines
 
     if pdf and not output:
-        echo_err("错误：--pdf 需要同时用 -o 指定对比工作簿，PDF 写在它旁边")
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise XlsuiteError("--pdf 需要同时用 -o 指定对比工作簿，PDF 写在它旁边", code="usage")
     try:
-        cmp = compare(previous, current, force=force, ocr=ocr)
-    except SourceError as e:
-        echo_err(error_line(e))
-        raise SystemExit(EXIT_BAD_INPUT)
+        cmp = compare(previous, current, force=force, options=options)
     except CompareError as e:
-        echo_err(f"错误：{previous} 与 {current}：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+        e.message = f"{previous} 与 {current}：{e.message}"
+        raise
     written = []
     try:
         if output:
             written.append(str(write_comparison(cmp, output, overwrite=overwrite)))
-        if pdf:
+        if pdf and output:
             written.append(str(write_pdf(cmp, Path(output).with_suffix(".pdf"), overwrite=overwrite)))
     except FileExistsError as e:
-        echo_err(f"错误：{e}：文件已存在，未覆盖（需要覆盖请加 --overwrite）")
-        raise SystemExit(EXIT_BAD_INPUT)
-    except (OSError, XlsuiteError) as e:
-        echo_err(f"错误：无法写入 {output}：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise XlsuiteError(f"{e}：文件已存在，未覆盖", code="output_exists") from None
+    except OSError as e:
+        raise XlsuiteError(f"无法写入 {output}：{e}", code="unwritable") from None
     if as_json:
         d = cmp.to_dict()
         d["outputs"] = written
@@ -75,4 +74,4 @@ def command(previous: str, current: str, output: str | None, pdf: bool, as_json:
             click.echo(line)
         for path in written:
             click.echo(f"已写入：{path}")
-    raise SystemExit(EXIT_OK)
+    return ExitCode.OK

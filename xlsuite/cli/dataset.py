@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import click
 
-from ..errors import XlsuiteError
-from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, expand_sources
+from ..errors import ExitCode, XlsuiteError
+from ..readers.options import ReadOptions
+from .common import Bar, echo_err, expand_sources, ocr_option, xlsuite_command
 
 NEED_EXTRA = "数据集功能需要 pyarrow（集群运行还需要 dask[distributed]）：请运行 pip install 'xlsuite[dataset]'"
 
 
-@click.command("dataset")
+@xlsuite_command("dataset")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False),
               help="Output folder: values/reports .parquet and .csv, manifest.json.")
@@ -21,8 +22,9 @@ NEED_EXTRA = "数据集功能需要 pyarrow（集群运行还需要 dask[distrib
 @click.option("--csv/--no-csv", "csv", default=True,
               help="Also write the tables as CSV (UTF-8 with BOM, for Excel). Parquet is always written.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@ocr_option
 def command(sources: tuple[str, ...], out: str, workers: int | None, scheduler: str | None, force: bool,
-            csv: bool, progress: bool | None) -> None:
+            csv: bool, progress: bool | None, options: ReadOptions) -> ExitCode:
     """批量提取为数据集。Build one tidy dataset from many reports.
 
     SOURCES are report files or folders (searched recursively). Writes to OUT:
@@ -46,25 +48,22 @@ def command(sources: tuple[str, ...], out: str, workers: int | None, scheduler: 
         from ..dataset import build_dataset
         from ..dataset.run import connect
     except ImportError:
-        echo_err(f"错误：{NEED_EXTRA}")
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise XlsuiteError(NEED_EXTRA, code="missing_extra") from None
     if not expand_sources(sources):
-        echo_err("错误：没有找到报告文件（支持 PDF、DOCX、XLSX、HTML、TXT、MD）：" + "、".join(sources))
-        raise SystemExit(EXIT_BAD_INPUT)
-    if progress is None:
-        progress = click.get_text_stream("stderr").isatty()
+        raise XlsuiteError("没有找到报告文件（支持 PDF、DOCX、XLSX、HTML、TXT、MD）：" + "、".join(sources),
+                           code="no_inputs")
     client = None
     if scheduler:
         try:
             client = connect(scheduler)
         except (OSError, RuntimeError) as e:
-            echo_err(f"错误：无法连接 Dask 调度器 {scheduler}：{e}")
-            raise SystemExit(EXIT_BAD_INPUT)
+            raise XlsuiteError(f"无法连接 Dask 调度器 {scheduler}：{e}", code="no_scheduler") from None
     try:
-        ds = build_dataset(sources, out, workers=workers, client=client, force=force, progress=progress, csv=csv)
-    except (XlsuiteError, OSError) as e:  # the output folder cannot be used or written
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+        with Bar("读取报告", enabled=progress, minimum=1) as bar:
+            ds = build_dataset(sources, out, workers=workers, client=client, force=force, options=options,
+                               on_progress=bar, csv=csv)
+    except OSError as e:  # the output folder cannot be used or written
+        raise XlsuiteError(f"{out}：无法写入数据集（{e.strerror or e}）", code="unwritable") from None
     finally:
         if client is not None:
             client.close()
@@ -76,4 +75,4 @@ def command(sources: tuple[str, ...], out: str, workers: int | None, scheduler: 
     if len(failed) > 20:
         echo_err(f"……另有 {len(failed) - 20} 个文件失败，见 {out} 中 reports 表的 error_reason 列")
     click.echo(f"输出：{out}" + ("" if ds.summary.written else "（无变化，未重写）"))
-    raise SystemExit(EXIT_BAD_INPUT if failed.shape[0] else EXIT_OK)
+    return ExitCode.BAD_INPUT if failed.shape[0] else ExitCode.OK

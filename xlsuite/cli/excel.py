@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import click
 
-from ..errors import SourceError, XlsuiteError
-from .common import EXIT_BAD_INPUT, echo_err, error_line
+from ..errors import ExitCode, XlsuiteError
+from ..readers.options import ReadOptions
+from .common import echo_err, ocr_option, xlsuite_command
 
 
 def _tags() -> list[str]:
@@ -16,7 +17,7 @@ def _tags() -> list[str]:
 NO_WORKBOOK_NEEDED = {"template", "about", "rollup"}
 
 
-@click.command("excel")
+@xlsuite_command("excel")
 @click.argument("action", type=click.Choice(_tags()))
 @click.option("--workbook", "-w", type=click.Path(dir_okay=False), help="The standard workbook (the 'active' one).")
 @click.option("--file", "file_", type=click.Path(), help="导入: the report to import; 对比: last year's report.")
@@ -25,8 +26,9 @@ NO_WORKBOOK_NEEDED = {"template", "about", "rollup"}
 @click.option("--form", "form_id", help="模板: the form (gov2019 or gov2021).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="模板/汇总/对比: the workbook to write; 生成年报: the Word document.")
+@ocr_option
 def command(action: str, workbook: str | None, file_: str | None, folder: str | None, agency: str | None,
-            form_id: str | None, output: str | None) -> None:
+            form_id: str | None, output: str | None, options: ReadOptions) -> ExitCode:
     """在命令行运行功能区按钮的功能。Run a ribbon button's action on a workbook file.
 
     ACTION is one of the ribbon's tags: reimport (导入), validate (校验), publish
@@ -49,24 +51,16 @@ def command(action: str, workbook: str | None, file_: str | None, folder: str | 
     from ..excel.openpyxl_adapter import OpenpyxlAdapter
 
     if workbook is None and action not in NO_WORKBOOK_NEEDED:
-        echo_err(f"错误：{action} 需要用 --workbook 指定工作簿")
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise XlsuiteError(f"{action} 需要用 --workbook 指定工作簿", code="no_workbook")
     answers = {"file": file_, "folder": folder, "choice": form_id, "save_path": output}
     if agency:
         answers["text"] = agency
-    try:
-        adapter = OpenpyxlAdapter(workbook, answers)
-        outcome = dispatch(action, adapter)
-    except SourceError as e:
-        echo_err(error_line(e))
-        raise SystemExit(EXIT_BAD_INPUT)
-    except XlsuiteError as e:
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+    adapter = OpenpyxlAdapter(workbook, answers, options)
+    outcome = dispatch(action, adapter)
     for level, _title, text in adapter.alerts:
         click.echo(text, err=level == "error")
     if outcome.status == CANCELLED:
         # In Excel a cancelled dialog; here a missing option.
         echo_err("（命令行中请用 --file、--folder、--form 或 -o 给出这一步需要的文件或选择）")
-        raise SystemExit(EXIT_BAD_INPUT)
-    raise SystemExit(outcome.exit_code)
+        return ExitCode.BAD_INPUT
+    return outcome.exit_code

@@ -3,19 +3,23 @@ from __future__ import annotations
 
 import click
 
-from ..checks import check, hard_failures, verdict
+from ..assessment import assess
 from ..export import provenance_to_dict, report_to_dict
 from ..forms import get_form
-from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err, emit_json, expand_sources, ocr_option, read_each
+from ..forms.headline import headline_keys
+from ..readers.options import ReadOptions
+from ..errors import ExitCode
+from .common import echo_err, emit_json, expand_sources, ocr_option, read_each, xlsuite_command
 
 
-@click.command("extract")
+@xlsuite_command("extract")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source, one per line.")
 @click.option("--all-checks", is_flag=True, help="With --json: list passing per-cell checks too.")
 @click.option("--provenance", is_flag=True, help="With --json: add where each value was printed (page, line, text).")
 @ocr_option
-def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenance: bool, ocr: str) -> None:
+def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenance: bool,
+            options: ReadOptions) -> ExitCode:
     """提取报告中的全部数字。Extract every value of each report.
 
     SOURCES are report files (PDF, DOCX, HTML, text, Markdown, standard
@@ -30,35 +34,36 @@ def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenanc
         xlsuite extract examples/fj-commerce-2020.pdf.txt --json
         xlsuite extract examples/
     """
-    code = EXIT_OK
-    for path, report, error in read_each(expand_sources(sources), ocr=ocr):
-        if error:
-            echo_err(error)
-            code = EXIT_BAD_INPUT
+    code = ExitCode.OK
+    for path, report in read_each(expand_sources(sources), options):
+        if isinstance(report, str):
+            echo_err(report)
+            code = ExitCode.BAD_INPUT
             continue
-        results = check(report)
+        assessment = assess(report)
         if as_json:
-            obj = report_to_dict(report, results, all_checks=all_checks)
+            obj = report_to_dict(report, assessment, all_checks=all_checks)
             if provenance:
                 obj["provenance"] = provenance_to_dict(report)
             emit_json(obj)
         else:
-            _print_summary(report, results)
-    raise SystemExit(code)
+            _print_summary(report, assessment)
+    return code
 
 
-def _print_summary(report, results) -> None:
+def _print_summary(report, assessment) -> None:
     m = report.meta
     form = get_form(m.form)
     filled = sum(1 for v in report.values.values() if v.value is not None)
     click.echo(f"{m.source}")
     click.echo(f"  机关：{m.agency or '（未识别）'}  年度：{m.year or '（未识别）'}  表式：{m.form}（{form.title}）")
     click.echo(f"  已读取数值：{filled}/{len(report.values)}  提示：{len(report.warnings)} 条")
-    for key in ("requests.new.total", "requests.total.total", "requests.carried_out.total",
-                "appeals.review.total", "appeals.suit_direct.total", "appeals.suit_after_review.total"):
+    for key in headline_keys():
         click.echo(f"  {form.label_of(key)}：{_fmt(report.number(key))}")
-    bad = hard_failures(results)
-    click.echo(f"  校验：{verdict(results)}" + (f"（{len(bad)} 项不通过）" if bad else ""))
+    bad = assessment.hard_failures
+    click.echo(f"  校验：{assessment.verdict}" + (f"（{len(bad)} 项不通过）" if bad else ""))
+    if assessment.flagged:
+        click.echo(f"  内容审核：{len(assessment.flagged)} 项提示（xlsuite check 列出）")
     for w in report.warnings[:10]:
         click.echo(f"  提示：{w.message}")
     if len(report.warnings) > 10:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import click
 
-from ..errors import SourceError, XlsuiteError
-from .common import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_json, error_line
+from ..errors import ExitCode, XlsuiteError
+from .common import FLAG_HINTS, echo_err, emit_json, error_line, xlsuite_command
+
+HINTS = {**FLAG_HINTS, "output_exists": "需要覆盖请加 --overwrite"}
 
 
-@click.command("publish")
+@xlsuite_command("publish", hints=HINTS)
 @click.argument("workbook", type=click.Path())
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="The Word document to write (.docx).")
@@ -16,7 +18,7 @@ from .common import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_
               help="Publish even when hard relations fail; every page then says 未通过校验.")
 @click.option("--overwrite", is_flag=True, help="Replace a document that already exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: outputs, failures, fonts.")
-def command(workbook: str, output: str, pdf: bool, force: bool, overwrite: bool, as_json: bool) -> None:
+def command(workbook: str, output: str, pdf: bool, force: bool, overwrite: bool, as_json: bool) -> ExitCode:
     """生成年报：由标准工作簿生成 Word / PDF 年度报告。Publish the annual report.
 
     Writes <机关><年度>年政府信息公开工作年度报告 from the standard WORKBOOK:
@@ -49,16 +51,16 @@ def command(workbook: str, output: str, pdf: bool, force: bool, overwrite: bool,
             for line in e.gate.lines():
                 echo_err(f"  {line}")
             echo_err("  请在工作簿中改正后重新生成；确需先出草稿可加 --force（每页标注“未通过校验”）。")
-        raise SystemExit(EXIT_CHECKS_FAILED)
-    except SourceError as e:
-        _fail(error_line(e), workbook, as_json)
+        return ExitCode.CHECKS_FAILED
     except FileExistsError as e:
-        _fail(f"错误：{e} 已存在，未覆盖（需要覆盖请加 --overwrite）", workbook, as_json)
-    except (XlsuiteError, OSError) as e:
-        _fail(f"错误：{workbook}：{e}", workbook, as_json)
+        return _fail(XlsuiteError(f"{e} 已存在，未覆盖", code="output_exists"), workbook, as_json)
+    except OSError as e:
+        return _fail(XlsuiteError(f"{workbook}：{e}", code="unwritable"), workbook, as_json)
+    except XlsuiteError as e:
+        return _fail(e, workbook, as_json)
     if as_json:
         emit_json({"source": workbook, "published": True, **done.to_dict()})
-        raise SystemExit(EXIT_OK)
+        return ExitCode.OK
     click.echo(f"{done.docx}  ←  {workbook}" + ("（未通过校验，已标注）" if done.forced else ""))
     for line in done.gate.verified_lines():
         click.echo(f"已核实，不阻止发布：{line}")
@@ -69,13 +71,13 @@ def command(workbook: str, output: str, pdf: bool, force: bool, overwrite: bool,
         click.echo(f"提示：本机没有公文字体（方正小标宋、黑体、仿宋_GB2312），已用 {'、'.join(dict.fromkeys(fallback))} 代替。")
     for note in done.notes:
         click.echo(f"提示：{note}")
-    raise SystemExit(EXIT_OK)
+    return ExitCode.OK
 
 
-def _fail(line: str, workbook: str, as_json: bool) -> None:
-    if as_json:
-        emit_json({"source": workbook, "published": False, "error": line.removeprefix("错误：")})
-    else:
-        echo_err(line)
-    raise SystemExit(EXIT_BAD_INPUT)
+def _fail(e: XlsuiteError, workbook: str, as_json: bool) -> ExitCode:
+    """With --json the error is part of the JSON answer; otherwise the one error line."""
+    if not as_json:
+        raise e
+    emit_json({"source": workbook, "published": False, "error": error_line(e, hints=HINTS).removeprefix("错误：")})
+    return e.exit_code
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import click
 
-from ..errors import XlsuiteError
-from .collect import EXIT_NOT_SENT, common_options, settings
-from .common import EXIT_BAD_INPUT, EXIT_OK, echo_err
+from ..errors import ExitCode, XlsuiteError
+from .collect import common_options, settings
+from .common import xlsuite_command
 
 
-@click.command("remind")
+@xlsuite_command("remind", hints={"no_list": "请用 --list 给出机关名单"})
 @common_options
 @click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="请对方在此日期前报送（写在催报邮件中）。")
 @click.option("--send", "really", is_flag=True, help="真的发送；不加时只显示将发给谁、邮件内容（演示）。")
-def command(list_path, output, year, config_path, deadline, really) -> None:
+def command(list_path, output, year, config_path, deadline, really) -> ExitCode:
     """催报：给名单中尚未报送的机关发邮件。Remind the agencies that have not reported.
 
     Who has reported comes from the collection folder (what `xlsuite collect`
@@ -31,26 +31,23 @@ def command(list_path, output, year, config_path, deadline, really) -> None:
     from ..collect import remind
     from ..mail import load_config
 
-    try:
-        cfg, agencies, out, year = settings(config_path, list_path, output, year, required=False)
-        if agencies is None:
-            raise XlsuiteError("请用 --list 给出机关名单（或在配置文件 [collect] list 中填写）")
-        mail = load_config(config_path)
-        reminders = remind(out, agencies, year, mail, send=really, office=cfg.office,
-                           deadline=deadline.date() if deadline else None)
-    except XlsuiteError as e:
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+    cfg, agencies, out, year = settings(config_path, list_path, output, year, required=False)
+    if agencies is None:
+        raise XlsuiteError("没有机关名单", code="no_list", remedy="请在配置文件 [collect] list 中填写")
+    mail = load_config(config_path)
+    reminders = remind(out, agencies, year, mail, send=really, office=cfg.office,
+                       deadline=deadline.date() if deadline else None)
     if not reminders:
         click.echo(f"名单中的 {len(agencies)} 个机关都已报送 {year} 年度报告，无需催报。")
     for r in reminders:
         click.echo(r.line, err=r.status in ("queued", "no_email"))
     previews = [r for r in reminders if r.status == "preview"]
-    if previews:
-        msg = previews[0].message
+    msg = previews[0].message if previews else None
+    if msg is not None:
         click.echo(f"（演示，没有发送。共 {len(previews)} 封；确认后加 --send 发送。第一封如下：）")
         for h in ("From", "To", "Subject"):
             click.echo(f"  {h}: {msg[h]}")
-        for line in msg.get_body(("plain",)).get_content().splitlines():
+        body = msg.get_body(("plain",))
+        for line in (body.get_content() if body is not None else "").splitlines():
             click.echo(f"  {line}")
-    raise SystemExit(EXIT_NOT_SENT if any(r.status == "queued" for r in reminders) else EXIT_OK)
+    return ExitCode.NOT_SENT if any(r.status == "queued" for r in reminders) else ExitCode.OK

@@ -1,22 +1,19 @@
 """xlsuite rollup: add agency reports into a city or province total workbook."""
 from __future__ import annotations
 
-import sys
-
 import click
 
-from ..checks import hard_failures, verdict
+from ..assessment import assess
+from ..errors import ExitCode
 from ..export import report_to_dict
-from ..errors import XlsuiteError
-from ..rollup import ON_INVALID, ON_MISSING, RollupError, previous_year, rollup, write_total
+from ..forms.headline import headline_keys
+from ..rollup import ON_INVALID, ON_MISSING, previous_year, rollup, write_total
 from ..rollup.tidy import write_csv
-from .common import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK, echo_err, emit_json
-
-SHOWN_KEYS = ("requests.new.total", "requests.total.total", "requests.carried_out.total",
-              "appeals.review.total", "appeals.suit_direct.total", "appeals.suit_after_review.total")
+from .common import Bar, emit_json, ocr_option, xlsuite_command
 
 
-@click.command("rollup")
+
+@xlsuite_command("rollup")
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="The total as a standard workbook (.xlsx) with a 明细 sheet.")
@@ -38,8 +35,9 @@ SHOWN_KEYS = ("requests.new.total", "requests.total.total", "requests.carried_ou
 @click.option("--previous", multiple=True, type=click.Path(),
               help="Last year's city total, or last year's agency workbooks (files or folders): "
                    "the 看板 gains a year-over-year column and chart. Repeatable.")
+@ocr_option
 def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path, force, workers, expect_path,
-            on_missing, no_dashboard, previous) -> None:
+            on_missing, no_dashboard, previous, options) -> ExitCode:
     """汇总各机关报告。Add agency reports of one year and form into a total.
 
     SOURCES are standard workbooks, reports in any supported format, or folders
@@ -69,45 +67,40 @@ def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path
         xlsuite rollup 收件/2024/ --agency 某市 --expect 名单.csv --on-missing warn
         xlsuite rollup inbox/ -o 2024-某市.xlsx --agency 某市 --previous 2023-某市.xlsx
     """
-    try:
-        expect = None
-        if expect_path:
-            from ..collect.agencies import read_list
+    expect = None
+    if expect_path:
+        from ..collect.agencies import read_list
 
-            expect = read_list(expect_path).names
-        with _progress() as tick:
-            result = rollup(sources, agency=agency, year=year, on_invalid=on_invalid, dedupe=dedupe,
-                            workers=workers, progress=tick, expect=expect, on_missing=on_missing)
-        last = None
-        if previous and output and not no_dashboard:
-            last = previous_year(previous, agency=agency, year=result.total.meta.year, workers=workers)
-        if output:
-            write_total(result, output, overwrite=force, dashboard=not no_dashboard, previous=last)
-        if csv_path:
-            write_csv(result, csv_path, overwrite=force)
-    except RollupError as e:
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_CHECKS_FAILED if e.code in ("invalid_inputs", "missing_agencies") else EXIT_BAD_INPUT)
-    except XlsuiteError as e:  # the agency list cannot be read
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
-    results = result.checks()
+        expect = read_list(expect_path).names
+    with Bar("读取报告") as bar:
+        result = rollup(sources, agency=agency, year=year, on_invalid=on_invalid, dedupe=dedupe,
+                        workers=workers, options=options, on_progress=bar, expect=expect,
+                        on_missing=on_missing)
+    last = None
+    if previous and output and not no_dashboard:
+        last = previous_year(previous, agency=agency, year=result.total.meta.year, workers=workers,
+                             options=options)
+    if output:
+        write_total(result, output, overwrite=force, dashboard=not no_dashboard, previous=last)
+    if csv_path:
+        write_csv(result, csv_path, overwrite=force)
+    assessment = assess(result.total)
     if as_json:
-        emit_json(report_to_dict(result.total, results))
+        emit_json(report_to_dict(result.total, assessment))
     else:
-        _summary(result, results, output, csv_path, no_dashboard)
-    raise SystemExit(EXIT_CHECKS_FAILED if hard_failures(results) else EXIT_OK)
+        _summary(result, assessment, output, csv_path, no_dashboard)
+    return assessment.exit_code()
 
 
-def _summary(result, results, output, csv_path, no_dashboard=False) -> None:
+def _summary(result, assessment, output, csv_path, no_dashboard=False) -> None:
     m = result.total.meta
     form = result.form
     click.echo(f"汇总：{m.agency} {m.year}年度 {m.form}（{form.title}），{len(result.entries)} 份报告")
-    for key in SHOWN_KEYS:
+    for key in headline_keys():
         v = result.total.number(key)
         click.echo(f"  {form.label_of(key)}：{'空' if v is None else v}")
-    bad = hard_failures(results)
-    click.echo(f"  校验：{verdict(results)}" + (f"（{len(bad)} 项不通过）" if bad else ""))
+    bad = assessment.hard_failures
+    click.echo(f"  校验：{assessment.verdict}" + (f"（{len(bad)} 项不通过）" if bad else ""))
     for w in result.total.warnings[:10]:
         click.echo(f"  提示：{w.message}")
     if len(result.total.warnings) > 10:
@@ -117,28 +110,3 @@ def _summary(result, results, output, csv_path, no_dashboard=False) -> None:
     if csv_path:
         click.echo(f"已写入明细表：{csv_path}")
 
-
-class _progress:
-    """A rich progress bar on stderr while inputs are read, when a person is watching."""
-
-    def __enter__(self):
-        self._bar = None
-        self._task = None
-        return self.tick
-
-    def tick(self, done: int, total: int) -> None:
-        if self._bar is None:
-            if total < 5 or not sys.stderr.isatty():
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-            self._bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                 TimeRemainingColumn(), transient=True, console=Console(stderr=True))
-            self._bar.start()
-            self._task = self._bar.add_task("读取报告", total=total)
-        self._bar.update(self._task, completed=done)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.stop()

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import click
 
-from ..errors import XlsuiteError
-from ..mail import (EXIT_BAD_INPUT, INTERRUPTED, PREVIEW, QUEUED, REFUSED, UNREADABLE, exit_code, load_config,
-                    resend_outbox, send_workbooks)
+from ..errors import ExitCode
+from ..mail import INTERRUPTED, PREVIEW, QUEUED, REFUSED, UNREADABLE, exit_code, load_config, resend_outbox, send_workbooks
 from ..mail.smtp import message_bytes
-from .common import echo_err
+from .common import xlsuite_command
+
+RESEND = "：xlsuite send --outbox"
+FORCE = "（加 --force 强制发送）"
 
 
-@click.command("send")
+@xlsuite_command("send", hints={"eml_not_folder": "--eml 应给一个文件夹"})
 @click.argument("workbooks", nargs=-1, type=click.Path())
 @click.option("--to", "to", multiple=True, metavar="ADDR", help="收件人（可重复）；不给则用配置文件 [send] to。")
 @click.option("--cc", "cc", multiple=True, metavar="ADDR", help="抄送（可重复）；不给则用配置文件 [send] cc。")
@@ -22,7 +24,7 @@ from .common import echo_err
 @click.option("--dry-run", is_flag=True, help="只显示将要发送的邮件，不连接服务器。")
 @click.option("--outbox", "use_outbox", is_flag=True, help="重发待发箱中先前发送失败的邮件（每封只发一次）。")
 def command(workbooks: tuple[str, ...], to: tuple[str, ...], cc: tuple[str, ...], config_path: str | None,
-            force: bool, eml: str | None, dry_run: bool, use_outbox: bool) -> None:
+            force: bool, eml: str | None, dry_run: bool, use_outbox: bool) -> ExitCode:
     """发送已校验的工作簿给上级。Send validated workbooks upward by e-mail.
 
     Each workbook is checked first and goes out as one message: subject
@@ -47,28 +49,25 @@ def command(workbooks: tuple[str, ...], to: tuple[str, ...], cc: tuple[str, ...]
         raise click.UsageError("请给出要发送的工作簿（或用 --outbox 重发待发箱）")
     if eml and dry_run:
         raise click.UsageError("--eml 与 --dry-run 只能选一个")
-    try:
-        config = load_config(config_path)
-        if use_outbox:
-            outcomes = resend_outbox(config)
-            if not outcomes:
-                click.echo(f"待发箱 {config.outbox} 中没有邮件。")
-        else:
-            outcomes = send_workbooks(list(workbooks), config, to=to, cc=cc, force=force, dry_run=dry_run, eml=eml)
-    except XlsuiteError as e:
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+    config = load_config(config_path)
+    if use_outbox:
+        outcomes = resend_outbox(config)
+        if not outcomes:
+            click.echo(f"待发箱 {config.outbox} 中没有邮件。")
+    else:
+        outcomes = send_workbooks(list(workbooks), config, to=to, cc=cc, force=force, dry_run=dry_run, eml=eml)
 
     for o in outcomes:
         to_err = o.status in (REFUSED, UNREADABLE, QUEUED, INTERRUPTED)
-        click.echo(o.line, err=to_err)
+        hint = RESEND if o.status == QUEUED and not use_outbox else FORCE if o.status == REFUSED else ""
+        click.echo(o.line + hint, err=to_err)
         for r in o.failures:
             click.echo(f"  [错误] {r.id} {r.message}", err=to_err)
         for w in o.warnings:
             click.echo(f"  [提示] {w.message}", err=to_err)
         if o.status == PREVIEW and o.message is not None:
             _show(o.message, config)
-    raise SystemExit(exit_code(outcomes))
+    return exit_code(outcomes)
 
 
 def _show(msg, config) -> None:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import click
 
-from ..errors import XlsuiteError
-from .common import EXIT_BAD_INPUT, echo_err
+from ..errors import ExitCode
+from .common import Group
 
 IMPORT_FOLDER = "标准工作簿"
 
 
-@click.group("shortcuts")
+@click.group("shortcuts", cls=Group)
 def command() -> None:
     """资源管理器“发送到”菜单：不用 Excel 加载项、不用宏，也能导入、校验、汇总、报送。
 
@@ -51,12 +51,8 @@ def install(folder: str | None) -> None:
     """
     from .. import shortcuts
 
-    try:
-        for line in shortcuts.install(shortcuts.plan(folder), folder_given=folder is not None):
-            click.echo(line)
-    except XlsuiteError as e:
-        echo_err(f"错误：{e}")
-        raise SystemExit(EXIT_BAD_INPUT)
+    for line in shortcuts.install(shortcuts.plan(folder), folder_given=folder is not None):
+        click.echo(line)
 
 
 def _invoke(args: list[str]) -> int:
@@ -65,13 +61,11 @@ def _invoke(args: list[str]) -> int:
 
     click.echo("> xlsuite " + " ".join(f'"{a}"' if " " in a else a for a in args))
     try:
-        cli.main(args=args, prog_name="xlsuite", standalone_mode=False)
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_BAD_INPUT)
+        code = cli.main(args=args, prog_name="xlsuite", standalone_mode=False)
     except click.ClickException as e:
         e.show()
         return e.exit_code
-    return 0
+    return int(code) if isinstance(code, int) else ExitCode.OK
 
 
 def _open(path: Path) -> None:
@@ -137,7 +131,7 @@ def run_action(action: str, paths: list[str], agency: str | None = None,
 @click.argument("action", type=click.Choice(["import", "validate", "rollup", "send"]))
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--agency", help="汇总: the name of the total (asked when not given).")
-def run(action: str, paths: tuple[str, ...], agency: str | None) -> None:
+def run(action: str, paths: tuple[str, ...], agency: str | None) -> int:
     """运行一个“发送到”菜单项：ACTION 是 import、validate、rollup 或 send。
 
     import writes one standard workbook per report into a 标准工作簿 folder
@@ -158,4 +152,4 @@ def run(action: str, paths: tuple[str, ...], agency: str | None) -> None:
     code = run_action(action, list(paths), agency)
     click.echo("完成。" if code == 0 else f"完成，但有问题（退出码 {code}），请查看上面的提示。")
     sys.stdout.flush()
-    raise SystemExit(code)
+    return code

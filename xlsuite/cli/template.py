@@ -5,10 +5,11 @@ import click
 
 from ..forms import FORMS
 from ..workbook.templates import write_template
-from .common import EXIT_BAD_INPUT, echo_err
+from ..errors import XlsuiteError
+from .common import xlsuite_command
 
 
-@click.command("template")
+@xlsuite_command("template", hints={"output_exists": "需要覆盖请加 --overwrite"})
 @click.option("--form", "form_id", type=click.Choice(sorted(FORMS)), default="gov2021", show_default=True,
               help="gov2019: report years 2019-2020; gov2021: 2021 and later.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx to write.")
@@ -26,6 +27,5 @@ def command(form_id: str, output: str, overwrite: bool) -> None:
     try:
         path = write_template(form_id, output, overwrite=overwrite)
     except FileExistsError:
-        echo_err(f"错误：{output} 已存在，未覆盖（需要覆盖请加 --overwrite）")
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise XlsuiteError(f"{output} 已存在，未覆盖", code="output_exists") from None
     click.echo(str(path))

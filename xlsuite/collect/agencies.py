@@ -121,7 +121,7 @@ def _text(v) -> str:
 def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
     for n, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = [c.strip().lower() for c in row]
-        cols = {}
+        cols: dict[str, int] = {}
         for col, names in COLUMNS.items():
             for i, c in enumerate(cells):
                 if c in names:

@@ -24,13 +24,13 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 class MailboxError(XlsuiteError):
     def __init__(self, kind: str, message: str):
         self.kind = kind
-        self.message = message
-        super().__init__(message)
+        super().__init__(message, code=kind)
 
 
 def encode_folder(name: str) -> str:
     """A folder name as IMAP wants it: modified UTF-7 (RFC 3501 5.1.3), quoted."""
-    out, pending = [], []
+    out: list[str] = []
+    pending: list[str] = []
 
     def flush():
         if pending:
@@ -51,7 +51,8 @@ def encode_folder(name: str) -> str:
 
 def uid_set(uids: Iterable[int]) -> str:
     """1,2,3,5 -> "1:3,5": short commands for long lists."""
-    parts, run = [], []
+    parts: list[str] = []
+    run: list[int] = []
     for u in sorted(set(uids)):
         if run and u == run[-1] + 1:
             run.append(u)
@@ -132,13 +133,18 @@ class ImapMailbox:
         self._login()
         self._select(cfg.folder)
 
+    @property
+    def _conn(self) -> imaplib.IMAP4:
+        assert self.conn is not None, "not connected"
+        return self.conn
+
     def _login(self) -> None:
         user, pw = self.config.user, self.password or ""
         try:
             if (user + pw).isascii():
-                self.conn.login(user, pw)
+                self._conn.login(user, pw)
             else:  # imaplib's LOGIN is ASCII-only: a Chinese password goes as UTF-8 in AUTHENTICATE PLAIN
-                self.conn.authenticate("PLAIN", lambda _: f"\0{user}\0{pw}".encode("utf-8"))
+                self._conn.authenticate("PLAIN", lambda _: f"\0{user}\0{pw}".encode("utf-8"))
         except imaplib.IMAP4.error as e:
             raise MailboxError(AUTH, f"邮箱服务器 {self.config.where} 拒绝登录（用户 {user}：{_text(e)}）") from None
         except OSError as e:
@@ -149,7 +155,7 @@ class ImapMailbox:
         typ, data = self._call("select", encode_folder(folder), readonly=not self.writable)
         if typ != "OK":
             raise MailboxError(FOLDER, f"邮箱中没有文件夹“{folder}”（{_text(data)}）：请检查 collect.folder")
-        _typ, v = self.conn.response("UIDVALIDITY")
+        _typ, v = self._conn.response("UIDVALIDITY")
         self.uidvalidity = int(v[0]) if v and v[0] else None
 
     def close(self) -> None:
@@ -221,7 +227,7 @@ class ImapMailbox:
             typ, data = self._call("create", target)
             if typ != "OK":
                 raise MailboxError(FOLDER, f"无法在邮箱中新建文件夹“{folder}”（{_text(data)}）")
-        caps = self.conn.capabilities
+        caps = self._conn.capabilities
         ids = uid_set(uids)
         if "MOVE" in caps:
             self._uid("MOVE", ids, target)

@@ -16,7 +16,7 @@ from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
-from ..checks import check, hard_failures
+from ..assessment import assess
 from ..errors import SourceError
 from .agencies import AgencyList
 
@@ -133,7 +133,8 @@ def attachments(msg: Message) -> list[tuple[str, str, bytes | None]]:
         if not filename and part.get_content_disposition() != "attachment":
             continue
         try:
-            data = part.get_payload(decode=True)
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else None
         except Exception:  # noqa: BLE001
             data = None
         out.append((str(filename or "（未命名附件）"), part.get_content_type(), data))
@@ -191,9 +192,9 @@ def _book(name: str, data: bytes | None, agencies: AgencyList | None, year: int,
     if not m.agency:
         return Item(JUNK, f"附件 {name} 的封面没有填写机关名称，无法确定报送单位", NOT_REPORT, name, own, m.year)
     listed = agencies.find(m.agency) if agencies is not None else None
-    results = check(report)
-    failures = [{"id": r.id, "message": r.message} for r in hard_failures(results)]
-    warnings = [f"{r.id} {r.message}" for r in results if r.failed and r.severity != "error"]
+    assessment = assess(report)  # as xlsuite check and the 校验 button assess it
+    failures = [{"id": r.id, "message": r.message} for r in assessment.hard_failures]
+    warnings = [f"{r.id} {r.message}" for r in assessment.soft_failures + assessment.flagged]
     warnings += [w.message for w in report.warnings]
     item = Item(STORED, "", None, name, listed.name if listed else m.agency, m.year, m.form, suffix, data,
                 "不通过" if failures else "通过", failures, warnings)

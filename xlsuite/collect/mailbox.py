@@ -6,6 +6,7 @@ envelopes its ledger already holds, so a message is fetched once.
 """
 from __future__ import annotations
 
+from functools import partial
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,8 +42,7 @@ def imap_envelopes(box, known_refs: set[str], known_ids: set[str], since: date |
         mid = ids.get(uid)
         if mid and mid in known_ids:
             continue
-        yield Envelope(imap_ref(cfg.host, cfg.folder, box.uidvalidity, uid), mid,
-                       (lambda u=uid: box.fetch(u)), uid)
+        yield Envelope(imap_ref(cfg.host, cfg.folder, box.uidvalidity, uid), mid, partial(box.fetch, uid), uid)
 
 
 def folder_files(folder: Path) -> list[Path]:

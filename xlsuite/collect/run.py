@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+from ..atomic import write_bytes
 from ..errors import XlsuiteError
 from .agencies import AgencyList
 from .config import CollectConfig, get_imap_password
@@ -160,6 +161,7 @@ def _one(inbox: Inbox, env: Envelope, index: _Index, agencies, year: int) -> Rec
     for it in items:
         placed = path = None
         if it.outcome in (STORED, OFF_LIST):
+            assert it.data is not None and it.year is not None and it.agency is not None  # examine() stored it
             off = it.outcome == OFF_LIST
             key = (it.year, safe_name(it.agency), it.outcome)
             placed, path = inbox.place(it.data, it.year, it.agency, it.suffix, letter.date,
@@ -180,13 +182,13 @@ def _one(inbox: Inbox, env: Envelope, index: _Index, agencies, year: int) -> Rec
 def _line(it: Item, sender: str | None, subject: str) -> str:
     who = sender or "（发件人不明）"
     if it.outcome == JUNK:
-        return f"未收取（{KIND_ZH[it.kind]}）：《{subject or '无主题'}》← {who}：{it.reason}"
+        return f"未收取（{KIND_ZH.get(it.kind or '', '')}）：《{subject or '无主题'}》← {who}：{it.reason}"
     verdict = "通过" if not it.failures else f"未通过，{len(it.failures)} 项勾稽关系不成立"
     path = it.path
     if it.outcome == OFF_LIST:
         return f"名单外：{it.attachment} ← {who}：{it.reason}，存于 {path}（{verdict}）"
     head = {NEW: "收取", REPLACED: "收取（替换旧版，旧版存入历史）", SAME: "重复（与已收文件相同）",
-            OLDER: "收取（比已收版本旧，存入历史）"}[it.placed]
+            OLDER: "收取（比已收版本旧，存入历史）"}[it.placed or NEW]
     return f"{head}：{path} ← {who}（{verdict}）"
 
 
@@ -230,7 +232,7 @@ def _queue(msg: EmailMessage, outbox: Path, name: str) -> Path | None:
     if path.exists() or path.with_name(name + box.CLAIM_SUFFIX).exists() or (outbox / box.SENT_DIR / name).exists():
         return None
     try:
-        return box.write_atomic(path, message_bytes(msg))
+        return write_bytes(path, message_bytes(msg), overwrite=False)
     except FileExistsError:
         return None
 
@@ -289,6 +291,7 @@ def remind(out: str | os.PathLike, agencies: AgencyList, year: int, mail, *, sen
     queued: dict[Path, Reminder] = {}
     for row in status.of("missing"):
         a = row.agency
+        assert a is not None  # a missing row is an agency of the list
         if not a.emails:
             result.append(Reminder(a.name, "no_email", f"无法催报：{a.name} 在名单中没有邮箱"))
             continue

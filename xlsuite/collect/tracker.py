@@ -101,7 +101,7 @@ def build(records: list[dict], agencies: AgencyList | None, year: int) -> Status
                 continue  # another year's report, or an item from another year's collection
             row = Row(it.get("agency") or "", "pass" if it.get("verdict") == "通过" else "fail", None, date,
                       rec.get("from"), rec.get("subject", ""), it.get("path"), it.get("failures", []),
-                      it.get("warnings", []), [], rec.get("ref"), REPLY_ZH.get(replied.get(rec.get("ref"), "")))
+                      it.get("warnings", []), [], rec.get("ref"), REPLY_ZH.get(replied.get(rec.get("ref") or "", "")))
             outcome = it.get("outcome")
             listed = agencies.find(it.get("agency")) if agencies is not None else None
             if outcome == STORED:
@@ -138,7 +138,7 @@ def build(records: list[dict], agencies: AgencyList | None, year: int) -> Status
     rows: list[Row] = []
     listed_rows = agencies.agencies if agencies is not None else []
     for a in listed_rows:
-        row = current.pop(a.key, None) or Row(a.name, "missing")
+        row = current.pop(a.key) if a.key in current else Row(a.name, "missing")
         row.name, row.agency = a.name, a
         rows.append(row)
     rows.extend(sorted(current.values(), key=lambda r: r.date or datetime.min))  # no list: every agency

@@ -37,7 +37,7 @@ def write_tracker(status: Status, path: str | os.PathLike, *, list_name: str | N
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from ..workbook.atomic import save_atomic
+    from ..atomic import save_atomic
     from ..workbook.writer import put_text
 
     path = Path(path)
@@ -119,10 +119,10 @@ def write_tracker(status: Status, path: str | os.PathLike, *, list_name: str | N
         c.font = bold
         c.fill = head_fill
         log.column_dimensions[get_column_letter(n)].width = w
-    r = 1
+    line = 1
     for rec in status.messages:
         for it in rec.get("items", []) or [{}]:
-            r += 1
+            line += 1
             outcome = it.get("outcome")
             result = (PLACED_ZH.get(it.get("placed"), "收取") if outcome == "stored" else
                       "名单外" if outcome == "off_list" else f"未收取（{KIND_ZH.get(it.get('kind'), '')}）")
@@ -133,13 +133,13 @@ def write_tracker(status: Status, path: str | os.PathLike, *, list_name: str | N
             for col, value in enumerate((_time(rec.get("date")), _time(rec.get("collected_at")), rec.get("from"),
                                          rec.get("subject"), it.get("attachment"), result, it.get("agency"),
                                          it.get("path"), note, rec.get("message_id")), start=1):
-                c = log.cell(r, col)
+                c = log.cell(line, col)
                 put_text(c, value)
                 c.font = body
             if it.get("path"):
-                log.cell(r, 8).hyperlink = it["path"]
+                log.cell(line, 8).hyperlink = it["path"]
     log.freeze_panes = "A2"
-    log.auto_filter.ref = f"A1:{get_column_letter(len(LOG_HEADERS))}{max(r, 2)}"
+    log.auto_filter.ref = f"A1:{get_column_letter(len(LOG_HEADERS))}{max(line, 2)}"
     return save_atomic(wb, path, overwrite=True)
 
 

@@ -7,13 +7,15 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
+from ..readers.options import ReadOptions
 from .core import Change, CompareError, Comparison, MetricChange, compare_reports, identity_problems
 from .text import SectionDiff, diff_narrative
 
 
 def compare(previous: str | os.PathLike, current: str | os.PathLike, *, force: bool = False,
-            **read_options) -> Comparison:
+            options: ReadOptions | None = None, **overrides: Any) -> Comparison:
     """Read two sources (any report or standard workbook) and compare them.
 
     Raises SourceError for an unreadable file and CompareError for a pair that is
@@ -21,8 +23,8 @@ def compare(previous: str | os.PathLike, current: str | os.PathLike, *, force: b
     """
     from ..readers import read_report
 
-    return compare_reports(read_report(previous, **read_options), read_report(current, **read_options),
-                           force=force)
+    options = ReadOptions.resolve(options, **overrides)
+    return compare_reports(read_report(previous, options), read_report(current, options), force=force)
 
 
 def write_comparison(cmp: Comparison, path, *, overwrite: bool = False, first: bool = True):

@@ -24,9 +24,8 @@ NOT_IN_PREVIOUS_FORM = "上年表式无此项"
 class CompareError(XlsuiteError):
     """The two reports should not be compared as given (refused unless forced)."""
 
-    def __init__(self, message: str, code: str):
-        self.code = code
-        super().__init__(message)
+    def __init__(self, message: str, code: str, remedy: str | None = None):
+        super().__init__(message, code=code, remedy=remedy)
 
 
 def change_of(previous: Number | None, current: Number | None) -> Number | None:
@@ -213,7 +212,7 @@ def compare_reports(previous: Report, current: Report, *, force: bool = False) -
         raise CompareError("未能识别报告的表式，无法比较", "no_form")
     problems = identity_problems(previous, current)
     if problems and not force:
-        raise CompareError("；".join(msg for _, msg in problems) + "。确认无误后可加 --force 仍然比较", problems[0][0])
+        raise CompareError("；".join(msg for _, msg in problems), problems[0][0], remedy="确认无误后可选择仍然比较")
     form = get_form(current.meta.form)
     prev_keys = set(get_form(previous.meta.form).keys())
     values = [Change(k, form.label_of(k), previous.number(k) if k in prev_keys else None, current.number(k),

@@ -229,8 +229,8 @@ def _text_sheet(wb: Workbook, cmp: Comparison) -> None:
     from ..audit.result import SECTION_NAMES
 
     ws = wb.create_sheet(TEXT)
-    for col, w in zip("ABCD", (10, 52, 52, 30)):
-        ws.column_dimensions[col].width = w
+    for letter, w in zip("ABCD", (10, 52, 52, 30)):
+        ws.column_dimensions[letter].width = w
     t = ws.cell(1, 1, f"文字对比：{cmp.current.meta.agency or ''}　{_years(cmp)}")
     t.font = W.Font(name=W.FONT, size=14, bold=True)
     ws.merge_cells("A1:D1")
@@ -246,7 +246,7 @@ def _text_sheet(wb: Workbook, cmp: Comparison) -> None:
     for section, d in cmp.narrative.items():
         counts = d.counts()
         text = (f"{SECTION_NAMES[section]}　重复率 {pct(d.repetition)}（"
-                + "，".join(f"{STATUS_ZH[s]} {n} 句" for s, n in counts.items()) + "）")
+                + "，".join(f"{STATUS_ZH[status]} {n} 句" for status, n in counts.items()) + "）")
         c = ws.cell(row, 1, text)
         c.font = W.TEXT_BOLD
         for col in range(1, 5):

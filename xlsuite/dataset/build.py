@@ -9,14 +9,16 @@ import os
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 import pyarrow as pa
 
-from .manifest import Entry, Manifest, file_sha256, load_manifest, write_manifest
+from ..readers.options import ReadOptions
+from ..readers.discover import file_sha256
+from .manifest import Entry, Manifest, load_manifest, write_manifest
 from .run import Task, connect, executor_for
 from .store import (output_paths, prepare_folder, read_tables, reports_table, rows_by_source,
                     values_table, write_tables)
@@ -69,9 +71,12 @@ class Dataset:
 
 def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike | None = None, *,
                   workers: int | None = None, scheduler: str | None = None, client=None,
-                  force: bool = False, progress: bool = False, csv: bool = True) -> Dataset:
+                  force: bool = False, options: ReadOptions | None = None,
+                  on_progress: Callable[[int, int], None] | None = None, csv: bool = True) -> Dataset:
     """Read every source (files, folders recursively) into the two tables.
 
+    ``options`` say how to read (OCR mode …); a source read with other options
+    is read again. ``on_progress(done, total)`` hears of each source read.
     ``workers``: local processes (default: all cores; 1 reads in this process).
     ``scheduler``: address of a running dask.distributed scheduler, or pass a
     ``client``; the files must be readable at the same paths on its workers.
@@ -89,14 +94,15 @@ def build_dataset(sources: Iterable[str | os.PathLike], out: str | os.PathLike |
     if scheduler is not None and client is None:
         client = own_client = connect(scheduler)
     try:
-        return _build(paths, out, workers=workers, client=client, force=force, progress=progress,
-                      csv=csv, started=started)
+        return _build(paths, out, workers=workers, client=client, force=force,
+                      options=ReadOptions.resolve(options), on_progress=on_progress, csv=csv, started=started)
     finally:
         if own_client is not None:
             own_client.close()
 
 
-def _build(paths: list[str], out, *, workers, client, force, progress, csv, started) -> Dataset:
+def _build(paths: list[str], out, *, workers, client, force, options: ReadOptions, on_progress, csv,
+           started) -> Dataset:
     executor = executor_for(workers, client)
     runner, run = executor.description, executor.run
     version = executor.code_version()
@@ -106,14 +112,13 @@ def _build(paths: list[str], out, *, workers, client, force, progress, csv, star
         manifest = None if force else load_manifest(out)
         previous = read_tables(out, manifest.run_id) if manifest else None
 
-    with _Progress(progress) as bar:
-        tasks, reused = _plan(paths, manifest, previous, version, bar)
-        done: dict[int, _Rows] = {}
-        bar.start(f"读取报告（{runner}）", len(tasks))
-        for result in run(tasks) if tasks else ():
-            vals = values_table(result["values"]) if result["values"] else None
-            done[result["index"]] = (result["report"], vals)
-            bar.advance()
+    tasks, reused = _plan(paths, manifest, previous, version, options)
+    done: dict[int, _Rows] = {}
+    for result in run(tasks) if tasks else ():
+        vals = values_table(result["values"]) if result["values"] else None
+        done[result["index"]] = (result["report"], vals)
+        if on_progress is not None:
+            on_progress(len(done), len(tasks))
 
     rows = [done[i] if i in done else reused[i] for i in range(len(paths))]
     report_rows = [r for r, _ in rows]
@@ -127,7 +132,7 @@ def _build(paths: list[str], out, *, workers, client, force, progress, csv, star
         run_id = uuid.uuid4().hex
         write_tables(out, values, reports, run_id, csv)
         # Written last: until it lands, the old manifest no longer matches the new tables' run id.
-        write_manifest(out, _manifest_of(run_id, report_rows))
+        write_manifest(out, _manifest_of(run_id, report_rows, options))
         summary.written = True
     summary.seconds = time.perf_counter() - started
     return Dataset(values, reports, summary)
@@ -137,21 +142,20 @@ def _build(paths: list[str], out, *, workers, client, force, progress, csv, star
 _Rows = tuple[dict, "pa.Table | None"]
 
 
-def _plan(paths, manifest, previous, version, bar) -> tuple[list[Task], dict[int, _Rows]]:
-    """The sources to read, and the rows kept from the last run for those whose hash and version match."""
+def _plan(paths, manifest, previous, version, options: ReadOptions) -> tuple[list[Task], dict[int, _Rows]]:
+    """The sources to read, and the rows kept from the last run for those whose hash, version and
+    options match."""
     prev_values = rows_by_source(previous[0]) if previous else {}
     prev_reports = {r["source"]: r for r in previous[1].to_pylist()} if previous else {}
     tasks: list[Task] = []
     reused: dict[int, _Rows] = {}
-    bar.start("核对文件", len(paths))
     for i, src in enumerate(paths):
         digest = file_sha256(src)
         sha, size = digest if digest else (None, None)
-        if manifest and src in prev_reports and manifest.unchanged(src, sha, version):
+        if manifest and src in prev_reports and manifest.unchanged(src, sha, version, options.fingerprint()):
             reused[i] = (prev_reports[src], prev_values.get(src))
         else:
-            tasks.append(Task(i, src, os.path.abspath(src), sha, size))
-        bar.advance()
+            tasks.append(Task(i, src, os.path.abspath(src), sha, size, options))
     return tasks, reused
 
 
@@ -175,8 +179,10 @@ def _needs_writing(out, tasks, paths, previous, csv) -> bool:
     return not all(p.exists() for name, p in output_paths(out).items() if csv or name.endswith(".parquet"))
 
 
-def _manifest_of(run_id: str, rows: list[dict]) -> Manifest:
-    entries = {r["source"]: Entry(r["sha256"], r["size"], r["xlsuite_version"], r["status"], r["error_code"])
+def _manifest_of(run_id: str, rows: list[dict], options: ReadOptions) -> Manifest:
+    # Rows kept from the last run matched these options too.
+    entries = {r["source"]: Entry(r["sha256"], r["size"], r["xlsuite_version"], r["status"], r["error_code"],
+                                  options.fingerprint())
                for r in rows if r["sha256"] is not None}
     return Manifest(run_id, entries)
 
@@ -197,34 +203,3 @@ def _frame(table: pa.Table) -> pd.DataFrame:
     ints = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
     return table.to_pandas(types_mapper=ints.get)
 
-
-class _Progress:
-    """A rich progress bar on stderr, or nothing."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self._bar = self._task = None
-
-    def __enter__(self):
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                       TimeRemainingColumn)
-
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
-                                 transient=False)
-            self._bar.start()
-        return self
-
-    def start(self, description: str, total: int) -> None:
-        if self._bar is not None and total:
-            self._task = self._bar.add_task(description, total=total)
-
-    def advance(self) -> None:
-        if self._bar is not None:
-            self._bar.advance(self._task)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.stop()

@@ -13,14 +13,12 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
 
 from .. import __version__
-from ..atomic import atomic_path
+from ..atomic import write_stream
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1
@@ -35,6 +33,7 @@ class Entry:
     version: str
     status: str
     error_code: str | None = None
+    options: str = ""  # ReadOptions.fingerprint() of the run that read it
 
 
 @dataclass
@@ -42,10 +41,10 @@ class Manifest:
     run_id: str
     entries: dict[str, Entry] = field(default_factory=dict)
 
-    def unchanged(self, source: str, sha256: str | None, version: str) -> bool:
+    def unchanged(self, source: str, sha256: str | None, version: str, options: str = "") -> bool:
         e = self.entries.get(source)
         return (e is not None and sha256 is not None and e.sha256 == sha256 and e.version == version
-                and e.error_code not in TRANSIENT_CODES)
+                and e.options == options and e.error_code not in TRANSIENT_CODES)
 
 
 @lru_cache(maxsize=1)
@@ -102,8 +101,8 @@ def _closure(root: Path, start: list[Path]) -> dict[Path, bytes]:
             names: list[list[str]] = []
             if isinstance(node, ast.ImportFrom):
                 base = package[:len(package) - node.level + 1] if node.level else []
-                mod = base + (node.module.split(".") if node.module else [])
-                if not node.level:
+                mod: list[str] | None = base + (node.module.split(".") if node.module else [])
+                if not node.level and mod is not None:
                     mod = mod[1:] if mod[:1] == ["xlsuite"] else None
                 if mod is not None:
                     names.append(mod)
@@ -134,20 +133,6 @@ def _shapes_rows(rel: str) -> bool:
 _MODULE_NAME = re.compile(r"xlsuite(?:\.[a-z_][a-z0-9_]*)+")
 
 
-def file_sha256(path: str) -> tuple[str, int] | None:
-    """The file's SHA-256 and size; None when it cannot be read (the reader will say why)."""
-    h = hashlib.sha256()
-    size = 0
-    try:
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                h.update(chunk)
-                size += len(chunk)
-    except OSError:
-        return None
-    return h.hexdigest(), size
-
-
 def load_manifest(folder: str | os.PathLike) -> Manifest | None:
     """The manifest in ``folder``; None when absent or unreadable (everything is then read again)."""
     path = Path(folder) / MANIFEST_NAME
@@ -164,11 +149,6 @@ def load_manifest(folder: str | os.PathLike) -> Manifest | None:
 def write_manifest(folder: str | os.PathLike, manifest: Manifest) -> None:
     data = {"format": FORMAT, "run_id": manifest.run_id,
             "entries": {src: asdict(e) for src, e in manifest.entries.items()}}
-    write_atomic(Path(folder) / MANIFEST_NAME,
+    write_stream(Path(folder) / MANIFEST_NAME,
                  lambda f: f.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")))
 
-
-def write_atomic(path: str | os.PathLike, write: Callable[[IO[bytes]], object]) -> None:
-    """Stream ``write``'s bytes to ``path`` through the package's atomic writer: never half a file."""
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        write(f)

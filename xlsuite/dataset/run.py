@@ -1,35 +1,34 @@
 """Where the work runs: in this process, a local process pool, or a Dask distributed cluster.
 
-All three run the same task function, ``extract_one``, on the same inputs, so
-their rows are identical; only the order in which results arrive differs, and
-the caller puts them back in source order.
+All three read through ``xlsuite.readers`` (``read_many`` here, ``read_one`` in a
+cluster task) and make the rows with ``rows_of`` beside the reading, so their
+rows are identical; only the order in which results arrive differs, and the
+caller puts them back in source order.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..checks import check
+from ..assessment import assess
 from ..errors import SourceError
-from ..readers import MODULES as READER_MODULES
-from ..readers import read_report
+from ..model import Report
+from ..readers import batch as readers_batch
+from ..readers import read_many, read_one
+from ..readers.batch import READER_ERROR, WORKER_LOST, default_workers, program_error
+from ..readers.options import ReadOptions
 from .manifest import code_version, extractor_version
 from .tidy import error_row, report_row, value_rows
 
-# Reason codes of this module's own, beside the readers' (empty, corrupt, no_report …).
-WORKER_LOST = "worker_lost"  # a worker died on this file even in a pool of its own
-READER_ERROR = "reader_error"  # a reader raised something other than SourceError: a bug to report
-
+__all__ = ["READER_ERROR", "WORKER_LOST", "Task", "extract_one", "run_local", "run_inline", "run_dask"]
 
 # The rows' version stamp is taken when this module is imported, beside the readers:
 # it names the code in memory, even if the files change while the process lives.
 extractor_version()
+# Worker processes import this module last, after the readers, for the same reason.
+readers_batch.preload(__name__)
 
 # Threaded workers (Dask's default) read one file at a time per process: pdfium is not
 # thread-safe, and the parsing holds the GIL anyway, so threads would gain nothing.
@@ -43,22 +42,35 @@ class Task:
     path: str  # absolute, for workers that run elsewhere
     sha256: str | None
     size: int | None
+    options: ReadOptions = field(default_factory=ReadOptions)
+
+
+def rows_of(source: str, report: Report) -> dict[str, Any]:
+    """A report's tidy rows, stamped with the version of the code that runs here (in the worker)."""
+    a = assess(report)
+    return {"values": value_rows(a, source),
+            "report": report_row(a, source=source, sha256=None, size=None, version=extractor_version())}
+
+
+def finish(task: Task, got: dict[str, Any] | SourceError) -> dict[str, Any]:
+    """A task's result: its rows (with the file's hash and size) or its error row."""
+    if isinstance(got, SourceError):
+        return failed_result(task, got.code, got.reason)
+    got["index"] = task.index
+    got["report"].update(sha256=task.sha256, size=task.size)
+    return got
 
 
 def extract_one(task: Task) -> dict[str, Any]:
-    """Read one source into its tidy rows. Never raises: a bad file becomes an error row."""
-    version = extractor_version()
-    try:
-        with _ONE_AT_A_TIME:
-            report = read_report(task.path)
-        results = check(report)
-        return {"index": task.index, "values": value_rows(report, results, task.source),
-                "report": report_row(report, results, source=task.source, sha256=task.sha256,
-                                     size=task.size, version=version)}
-    except SourceError as e:
-        return failed_result(task, e.code, e.reason)
-    except Exception as e:  # noqa: BLE001 - a reader bug on one file must not end a national batch
-        return failed_result(task, READER_ERROR, program_error(e))
+    """Read one source into its tidy rows (a cluster's unit of work). Never raises."""
+    with _ONE_AT_A_TIME:
+        got = read_one(task.path, task.options)
+    if isinstance(got, Report):
+        try:
+            got = rows_of(task.source, got)
+        except Exception as e:  # noqa: BLE001 - one file's bug must not end a national batch
+            got = program_error(task.source, e)
+    return finish(task, got)
 
 
 def failed_result(task: Task, code: str, reason: str) -> dict[str, Any]:
@@ -67,74 +79,25 @@ def failed_result(task: Task, code: str, reason: str) -> dict[str, Any]:
                                 size=task.size, version=extractor_version())}
 
 
-def program_error(e: BaseException) -> str:
-    return f"读取时程序出错（{type(e).__name__}: {e}），请把该文件报告给维护者"
+def lost_row(task: Task, detail: str) -> dict[str, Any]:
+    e = readers_batch.worker_lost(task.source, detail)
+    return failed_result(task, e.code, e.reason)
 
 
-def worker_lost(task: Task, detail: str) -> dict[str, Any]:
-    return failed_result(task, WORKER_LOST,
-                         f"读取该文件时工作进程意外退出（{detail}），可能是文件触发了解析库崩溃")
-
-
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def run_local(tasks: list[Task], workers: int, then: Callable[[str, Report], dict[str, Any]] = rows_of
+              ) -> Iterator[dict[str, Any]]:
+    """The tasks through ``read_many`` on this machine (``workers`` 1: in this process); ``then``
+    makes a report's rows in the worker. A worker that dies costs its own file (``worker_lost``)."""
+    if not tasks:
+        return
+    got = read_many([t.source for t in tasks], tasks[0].options, workers=workers, then=then)
+    for task, (_path, result) in zip(tasks, got):
+        assert not isinstance(result, Report)  # ``then`` made it rows
+        yield finish(task, result)
 
 
 def run_inline(tasks: list[Task]) -> Iterator[dict[str, Any]]:
-    for t in tasks:
-        yield extract_one(t)
-
-
-def run_local(tasks: list[Task], workers: int, fn: Callable[[Task], dict[str, Any]] = extract_one
-              ) -> Iterator[dict[str, Any]]:
-    """A process pool on this machine; a crashed worker costs a retry, not the batch.
-
-    A dying worker breaks the whole pool and every pending file with it, so the
-    lost files go round once more in a fresh pool; those lost again are read one
-    per pool, which names the culprit and keeps the rest.
-    """
-    pending = list(tasks)
-    for _ in range(2):
-        if not pending:
-            return
-        lost: list[Task] = []
-        yield from _pool_round(pending, workers, lost, fn)
-        pending = lost
-    for t in pending:
-        lost = []
-        yield from _pool_round([t], 1, lost, fn)
-        for t2 in lost:
-            yield worker_lost(t2, "进程异常退出")
-
-
-def _pool_round(tasks: list[Task], workers: int, lost: list[Task], fn) -> Iterator[dict[str, Any]]:
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_mp_context()) as pool:
-        futures = {pool.submit(fn, t): t for t in tasks}
-        for f in as_completed(futures):
-            task = futures.pop(f)  # a national run must not keep every result alive here
-            try:
-                yield f.result()
-            except BrokenProcessPool:
-                lost.append(task)
-            except Exception as e:  # noqa: BLE001 - outside the reader's guard: still one file
-                yield failed_result(task, READER_ERROR, program_error(e))
-
-
-def _mp_context():
-    # forkserver: workers fork from one clean server that imported the readers once (a spawned
-    # worker would re-import the whole CLI as its __main__, seconds each); safe beside the
-    # progress bar's thread and a Dask client's event loop. spawn where it does not exist.
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    global _forkserver_started
-    _forkserver_started = True  # the server is started by the pool about to use this context
-    ctx = multiprocessing.get_context("forkserver")
-    # This module last: the version it stamps at import then names the readers just loaded.
-    ctx.set_forkserver_preload(["xlsuite.recognize", *READER_MODULES.values(), __name__])
-    return ctx
-
-
-_forkserver_started = False
+    return run_local(tasks, 1)
 
 
 def worker_version() -> str:
@@ -175,7 +138,7 @@ def run_dask(tasks: list[Task], client, batch: int | None = None,
             todo.update((r.key, [t]) for r, t in zip(retry, got))
             seq.update(retry)
         else:
-            yield worker_lost(got[0], type(result).__name__)
+            yield lost_row(got[0], type(result).__name__)
         f.release()  # the cluster can forget a result as soon as it is taken
 
 
@@ -220,7 +183,6 @@ def executor_for(workers: int | None, client) -> Executor:
 
 def _probe_pool() -> str:
     # Until this process has started a forkserver, the next one imports the files as they are now.
-    if not _forkserver_started:
+    if not readers_batch.forkserver_started():
         return code_version()
-    with ProcessPoolExecutor(max_workers=1, mp_context=_mp_context()) as pool:
-        return pool.submit(worker_version).result()
+    return readers_batch.pool_call(worker_version)

@@ -6,6 +6,7 @@ manifest written with them, so rows are only reused from a matching set.
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -13,8 +14,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import XlsuiteError
+from ..atomic import write_stream
 from ..sanitize import CSV_LEADER_PATTERN
-from .manifest import MANIFEST_NAME, write_atomic
+from .manifest import MANIFEST_NAME
 from .tidy import METRIC_COLUMNS, REPORT_COLUMNS, VALUE_COLUMNS
 
 VALUE_SCHEMA = pa.schema([
@@ -74,9 +76,9 @@ def write_tables(folder: str | os.PathLike, values: pa.Table, reports: pa.Table,
     paths = output_paths(folder)
     for name, table in (("values", values), ("reports", reports)):
         tagged = table.replace_schema_metadata({RUN_ID_KEY: run_id.encode()})
-        write_atomic(paths[f"{name}.parquet"], lambda f, t=tagged: pq.write_table(t, f))
+        write_stream(paths[f"{name}.parquet"], partial(pq.write_table, tagged))
         if csv:
-            write_atomic(paths[f"{name}.csv"], lambda f, t=table: _write_csv(t, f))
+            write_stream(paths[f"{name}.csv"], partial(_write_csv, table))
         else:  # a CSV of an earlier run would no longer match
             paths[f"{name}.csv"].unlink(missing_ok=True)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..checks import FAIL, NOT_CHECKABLE, CheckResult, verdict
+from ..assessment import Assessment
+from ..checks import NOT_CHECKABLE
 from ..metrics import COLUMNS as METRIC_COLUMNS
 from ..metrics import column as metric_column
 from ..metrics import metric_values
-from ..model import Report
+from ..model import Report, Severity
 
 # Column order of the two tables; ``store`` declares their types.
 VALUE_COLUMNS = ("source", "agency", "year", "form", "key", "value",
@@ -29,10 +30,11 @@ FLAG_NULL = "null"
 FLAG_SEP = ";"
 
 
-def value_rows(report: Report, results: list[CheckResult], source: str) -> list[dict[str, Any]]:
+def value_rows(assessment: Assessment, source: str) -> list[dict[str, Any]]:
     """One row per key of the report's form, in the form's key order."""
+    report = assessment.report
     m = report.meta
-    flags = _flags_by_key(report, results)
+    flags = _flags_by_key(assessment)
     rows = []
     for key, v in report.values.items():
         p = v.provenance
@@ -44,8 +46,10 @@ def value_rows(report: Report, results: list[CheckResult], source: str) -> list[
     return rows
 
 
-def _flags_by_key(report: Report, results: list[CheckResult]) -> dict[str, list[str]]:
-    """null, the codes of warnings about the key (or its section, for a null), the failed relations it is in."""
+def _flags_by_key(assessment: Assessment) -> dict[str, list[str]]:
+    """null, the codes of warnings about the key (or its section, for a null), the failed relations and
+    audit rules it is in."""
+    report = assessment.report
     flags: dict[str, list[str]] = {}
 
     def add(key: str, flag: str) -> None:
@@ -65,19 +69,23 @@ def _flags_by_key(report: Report, results: list[CheckResult]) -> dict[str, list[
             for key, v in report.values.items():
                 if v.value is None and key.startswith(w.section + "."):
                     add(key, w.code)
-    for r in results:
-        if r.status == FAIL:
-            for key in r.keys:
-                add(key, r.rule)
+    for r in assessment.hard_failures + assessment.soft_failures + assessment.flagged:
+        for key in r.keys:
+            add(key, r.rule)
     return flags
 
 
-def report_row(report: Report, results: list[CheckResult], *, source: str, sha256: str | None,
+def report_row(assessment: Assessment, *, source: str, sha256: str | None,
                size: int | None, version: str) -> dict[str, Any]:
-    """The meta row of a report that was read: who, when, which form, warnings and check verdicts."""
+    """The meta row of a report that was read: who, when, which form, warnings and its assessment.
+
+    ``failed_checks`` names every failed relation and audit rule (hard ones first), as
+    ``xlsuite check`` and the 校验 button list them.
+    """
+    report = assessment.report
     m = report.meta
-    failed = [r for r in results if r.status == FAIL]
-    unchecked = [r for r in results if r.status == NOT_CHECKABLE]
+    failed = assessment.hard_failures + assessment.soft_failures + assessment.flagged
+    unchecked = [r for r in assessment.relations if r.status == NOT_CHECKABLE]
     row = _blank_row(source, sha256, size, version)
     row.update({
         "status": STATUS_OK, "agency": m.agency, "year": m.year, "form": m.form,
@@ -88,9 +96,9 @@ def report_row(report: Report, results: list[CheckResult], *, source: str, sha25
         "warnings": len(report.warnings),
         "warning_codes": FLAG_SEP.join(sorted({w.code for w in report.warnings})) or None,
         "warnings_json": _json([w.to_dict() for w in report.warnings]),
-        "verdict": verdict(results) if results else None,
-        "checks_failed": sum(1 for r in failed if r.severity == "error"),
-        "checks_warned": sum(1 for r in failed if r.severity != "error"),
+        "verdict": assessment.verdict if assessment.relations else None,
+        "checks_failed": len(assessment.hard_failures),
+        "checks_warned": sum(1 for r in failed if r.severity != Severity.ERROR),
         "checks_not_checkable": len(unchecked),
         "failed_checks": FLAG_SEP.join(r.id for r in failed) or None,
         # Failures only: passing and not-checkable results (hundreds for a report with

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 def run(tag: str) -> None:
     """Run the ribbon action ``tag`` on the workbook that called (inside Excel, via xlwings)."""
-    from ..errors import SourceError, XlsuiteError
-    from .dispatch import dispatch
+    from ..errors import XlsuiteError
+    from .actions.base import TITLE, ribbon_text
+    from .dispatch import BY_TAG, dispatch
     from .xlwings_adapter import XlwingsAdapter
 
     adapter = XlwingsAdapter.caller()
     adapter.status("政务公开年报：正在处理，请稍候……")  # Excel is frozen until Python returns
     try:
         dispatch(tag, adapter)
-    except SourceError as e:
-        adapter.alert(f"{e.path}：{e.reason}", "政务公开年报", "error")
     except XlsuiteError as e:
         # Expected problems get a Chinese message box; anything else reaches xlwings' traceback dialog.
-        adapter.alert(str(e), "政务公开年报", "error")
+        button = BY_TAG[tag].label if tag in BY_TAG else tag
+        adapter.alert(ribbon_text(e, button), TITLE, "error")
     finally:
         adapter.status(None)

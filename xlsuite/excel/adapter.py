@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from ..readers.options import ReadOptions
+
 
 @dataclass(frozen=True)
 class Place:
@@ -26,6 +28,8 @@ class Place:
 class WorkbookAdapter(Protocol):
     #: The workbook file on disk (None for a workbook never saved).
     path: str | None
+    #: How 导入 and 汇总 read report files (the CLI's ``--ocr``; Excel uses the defaults).
+    read_options: ReadOptions
 
     # --- cells ------------------------------------------------------------
     def locate(self, name: str) -> Place | None:

@@ -10,8 +10,9 @@ from typing import Any
 
 from ..errors import XlsuiteError
 from ..forms import FORMS, Form, get_form
-from ..model import Meta, Number, Report, Value
+from ..model import Number, Report
 from ..workbook import layout as L
+from ..workbook.contents import WorkbookContents, cell_number, cell_problem, clean_meta, paragraphs_of, to_report
 from ..workbook.narrative import paragraphs
 from .adapter import WorkbookAdapter
 
@@ -79,30 +80,32 @@ class BookReport:
     text_cells: list[str] = field(default_factory=list)  # keys holding text instead of a number
 
 
-def read_report(adapter: WorkbookAdapter) -> BookReport:
-    """The report the workbook holds now, including the staff's unsaved edits."""
+def read_contents(adapter: WorkbookAdapter) -> WorkbookContents:
+    """What the workbook holds now, including the staff's unsaved edits (as the file reader sees a file)."""
     form = form_of(adapter)
-    year = value(adapter, L.meta_name("year"))
-    agency = value(adapter, L.meta_name("agency"))
-    meta = Meta(agency=str(agency).strip() if agency not in (None, "") else None, year=as_number(year)[0],
-                form=form.id, source=adapter.path, source_kind="workbook")
-    out = BookReport(Report(meta))
+    meta = clean_meta({field_id: value(adapter, L.meta_name(field_id)) for field_id, _ in L.META_FIELDS})
+    meta["form"] = form.id
+    contents = WorkbookContents(meta, {})
     for key in form.keys():
-        if adapter.locate(L.defined_name(key)) is None:
+        place = adapter.locate(L.defined_name(key))
+        if place is None:
             raise NotStandardWorkbook(NOT_STANDARD.format(name=key))
-        number, ok = as_number(value(adapter, L.defined_name(key)))
-        if not ok:
-            out.text_cells.append(key)
-        out.report.values[key] = Value(number)
+        number, problem = cell_number(adapter.get(place.sheet, place.row, place.col))
+        contents.values[key] = number
+        if problem:
+            contents.problems.append((key, cell_problem(form.label_of(key), place.sheet, problem)))
     for section in form.sections:
         if section.kind == "narrative":
-            paras = read_paragraphs(adapter, section.id)
+            paras = paragraphs_of(read_paragraphs(adapter, section.id))
             if paras:
-                out.report.narrative[section.id] = "\n".join(paras)
-                out.report.sections_found.append(section.id)
-        elif any(v.value is not None for k, v in out.report.values.items() if k.startswith(section.id + ".")):
-            out.report.sections_found.append(section.id)
-    return out
+                contents.narrative[section.id] = "\n".join(paras)
+    return contents
+
+
+def read_report(adapter: WorkbookAdapter) -> BookReport:
+    """The report the workbook holds now (``workbook.contents.to_report``, as for a file)."""
+    contents = read_contents(adapter)
+    return BookReport(to_report(contents, adapter.path), [key for key, _ in contents.problems])
 
 
 def read_paragraphs(adapter: WorkbookAdapter, section_id: str) -> list[str]:

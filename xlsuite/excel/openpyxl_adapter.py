@@ -17,17 +17,13 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
-from ..atomic import write_bytes
+from ..atomic import save_atomic, write_bytes
 from ..backups import BACKUP_TAG, backup_path  # noqa: F401 - the add-in's actions import them from here
 from ..errors import SourceError
 from ..workbook import layout as L
-from ..workbook.atomic import save_atomic
 from ..workbook.writer import put_text
+from ..readers.options import ReadOptions
 from .adapter import Place
-
-def write_atomic(path: str, data: bytes) -> None:
-    write_bytes(path, data)
-
 
 # Parts of an .xlsx that openpyxl does not keep when it saves (it keeps cells, styles, names,
 # comments, validation and conditional formats), by where they live in the archive.
@@ -61,21 +57,22 @@ def lost_on_save(path: str, keep_vba: bool) -> list[str]:
         out.append("宏（VBA）")
     return out
 
-
 class OpenpyxlAdapter:
-    def __init__(self, path: str | os.PathLike | None, answers: dict[str, Any] | None = None):
+    def __init__(self, path: str | os.PathLike | None, answers: dict[str, Any] | None = None,
+                 read_options: ReadOptions | None = None):
         """``path`` None: no workbook is open (模板 and 关于 need none)."""
         self.answers = dict(answers or {})
+        self.read_options = ReadOptions.resolve(read_options)
         self.alerts: list[tuple[str, str, str]] = []  # (level, title, text)
         self.statuses: list[str | None] = []  # what Excel's status bar would have shown
         self.opened: list[str] = []
         self.backups: list[str] = []
         self.path = None if path is None else os.path.abspath(os.fspath(path))
-        self.wb = None
+        self.wb: Any = None  # an openpyxl Workbook once a file is open
         self._places: dict[str, Place | None] = {}  # parsing a name's target is the slow part
         # Formula cells (a roll-up total's values) are read from their cached results, which
         # are written back on saving: openpyxl itself would drop them.
-        self._computed = None
+        self._computed: Any = None
         self._cached: dict[tuple[str, str], Any] = {}
         if self.path is None:
             return
@@ -145,6 +142,7 @@ class OpenpyxlAdapter:
 
     # --- the workbook ------------------------------------------------------
     def backup(self) -> str:
+        assert self.path is not None, "backup() needs an open workbook"
         target = backup_path(self.path)
         shutil.copy2(self.path, target)
         self.backups.append(target)
@@ -153,7 +151,7 @@ class OpenpyxlAdapter:
     def save(self) -> None:
         """Save in place. Parts openpyxl cannot keep (a staff text box, a picture) are never lost
         silently: the workbook is backed up first and an alert says what and where."""
-        if self.wb is None:
+        if self.wb is None or self.path is None:
             return
         if self.lost_on_save:
             backup = self.backups[-1] if self.backups else self.backup()
@@ -168,7 +166,7 @@ class OpenpyxlAdapter:
 
         buf = BytesIO()
         self.wb.save(buf)
-        write_atomic(self.path, with_cached_values(buf.getvalue(), numbers))
+        write_bytes(self.path, with_cached_values(buf.getvalue(), numbers))
 
     def open(self, path: str) -> None:
         self.opened.append(os.path.abspath(path))

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..workbook import layout as L
 from ..workbook.writer import FORMULA_LEADERS
+from ..readers.options import ReadOptions
 from .adapter import Place
 from .openpyxl_adapter import backup_path
 
@@ -70,6 +71,8 @@ def literal(value: Any) -> Any:
 
 
 class XlwingsAdapter:
+    read_options = ReadOptions()
+
     def __init__(self, book, message_box=win32_message_box):
         self.book = book
         self.app = book.app

@@ -6,9 +6,10 @@ from .schema import Column, Form, Row, Rule, Section, Table
 FORMS: dict[str, Form] = {GOV2019.id: GOV2019, GOV2021.id: GOV2021}
 
 
-def get_form(form_id: str) -> Form:
+def get_form(form_id: str | None) -> Form:
+    """The form of that id; KeyError for an unknown one (or None: a report whose form is not known)."""
     try:
-        return FORMS[form_id]
+        return FORMS[form_id]  # type: ignore[index]  # None is not a key: KeyError below
     except KeyError:
         raise KeyError(f"unknown form {form_id!r}; known: {', '.join(FORMS)}") from None
 

@@ -12,6 +12,9 @@ from typing import Literal
 Kind = Literal["count", "signed", "money"]
 
 
+# How much a failed relation weighs: an error decides the verdict, a warning informs (model.Severity).
+RuleSeverity = Literal["error", "warning"]
+
 @dataclass(frozen=True)
 class Column:
     id: str
@@ -84,7 +87,7 @@ class Rule:
     left: tuple[str, ...] = ()
     right: tuple[str, ...] = ()
     rows: tuple[str, ...] = ()
-    severity: Literal["error", "warning"] = "error"
+    severity: RuleSeverity = "error"
     cross_year: bool = False
     message: str = ""  # Chinese, for staff; {label} is filled with the instance's label
 

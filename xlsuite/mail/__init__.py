@@ -5,7 +5,7 @@ sends it as one message with the key figures and the verdict; ``resend_outbox``
 delivers what an earlier failure left in the outbox. The CLI (``xlsuite send``)
 and the Excel ribbon's 发送 button both call these two functions.
 """
-from .batch import (EXIT_BAD_INPUT, EXIT_NOT_SENT, EXIT_OK, EXIT_REFUSED, HELD, INTERRUPTED, PREVIEW, QUEUED,
+from .batch import (HELD, INTERRUPTED, PREVIEW, QUEUED,
                     REFUSED, SENT, UNREADABLE, WRITTEN, Outcome, exit_code, resend_outbox, send_workbooks)
 from .config import MailConfig, MailConfigError, find_config, get_password, load_config
 from .message import Attachment, build_message, key_figures
@@ -15,5 +15,4 @@ __all__ = [
     "send_workbooks", "resend_outbox", "Outcome", "exit_code", "MailConfig", "MailConfigError", "load_config",
     "find_config", "get_password", "build_message", "key_figures", "Attachment", "deliver", "SendError",
     "SENT", "WRITTEN", "PREVIEW", "REFUSED", "UNREADABLE", "HELD", "QUEUED", "INTERRUPTED",
-    "EXIT_OK", "EXIT_REFUSED", "EXIT_BAD_INPUT", "EXIT_NOT_SENT",
 ]

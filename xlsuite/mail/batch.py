@@ -13,8 +13,10 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..checks import CheckResult, check, hard_failures
-from ..errors import SourceError, XlsuiteError
+from ..assessment import Assessment, assess
+from ..atomic import write_bytes
+from ..checks import CheckResult
+from ..errors import ExitCode, SourceError, XlsuiteError
 from ..model import Finding, Report
 from ..readers import read_report, sniff
 from . import outbox as box
@@ -33,9 +35,6 @@ HELD = "held"              # fine, but not sent because another workbook of the 
 QUEUED = "queued"          # sending failed; the message waits in the outbox
 INTERRUPTED = "interrupted"  # an outbox message whose earlier sending was cut off: delivery unknown
 
-EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_NOT_SENT = 0, 1, 2, 3
-
-
 @dataclass
 class Outcome:
     source: Path                  # the workbook, or the outbox file
@@ -53,29 +52,32 @@ class Outcome:
         return self.status in (SENT, WRITTEN, PREVIEW)
 
 
-def exit_code(outcomes: list[Outcome]) -> int:
-    """2 unreadable input, 1 refused by the checks, 3 not delivered (kept in the outbox), else 0."""
+def exit_code(outcomes: list[Outcome]) -> ExitCode:
+    """BAD_INPUT unreadable input, CHECKS_FAILED refused, NOT_SENT kept in the outbox, else OK."""
     statuses = {o.status for o in outcomes}
     if UNREADABLE in statuses:
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT
     if REFUSED in statuses:
-        return EXIT_REFUSED
+        return ExitCode.CHECKS_FAILED
     if statuses & {QUEUED, INTERRUPTED}:
-        return EXIT_NOT_SENT
-    return EXIT_OK
+        return ExitCode.NOT_SENT
+    return ExitCode.OK
 
 
 @dataclass
 class _Prepared:
     path: Path
-    report: Report
-    results: list[CheckResult]
+    assessment: Assessment
     attachment: Attachment
     carries: list[str] = field(default_factory=list)  # what send does not vouch for (mail.vouch)
 
     @property
+    def report(self) -> Report:
+        return self.assessment.report
+
+    @property
     def failures(self) -> list[CheckResult]:
-        return hard_failures(self.results)
+        return self.assessment.hard_failures
 
     def outcome(self, status: str, line: str, msg: EmailMessage | None = None, **kw) -> Outcome:
         return Outcome(self.path, status, line, subject=str(msg["Subject"]) if msg is not None else None,
@@ -89,7 +91,7 @@ def _prepare(path: Path) -> _Prepared:
     report = read_report(path)
     if path.read_bytes() != data:  # the attachment must be exactly the workbook that was checked
         raise SourceError(path, "文件在读取过程中被修改（可能正在 Excel 中保存）：请保存关闭后重试", "changed")
-    return _Prepared(path, report, check(report), Attachment(path.name, data), concerns(data))
+    return _Prepared(path, assess(report), Attachment(path.name, data), concerns(data))
 
 
 def _config(config: MailConfig | str | os.PathLike | None) -> MailConfig:
@@ -111,37 +113,39 @@ def send_workbooks(paths: list[str | os.PathLike], config: MailConfig | str | os
     to = tuple(to) or cfg.to
     cc = tuple(cc) or cfg.cc
     if not to:
-        raise XlsuiteError(f"没有收件人：请用 --to 指定，或在邮件配置 {cfg.source or ''} 的 [send] to 中填写")
-    paths = [Path(p) for p in paths]
-    eml_targets = _eml_targets(paths, Path(eml)) if eml is not None else None
+        raise XlsuiteError("没有收件人", code="no_recipients",
+                           remedy=f"请在邮件配置 {cfg.source or ''} 的 [send] to 中填写")
+    files = [Path(p) for p in paths]
+    eml_targets = _eml_targets(files, Path(eml)) if eml is not None else None
 
     outcomes: list[Outcome | None] = []
-    prepared: list[_Prepared | None] = []
-    for path in paths:
+    maybe: list[_Prepared | None] = []
+    for path in files:
         try:
             p = _prepare(path)
         except SourceError as e:
             outcomes.append(Outcome(path, UNREADABLE, f"错误：{e.path}：{e.reason}"))
-            prepared.append(None)
+            maybe.append(None)
             continue
         except OSError as e:
             outcomes.append(Outcome(path, UNREADABLE, f"错误：{path}：无法读取（{e.strerror or e}）"))
-            prepared.append(None)
+            maybe.append(None)
             continue
-        prepared.append(p)
+        maybe.append(p)
         if p.failures and not force:
             outcomes.append(p.outcome(REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）未通过校验，"
                                                f"{len(p.failures)} 项勾稽关系不成立"))
         elif p.carries and not force:
             outcomes.append(p.outcome(REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）{'、'.join(p.carries)}，"
-                                               "标准工作簿不应含有这些内容；确需发送请加 --force，邮件主题会注明"))
+                                               "标准工作簿不应含有这些内容；确需发送可强制发送，邮件主题会注明"))
         else:
             outcomes.append(None)
     if any(o is not None for o in outcomes):
         return [o or Outcome(path, HELD, f"未发送：{path}（同批其他工作簿未通过，全部改正后一起发送）")
-                for o, path in zip(outcomes, paths)]
+                for o, path in zip(outcomes, files)]
+    prepared = [p for p in maybe if p is not None]  # every one: none was refused
 
-    messages = [build_message(p.report, p.results, p.attachment, sender=cfg.sender, to=to, cc=cc, now=now,
+    messages = [build_message(p.assessment, p.attachment, sender=cfg.sender, to=to, cc=cc, now=now,
                               carries=p.carries) for p in prepared]
     if eml_targets is not None:
         return [_write_eml(p, msg, target) for p, msg, target in zip(prepared, messages, eml_targets)]
@@ -163,7 +167,7 @@ def send_workbooks(paths: list[str | os.PathLike], config: MailConfig | str | os
             fatal = e if e.kind in FATAL_KINDS else fatal
             saved = box.save(msg, cfg.outbox, title_of(p.report), now=now)
             results.append(p.outcome(QUEUED, f"发送失败：{p.path.name}：{e.message}；邮件已存入待发箱 {saved}，"
-                                             "可用 xlsuite send --outbox 重发", msg, file=saved, error_kind=e.kind))
+                                             "稍后可重发", msg, file=saved, error_kind=e.kind))
             continue
         results.append(p.outcome(SENT, f"已发送：{p.path.name} → {', '.join(recipients_of(msg))}（{subject}）", msg))
     return results
@@ -175,18 +179,18 @@ def _eml_targets(paths: list[Path], eml: Path) -> list[Path]:
         targets = [eml]
     else:
         if eml.suffix.lower() == ".eml" and not eml.is_dir():
-            raise XlsuiteError(f"多个工作簿时 --eml 应为文件夹，而不是 {eml}")
+            raise XlsuiteError(f"多个工作簿时邮件文件的位置应为文件夹，而不是 {eml}", code="eml_not_folder")
         targets = [eml / (p.stem + ".eml") for p in paths]
     for t in targets:
         if t.exists():
-            raise XlsuiteError(f"{t} 已存在，不会覆盖：请换一个文件名或先移走它")
+            raise XlsuiteError(f"{t} 已存在，不会覆盖", code="eml_exists", remedy="请换一个文件名或先移走它")
     return targets
 
 
 def _write_eml(p: _Prepared, msg: EmailMessage, target: Path) -> Outcome:
     # Outlook opens a message carrying X-Unsent as a draft ready to send, not as a received mail.
     msg["X-Unsent"] = "1"
-    box.write_atomic(target, message_bytes(msg))
+    write_bytes(target, message_bytes(msg), overwrite=False)
     return p.outcome(WRITTEN, f"已生成：{target}（{msg['Subject']}），可用 Outlook 打开后发送", msg, file=target)
 
 

@@ -25,6 +25,8 @@ DEFAULT_TIMEOUT = 30.0
 class MailConfigError(XlsuiteError):
     """The mail settings are missing or wrong: one Chinese line saying which and how to fix it."""
 
+    default_code = "bad_config"
+
 
 @dataclass(frozen=True)
 class MailConfig:
@@ -71,8 +73,8 @@ def find_config(explicit: str | os.PathLike | None = None, cwd: str | os.PathLik
     for p in tried:
         if p.is_file():
             return p
-    raise MailConfigError("找不到邮件配置文件（已查找：" + "、".join(str(p) for p in tried) +
-                          "）：请参照 examples/xlsuite.toml 写一份，或用 --config 指定")
+    raise MailConfigError("找不到邮件配置文件（已查找：" + "、".join(str(p) for p in tried) + "）",
+                          code="no_config", remedy="请参照 examples/xlsuite.toml 写一份")
 
 
 def load_config(path: str | os.PathLike | None = None, cwd: str | os.PathLike | None = None) -> MailConfig:

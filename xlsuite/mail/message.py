@@ -1,8 +1,9 @@
 """The e-mail that carries one validated workbook upward: pure, no I/O.
 
 Everything the recipient reads is decided here: subject, the key figures with
-their form labels, the check verdict and the attachment. Sending and saving
-live in ``smtp`` and ``outbox``.
+their form labels, the assessment (``xlsuite.assessment``: verdict, failed
+relations, audit findings, reading notes) and the attachment. Sending and
+saving live in ``smtp`` and ``outbox``.
 """
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 
 from .. import __version__
-from ..checks import NOT_CHECKABLE, CheckResult, hard_failures
+from ..assessment import Assessment
+from ..checks import Status
 from ..forms import get_form
-from ..model import Finding, Number, Report
+from ..forms.headline import HEADLINE
+from ..model import Number, Report
 from ..sanitize import for_header
 
 SUBJECT_PREFIX = "【政府信息公开年报】"
@@ -24,13 +27,8 @@ MARK_CHECKED = "已校验"
 MARK_FAILED = "未通过校验"
 MISSING = "空缺"  # a blank cell is shown as such, never as 0
 
-# What the office above looks at first, grouped under the headings it uses.
-KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("申请总数", ("requests.new.total", "requests.carried_in.total")),
-    ("办结", ("requests.total.total",)),
-    ("结转", ("requests.carried_out.total",)),
-    ("复议/诉讼", ("appeals.review.total", "appeals.suit_direct.total", "appeals.suit_after_review.total")),
-)
+# What the office above looks at first (the one headline list, beside the forms).
+KEY_FIGURES = HEADLINE
 
 MIME_TYPES = {
     ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -78,33 +76,37 @@ def title_of(report: Report) -> str:
     return for_header(f"{m.agency or '（未识别机关）'} {f'{m.year}年度' if m.year else '（年度未识别）'}")
 
 
-def subject_for(report: Report, results: list[CheckResult], carries: list[str] | tuple[str, ...] = ()) -> str:
+def subject_for(assessment: Assessment, carries: list[str] | tuple[str, ...] = ()) -> str:
     """``carries``: what the attachment holds beyond the standard workbook (``vouch.concerns``), sent on --force."""
-    mark = MARK_FAILED if hard_failures(results) else MARK_CHECKED
+    mark = MARK_CHECKED if assessment.passed else MARK_FAILED
     if carries:
         mark += "；" + "、".join(carries)
-    return f"{SUBJECT_PREFIX}{title_of(report)}（{mark}）"
+    return f"{SUBJECT_PREFIX}{title_of(assessment.report)}（{mark}）"
 
 
 MAX_NOTES = 10
 
 
-def verdict_lines(results: list[CheckResult], warnings: list[Finding] = ()) -> list[str]:
-    """The verdict in words, then one line per failing relation (hard ones first), then reading notes."""
-    failed = hard_failures(results)
-    soft = [r for r in results if r.failed and r.severity != "error"]
-    passed = sum(1 for r in results if r.status == "pass")
-    unchecked = sum(1 for r in results if r.status == NOT_CHECKABLE)
-    counts = f"{passed} 项通过" + (f"，{unchecked} 项因数据空缺无法校验" if unchecked else "")
+def verdict_lines(assessment: Assessment) -> list[str]:
+    """The verdict in words, then one line per failing relation (hard ones first), audit findings, reading notes."""
+    a = assessment
+    failed, soft, flagged, warnings = a.hard_failures, a.soft_failures, a.flagged, a.warnings
+    counts = a.counts()
+    passed, unchecked = counts[Status.PASS], counts[Status.NOT_CHECKABLE]
+    summary = f"{passed} 项通过" + (f"，{unchecked} 项因数据空缺无法校验" if unchecked else "")
     if failed:
-        head = f"校验结论：{MARK_FAILED}（{len(failed)} 项勾稽关系不成立；{counts}）"
-    elif not results:
+        head = f"校验结论：{MARK_FAILED}（{len(failed)} 项勾稽关系不成立；{summary}）"
+    elif not a.relations:
         head = "校验结论：无法校验（未识别报告表式）"
     else:
-        head = f"校验结论：通过（{counts}" + (f"，{len(soft)} 项提示" if soft else "") + "）"
+        notes = len(soft) + len(flagged)
+        head = f"校验结论：通过（{summary}" + (f"，{notes} 项提示" if notes else "") + "）"
     lines = [head]
     lines += [f"[错误] {r.id} {r.message}" for r in failed]
     lines += [f"[提示] {r.id} {r.message}" for r in soft]
+    lines += [f"[审核] {r.id} {r.message}" for r in flagged[:MAX_NOTES]]
+    if len(flagged) > MAX_NOTES:
+        lines.append(f"[审核] ……另有 {len(flagged) - MAX_NOTES} 项")
     lines += [f"[提示] {w.message}" for w in warnings[:MAX_NOTES]]
     if len(warnings) > MAX_NOTES:
         lines.append(f"[提示] ……另有 {len(warnings) - MAX_NOTES} 条，见工作簿")
@@ -130,8 +132,9 @@ class Attachment:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def plain_body(report: Report, results: list[CheckResult], attachment: Attachment) -> str:
-    failed = bool(hard_failures(results))
+def plain_body(assessment: Assessment, attachment: Attachment) -> str:
+    report = assessment.report
+    failed = not assessment.passed
     lines = [
         "您好：",
         "",
@@ -139,7 +142,7 @@ def plain_body(report: Report, results: list[CheckResult], attachment: Attachmen
         + ("经 xlsuite 校验未通过，按发送人要求仍予报送，请注意下列问题。" if failed else "已经 xlsuite 校验。"),
         "",
     ]
-    lines += verdict_lines(results, report.warnings)
+    lines += verdict_lines(assessment)
     lines += ["", "主要数据："]
     heading = None
     for f in key_figures(report):
@@ -156,10 +159,11 @@ def plain_body(report: Report, results: list[CheckResult], attachment: Attachmen
     return "\n".join(lines) + "\n"
 
 
-def html_body(report: Report, results: list[CheckResult], attachment: Attachment) -> str:
+def html_body(assessment: Assessment, attachment: Attachment) -> str:
     e = html.escape
-    failed = bool(hard_failures(results))
-    verdict = verdict_lines(results, report.warnings)
+    report = assessment.report
+    failed = not assessment.passed
+    verdict = verdict_lines(assessment)
     colour = "#c00000" if failed else "#006100"
     figures = key_figures(report)
     rows = []
@@ -185,12 +189,12 @@ def html_body(report: Report, results: list[CheckResult], attachment: Attachment
     )
 
 
-def build_message(report: Report, results: list[CheckResult], attachment: Attachment, *,
+def build_message(assessment: Assessment, attachment: Attachment, *,
                   sender: str, to: list[str] | tuple[str, ...], cc: list[str] | tuple[str, ...] = (),
                   now: datetime | None = None, carries: list[str] | tuple[str, ...] = ()) -> EmailMessage:
-    """One message for one workbook. Bodies are base64 so any relay passes them unchanged."""
+    """One message for one assessed workbook. Bodies are base64 so any relay passes them unchanged."""
     msg = EmailMessage()
-    msg["Subject"] = subject_for(report, results, carries)
+    msg["Subject"] = subject_for(assessment, carries)
     msg["From"] = sender
     msg["To"] = ", ".join(to)
     if cc:
@@ -198,9 +202,9 @@ def build_message(report: Report, results: list[CheckResult], attachment: Attach
     msg["Date"] = format_datetime((now or datetime.now()).astimezone())
     msg["Message-ID"] = make_msgid("xlsuite", domain=sender.rpartition("@")[2] or None)
     msg["X-Mailer"] = f"xlsuite {__version__}"
-    msg["X-Xlsuite-Verdict"] = "fail" if hard_failures(results) else "pass"
-    msg.set_content(plain_body(report, results, attachment), cte="base64")
-    msg.add_alternative(html_body(report, results, attachment), subtype="html", cte="base64")
+    msg["X-Xlsuite-Verdict"] = "pass" if assessment.passed else "fail"
+    msg.set_content(plain_body(assessment, attachment), cte="base64")
+    msg.add_alternative(html_body(assessment, attachment), subtype="html", cte="base64")
     maintype, subtype = attachment.mime
     # The filename goes out RFC 2231-encoded (filename*=utf-8''…), which the email package does for non-ASCII.
     msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=for_header(attachment.filename))

@@ -22,11 +22,6 @@ SENT_DIR = "sent"
 CLAIM_SUFFIX = ".sending"
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` via a temp file in the same folder; never replace a file unless asked."""
-    return write_bytes(path, data, overwrite=overwrite)
-
-
 def _slug(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")[:60] or "message"
 
@@ -39,7 +34,7 @@ def save(msg: EmailMessage, outbox: Path, label: str = "", now: datetime | None 
     for n in range(1000):
         path = outbox / (f"{base}.eml" if n == 0 else f"{base}-{n}.eml")
         try:
-            return write_atomic(path, data)
+            return write_bytes(path, data, overwrite=False)
         except FileExistsError:
             continue
     raise FileExistsError(outbox / f"{base}.eml")

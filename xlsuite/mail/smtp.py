@@ -27,8 +27,7 @@ FATAL_KINDS = {UNREACHABLE, TLS, NO_PASSWORD, AUTH, NO_HOST}
 class SendError(XlsuiteError):
     def __init__(self, kind: str, message: str):
         self.kind = kind
-        self.message = message
-        super().__init__(message)
+        super().__init__(message, code=kind)
 
 
 def message_bytes(msg: EmailMessage) -> bytes:
@@ -45,6 +44,7 @@ def _where(config: MailConfig) -> str:
 
 
 def _connect(config: MailConfig) -> smtplib.SMTP:
+    assert config.host is not None  # deliver() refuses a config without one
     if config.security == "ssl":
         context = ssl.create_default_context(cafile=config.cafile)
         return smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
@@ -54,7 +54,7 @@ def _connect(config: MailConfig) -> smtplib.SMTP:
 def deliver(msg: EmailMessage, config: MailConfig, password: str | None = None) -> None:
     """Send ``msg`` to its To/Cc recipients through the configured server; raises SendError."""
     if not config.host:
-        raise SendError(NO_HOST, f"邮件配置 {config.source or ''} 中没有 smtp.host：无法发送（只导出 .eml 可用 --eml）")
+        raise SendError(NO_HOST, f"邮件配置 {config.source or ''} 中没有 smtp.host：无法发送（可以只导出 .eml 邮件文件）")
     if config.user and not password:
         raise SendError(NO_PASSWORD, f"已配置登录用户 {config.user}，但没有密码：请设置环境变量 {PASSWORD_ENV}，"
                                      f"或用 keyring 保存（服务名 {config.keyring_service}，用户名 {config.user}）")

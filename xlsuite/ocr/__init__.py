@@ -11,6 +11,5 @@ from .engine import available, unavailable_reason
 
 EXTRA = "ocr"
 INSTALL_HINT = "pip install xlsuite[ocr]"
-MODES = ("auto", "never", "always")
 
-__all__ = ["EXTRA", "INSTALL_HINT", "MODES", "available", "unavailable_reason"]
+__all__ = ["EXTRA", "INSTALL_HINT", "available", "unavailable_reason"]

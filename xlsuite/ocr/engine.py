@@ -407,7 +407,7 @@ def decode_chars(probs: np.ndarray, charset: list[str], digit_idx: np.ndarray) -
     # A digit nearly emitted where the model chose "nothing", away from the glyphs it did
     # emit (a glyph spans a few steps): the nearest digit read becomes doubtful.
     emitted = [c.step for c in out]
-    for t in np.nonzero(idx == 0)[0]:
+    for t in map(int, np.nonzero(idx == 0)[0]):
         if min(abs(t - s) for s in emitted) <= 2:
             continue
         hidden = float(probs[t, digit_idx].reshape(-1, 10).sum(axis=0).max())

@@ -6,8 +6,7 @@ layout reconstruction; image files keep pixels.
 """
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,7 +20,7 @@ Progress = Callable[[int, int], None]
 
 
 def pdf_page_words(path: str, pages: list[int], dpi: int = DEFAULT_DPI,
-                   progress: bool | Progress | None = None,
+                   on_progress: Progress | None = None,
                    scale_for: Callable[[float, float, float], float] | None = None) -> dict[int, list[dict]]:
     """OCR words of the given 1-based pages of a PDF, in PDF points.
 
@@ -33,7 +32,7 @@ def pdf_page_words(path: str, pages: list[int], dpi: int = DEFAULT_DPI,
     doc = pdfium.PdfDocument(path)
     try:
         out: dict[int, list[dict]] = {}
-        for n in with_progress(pages, progress, "文字识别（OCR）"):
+        for done, n in enumerate(pages, start=1):
             page = doc[n - 1]
             scale = dpi / 72
             if scale_for is not None:
@@ -47,6 +46,8 @@ def pdf_page_words(path: str, pages: list[int], dpi: int = DEFAULT_DPI,
                 for k in ("x0", "x1", "top", "bottom"):
                     w[k] = w[k] / scale
             out[n] = words
+            if on_progress is not None:
+                on_progress(done, len(pages))
         return out
     finally:
         doc.close()
@@ -67,8 +68,8 @@ def image_words(path: str, max_pixels: int | None = None) -> list[dict]:
     """
     from PIL import Image, ImageOps
 
-    with Image.open(path) as im:
-        im = ImageOps.exif_transpose(im)
+    with Image.open(path) as opened:
+        im = ImageOps.exif_transpose(opened)
         factor = 1.0
         if max_pixels and im.width * im.height > max_pixels:
             factor = (max_pixels / (im.width * im.height)) ** 0.5
@@ -80,37 +81,3 @@ def image_words(path: str, max_pixels: int | None = None) -> list[dict]:
             for k in ("x0", "x1", "top", "bottom"):
                 w[k] = w[k] / factor
     return words
-
-
-def with_progress(items: list, progress: bool | Progress | None, label: str) -> Iterator:
-    """Pages with a bar on stderr when a person watches (OCR takes seconds a page)."""
-    if callable(progress):
-        for i, item in enumerate(items):
-            yield item
-            progress(i + 1, len(items))
-        return
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress:
-        yield from items
-        return
-    from rich.console import Console
-    from rich.errors import LiveError
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeRemainingColumn
-
-    bar = Bar("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-              TimeRemainingColumn(), transient=True, console=Console(stderr=True))
-    try:
-        bar.start()
-    except LiveError:  # a batch bar is already showing: one live display at a time
-        yield from items
-        return
-    try:
-        task = bar.add_task(label, total=len(items))
-        for item in items:
-            yield item
-            bar.advance(task)
-    finally:
-        bar.stop()
-
-

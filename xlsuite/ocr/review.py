@@ -10,14 +10,15 @@ of them read wrong still looks like a perfectly good number.
 """
 from __future__ import annotations
 
-from ..model import Finding, Report, Value
+from .. import codes
+from ..model import Finding, Report, Severity, Value
 
 LOW_CONFIDENCE = 0.90
 CONFUSABLE_CONFIDENCE = 0.98
 # Digit pairs printed digits are commonly misread as, in scans of ten-point type.
 CONFUSABLE_PAIRS = ("08", "06", "09", "17", "14", "38", "56")
 CONFUSABLE_DIGITS = frozenset("".join(CONFUSABLE_PAIRS))
-_PAIRS_ZH = "、".join(f"{a}/{b}" for a, b in CONFUSABLE_PAIRS[:5])
+_PAIRS_ZH = "、".join(f"{p[0]}/{p[1]}" for p in CONFUSABLE_PAIRS[:5])
 
 
 def review_reason(confidence: float | None, printed: str | None) -> str | None:
@@ -58,14 +59,15 @@ def flag_uncertain(report: Report) -> list[Finding]:
         reason = needs_review(value)
         if reason is None:
             continue
-        code = "ocr_low_confidence" if value.provenance.confidence < LOW_CONFIDENCE else "ocr_confusable"
+        low = value.provenance.confidence is not None and value.provenance.confidence < LOW_CONFIDENCE
+        code = codes.OCR_LOW_CONFIDENCE if low else codes.OCR_CONFUSABLE
         label = form.label_of(key) if form else key
-        f = Finding(code, f"{label}：{reason}", "warning", key=key, section=key.split(".")[0],
+        f = Finding(code, f"{label}：{reason}", Severity.WARNING, key=key, section=key.split(".")[0],
                     provenance=value.provenance)
         report.warnings.append(f)
         added.append(f)
     if ocr_count:
         report.warnings.append(Finding(
-            "ocr_used", f"本报告有 {ocr_count} 个数字来自文字识别（OCR），其中 {len(added)} 个需要核对；"
-                        "请以勾稽关系校验结果为准", "info"))
+            codes.OCR_USED, f"本报告有 {ocr_count} 个数字来自文字识别（OCR），其中 {len(added)} 个需要核对；"
+                        "请以勾稽关系校验结果为准", Severity.INFO))
     return added

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import atomic_path
-from ..errors import SourceError, XlsuiteError
+from ..errors import ExitCode, SourceError, XlsuiteError
 from ..model import Report
 from .fonts import Fonts, resolve
 from .gate import Gate, gate, verified_from_marks
@@ -32,7 +32,8 @@ class Refused(XlsuiteError):
     def __init__(self, source: str, result: Gate):
         self.source = source
         self.gate = result
-        super().__init__(f"{source}：未通过校验，没有生成年报（{result.summary()}）")
+        super().__init__(f"{source}：未通过校验，没有生成年报（{result.summary()}）", code="refused",
+                         exit_code=ExitCode.CHECKS_FAILED)
 
 
 @dataclass

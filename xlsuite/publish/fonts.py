@@ -83,9 +83,11 @@ def installed_families() -> frozenset[str]:
 
 
 def _windows_families() -> set[str]:  # pragma: no cover - Windows only
+    names: set[str] = set()
+    if sys.platform != "win32":
+        return names
     import winreg
 
-    names: set[str] = set()
     for hive in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
         try:
             key = winreg.OpenKey(hive, r"SOFTWARE\Microsoft\Windows NT\CurrentVersion\Fonts")

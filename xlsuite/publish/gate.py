@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..checks import CheckResult, check, hard_failures
+from ..assessment import assess
+from ..checks import CheckResult
 from ..model import Finding, Report
 from ..workbook.formulas import CONFIRMED_ZH
 
@@ -61,7 +62,7 @@ def gate(report: Report, verified: Mapping[str, str] | None = None) -> Gate:
     """What blocks publishing ``report``; ``verified`` are reviewer marks (id -> reason)."""
     verified = verified or {}
     g = Gate()
-    for r in hard_failures(check(report)):
+    for r in assess(report).hard_failures:
         if verified.get(r.id, "").strip():
             g.verified.append(r)
         else:

@@ -117,7 +117,7 @@ def _page_number(section, fonts: Fonts) -> None:
             el = OxmlElement("w:fldChar")
             el.set(_qn("w:fldCharType"), kind)
         else:
-            el = OxmlElement("w:instrText" if text.strip() == "PAGE" else "w:t")
+            el = OxmlElement("w:instrText" if (text or "").strip() == "PAGE" else "w:t")
             el.set(_qn("xml:space"), "preserve")
             el.text = text
         run._r.append(el)

@@ -6,7 +6,9 @@ workbook is the exception: it already holds keyed values and is read directly.
 
 Reading stays within the budgets of ``xlsuite.limits`` (``readers.guard``), and
 whatever goes wrong inside a library comes out as a ``SourceError``: one line
-naming the file and the reason (``library_errors``).
+naming the file and the reason (``library_errors``). How to read (OCR mode,
+budgets …) is one ``ReadOptions``, resolved at the entry points and passed down
+as it is; ``on_progress(done, total)`` reports pages of long work (OCR).
 """
 from __future__ import annotations
 
@@ -14,18 +16,24 @@ import importlib
 import logging
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
 
 from ..document import Document
 from ..errors import SourceError, XlsuiteError
 from ..limits import Limits, current as current_limits, mb
 from ..model import Report, Value
 from . import guard
+from .options import ReadOptions
 
 log = logging.getLogger(__name__)
 
-# kind -> module holding ``load(path, **options) -> Document`` (or ``read_report`` for workbooks)
+Progress = Callable[[int, int], None]
+
+# kind -> module holding ``load(path, options, on_progress) -> Document``
+# (``read_report(path, options)`` for workbooks)
 MODULES = {
     "pdf": "xlsuite.readers.pdf",
     "docx": "xlsuite.readers.docx",
@@ -106,37 +114,49 @@ def read_text_file(path: str) -> str:
         return decode(f.read(), path)
 
 
-def load_document(path: str | os.PathLike, kind: str | None = None, *, limits: Limits | None = None,
-                  **options) -> Document:
+def load_document(path: str | os.PathLike, kind: str | None = None,
+                  options: ReadOptions | Mapping[str, Any] | None = None, *, on_progress: Progress | None = None,
+                  **overrides: Any) -> Document:
+    """The lines of a report source (not a workbook). ``overrides`` are ReadOptions fields."""
+    options = _with_budgets(ReadOptions.resolve(options, **overrides))
     path = os.fspath(path)
-    limits = limits or current_limits()
+    limits = options.budgets()
     with guard.deadline(path, limits.seconds), library_errors(path):
         kind = kind or sniff(path, limits)
         if kind == "workbook":
             raise SourceError(path, "标准工作簿不经过文本识别，请用 read_report 读取", "workbook")
         module = importlib.import_module(MODULES[kind])
-        doc = module.load(path, limits=limits, **options)
+        doc = module.load(path, options, on_progress)
         guard.bound_lines(doc, limits)
         return doc
 
 
-def read_report(path: str | os.PathLike, *, limits: Limits | None = None, **options) -> Report:
+def _with_budgets(options: ReadOptions) -> ReadOptions:
+    """The options with their budgets settled (``xlsuite.limits.current()`` when none were given)."""
+    return options if options.limits is not None else replace(options, limits=current_limits())
+
+
+def read_report(path: str | os.PathLike, options: ReadOptions | Mapping[str, Any] | None = None, *,
+                on_progress: Progress | None = None, **overrides: Any) -> Report:
     """Any supported source to a Report. Raises SourceError with a one-line reason.
 
-    ``limits``: the budgets (default: ``xlsuite.limits.current()``); over one, or
-    when the file's time is up, the SourceError names the limit.
+    ``options``: a ReadOptions (or a mapping of its fields); ``overrides`` are its
+    fields as keywords (``ocr="never"``). An unknown option raises ``OptionError``.
+    Reading stays within ``options.limits`` (default: ``xlsuite.limits.current()``);
+    over one, or when the file's time is up, the SourceError names the limit.
     """
     from ..recognize import recognize
 
     path = os.fspath(path)
-    limits = limits or current_limits()
+    options = _with_budgets(ReadOptions.resolve(options, **overrides))
+    limits = options.budgets()
     with guard.deadline(path, limits.seconds), library_errors(path):
         kind = sniff(path, limits)
         if kind == "workbook":
             module = importlib.import_module(MODULES["workbook"])
-            report = module.read_report(path, limits=limits, **options)
+            report = module.read_report(path, options)
         else:
-            doc = load_document(path, kind, limits=limits, **options)
+            doc = load_document(path, kind, options, on_progress=on_progress)
             report = recognize(doc)
             if any(l.confidences for l in doc.lines):
                 from ..ocr.review import flag_uncertain
@@ -185,3 +205,6 @@ def library_errors(path: str) -> Iterator[None]:
         log.warning("reading %s failed", path, exc_info=True)
         name = type(e).__name__ if type(e).__name__ != "error" else f"{type(e).__module__}.error"  # zlib.error
         raise SourceError(path, f"文件已损坏或格式异常，无法读取（{name}）", "corrupt") from None
+
+
+from .batch import read_many, read_one  # noqa: E402 - they read through read_report above

@@ -1,6 +1,8 @@
-"""Which files of a folder are report sources: the one rule the CLI, roll-up and dataset share."""
+"""Which files of a folder are report sources (the one rule the CLI, roll-up and dataset share), and a source's identity (its SHA-256)."""
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,3 +33,17 @@ def is_scratch(f: Path) -> bool:
     from ..backups import is_backup
 
     return f.name.startswith(("~$", ".")) or is_backup(f)
+
+
+def file_sha256(path: str | os.PathLike) -> tuple[str, int] | None:
+    """The file's SHA-256 and size; None when it cannot be read (the reader will say why)."""
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return None
+    return h.hexdigest(), size

@@ -16,9 +16,10 @@ from lxml.etree import XMLSyntaxError
 
 from ..document import Document, Line
 from ..errors import SourceError
+from .options import ReadOptions
 
 
-def load(path: str, **_options) -> Document:
+def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Document:
     try:
         d = docx.Document(path)
     except (zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError) as e:

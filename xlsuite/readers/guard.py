@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from ..document import Document, Line
 from ..errors import SourceError
 from ..limits import Limits, mb
-from ..model import Finding
+from ..model import Finding, Severity
 
 TOO_LARGE, TOO_SLOW = "too_large", "too_slow"
 KIND_NAMES = {"pdf": "PDF", "docx": "Word 文档", "workbook": "Excel 工作簿", "html": "网页", "markdown": "Markdown 文本",
@@ -338,6 +338,6 @@ def bound_lines(doc: Document, limits: Limits) -> None:
                 text = text[len(piece):]
     doc.lines[:] = out
     if split:
-        doc.notes.append(Finding("long_lines", f"有 {split} 行文字超过 {cap:,} 字，已按句分开识别", "info"))
+        doc.notes.append(Finding("long_lines", f"有 {split} 行文字超过 {cap:,} 字，已按句分开识别", Severity.INFO))
     if cut:
-        doc.notes.append(Finding("long_cells", f"有 {cut} 个表格单元格超过 {cap:,} 字，只识别了前 {cap:,} 字", "warning"))
+        doc.notes.append(Finding("long_cells", f"有 {cut} 个表格单元格超过 {cap:,} 字，只识别了前 {cap:,} 字", Severity.WARNING))

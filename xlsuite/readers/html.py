@@ -5,18 +5,21 @@ import warnings
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWarning
 
+from .. import codes
 from ..document import Document, Line
 from ..limits import Limits, current as current_limits
-from ..model import Finding
+from ..model import Finding, Severity
 from . import guard, read_text_file
+from .options import ReadOptions
 
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
           "center", "blockquote", "dd", "dt", "dl", "pre", "header", "footer", "tr", "table", "tbody", "form"}
 _SKIP = {"script", "style", "head", "noscript", "template", "iframe", "svg"}
 
 
-def load(path: str, *, limits: Limits | None = None, **options) -> Document:
-    limits = limits or current_limits()
+def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Document:
+    options = options or ReadOptions()
+    limits = options.budgets()
     refs: list[tuple[int, str]] = []
     html = read_text_file(path)
     guard.check_html_nodes(path, html, limits)
@@ -24,7 +27,7 @@ def load(path: str, *, limits: Limits | None = None, **options) -> Document:
     if refs:  # tables published as pictures: OCR the ones saved next to the page
         from .ocr import read_page_images
 
-        read_page_images(doc, path, refs, limits=limits, **options)
+        read_page_images(doc, path, refs, options, on_progress)
     return doc
 
 
@@ -105,7 +108,7 @@ def parse(html: str, source: str = "<html>", image_refs: list[tuple[int, str]] |
             images += 1
             flush()
             if image_refs is not None:
-                image_refs.append((len(doc.lines), child.get("src") or ""))
+                image_refs.append((len(doc.lines), str(child.get("src") or "")))
             continue
         if child.name == "table" and id(child) in data_tables:
             flush()
@@ -115,7 +118,7 @@ def parse(html: str, source: str = "<html>", image_refs: list[tuple[int, str]] |
                     doc.lines.append(Line.row(cells, None, len(doc.lines) + 1))
                 images += len(tr.find_all("img"))
                 if image_refs is not None:
-                    image_refs.extend((len(doc.lines), i.get("src") or "") for i in tr.find_all("img"))
+                    image_refs.extend((len(doc.lines), str(i.get("src") or "")) for i in tr.find_all("img"))
             continue
         if child.name == "br":
             flush()
@@ -128,5 +131,5 @@ def parse(html: str, source: str = "<html>", image_refs: list[tuple[int, str]] |
             raise guard.html_too_deep(source, limits or current_limits())
     flush()
     if images:
-        doc.notes.append(Finding("images", f"网页含 {images} 张图片；若表格以图片形式发布，需要 OCR 才能读取", "info"))
+        doc.notes.append(Finding(codes.IMAGES, f"网页含 {images} 张图片；若表格以图片形式发布，需要 OCR 才能读取", Severity.INFO))
     return doc

@@ -5,6 +5,7 @@ import re
 
 from ..document import Document, Line
 from . import read_text_file
+from .options import ReadOptions
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
@@ -12,7 +13,7 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
-def load(path: str, **_options) -> Document:
+def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Document:
     return parse(read_text_file(path), path)
 
 

@@ -5,32 +5,36 @@ Images (PNG, JPEG …) are read here directly; the PDF reader calls
 without a text layer; ``always``: every page), so a scanned PDF and a text PDF
 become the same kind of Document. Every OCR'd cell keeps its confidence.
 
-Options (passed through ``read_report(path, **options)``):
-``ocr``: ``auto`` (default) | ``never`` | ``always``; ``ocr_dpi``: rendering
-resolution of PDF pages; ``progress``: True/False or a ``(done, total)`` callback
-for the per-page progress (default: a bar when stderr is a terminal).
+The mode (``ReadOptions.ocr``: ``auto``, ``never``, ``always``) and the
+rendering resolution (``ReadOptions.ocr_dpi``) come resolved from the caller;
+``on_progress(done, total)`` hears of each page or picture read.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from urllib.parse import unquote
 
+from .. import codes
 from ..document import Document
 from ..errors import SourceError
 from ..layout import read_words
-from ..limits import Limits, current as current_limits
-from ..model import Finding
-from ..ocr import INSTALL_HINT, MODES, available
+from ..limits import Limits
+from ..model import Finding, Severity
+from ..ocr import INSTALL_HINT, available
 from . import guard
+from .options import ReadOptions
+
+Progress = Callable[[int, int], None]
 
 
-def load(path: str, *, ocr: str = "auto", progress=None, limits: Limits | None = None, **_options) -> Document:
+def load(path: str, options: ReadOptions | None = None, on_progress: Progress | None = None) -> Document:
     """An image file holding a report page or a table."""
-    limits = limits or current_limits()
-    mode = check_mode(path, ocr)
+    options = options or ReadOptions()
+    limits = options.budgets()
     guard.check_image(path, limits)
-    if mode == "never":
-        raise SourceError(path, "这是图片文件，需要文字识别（OCR）才能读取，但本次指定了 --ocr never", "scanned")
+    if options.ocr == "never":
+        raise SourceError(path, "这是图片文件，需要文字识别（OCR）才能读取，但本次设定为不做文字识别", "ocr_off")
     require_engine(path, "这是图片文件，需要文字识别（OCR）才能读取")
     guard.allow_more(limits.ocr_seconds_per_page)
     from ..ocr.pages import image_words
@@ -39,15 +43,15 @@ def load(path: str, *, ocr: str = "auto", progress=None, limits: Limits | None =
         words = image_words(path, max_pixels=limits.ocr_pixels)
     except (OSError, ValueError, SyntaxError) as e:  # PIL's ways of saying "not a readable image"
         raise SourceError(path, f"图片文件损坏或格式无法识别（{type(e).__name__}）", "corrupt") from None
-    if callable(progress):
-        progress(1, 1)
+    if on_progress is not None:
+        on_progress(1, 1)
     doc = Document(path, "image", read_words([words]), pages=1)
     doc.notes.append(ocr_note(path, [1]))
     return doc
 
 
-def scanned_page_words(path: str, pages: list[int], *, ocr_dpi: int | None = None, progress=None,
-                       limits: Limits | None = None, **_options) -> dict[int, list[dict]]:
+def scanned_page_words(path: str, pages: list[int], options: ReadOptions,
+                       on_progress: Progress | None = None) -> dict[int, list[dict]]:
     """OCR words (text, x0, x1, top, bottom in PDF points, confidence) of 1-based PDF pages.
 
     The PDF reader's hook: it feeds these words to the same layout functions as
@@ -55,16 +59,9 @@ def scanned_page_words(path: str, pages: list[int], *, ocr_dpi: int | None = Non
     """
     from ..ocr.pages import DEFAULT_DPI, pdf_page_words
 
-    limits = limits or current_limits()
-    return pdf_page_words(path, pages, dpi=ocr_dpi or DEFAULT_DPI, progress=progress,
+    limits = options.budgets()
+    return pdf_page_words(path, pages, dpi=options.ocr_dpi or DEFAULT_DPI, on_progress=on_progress,
                           scale_for=lambda w, h, scale: guard.ocr_scale(w, h, scale, limits))
-
-
-def check_mode(path: str, mode: str | None) -> str:
-    mode = (mode or "auto").lower()
-    if mode not in MODES:
-        raise SourceError(path, f"--ocr 只能是 {'/'.join(MODES)}，收到“{mode}”", "bad_option")
-    return mode
 
 
 def require_engine(path: str, what: str) -> None:
@@ -74,40 +71,39 @@ def require_engine(path: str, what: str) -> None:
 
 
 def scanned_reason(pages: int) -> str:
-    """The PDF reader's message for a scan it cannot OCR (no extra, or ``--ocr never``)."""
+    """The PDF reader's message for a scan it cannot OCR (no extra, or OCR turned off)."""
     return f"这是扫描件（共 {pages} 页，没有文字层），需要先做文字识别（OCR）才能读取"
 
 
 def ocr_note(path: str, pages: list[int]) -> Finding:
     shown = "、".join(str(p) for p in pages[:10]) + ("……" if len(pages) > 10 else "")
-    return Finding("ocr_pages", f"第 {shown} 页没有文字层，已用文字识别（OCR）读取，数字请以勾稽校验和核对提示为准",
-                   "info")
+    return Finding(codes.OCR_PAGES, f"第 {shown} 页没有文字层，已用文字识别（OCR）读取，数字请以勾稽校验和核对提示为准",
+                   Severity.INFO)
 
 
 
 
-def plan_pages(path: str, text_chars: list[int], mode: str | None = "auto") -> tuple[list[int], list[Finding]]:
+def plan_pages(path: str, text_chars: list[int], mode: str = "auto") -> tuple[list[int], list[Finding]]:
     """Which 1-based pages of a PDF to OCR, from each page's count of text-layer characters.
 
-    Raises the "scanned" SourceError when no page has text and OCR cannot or may
-    not run. A partly scanned file without the extra is read as far as it has
-    text, with a note naming the pages left unread.
+    Raises the "scanned" SourceError when no page has text and OCR cannot run, the
+    "ocr_off" one when it may not (mode ``never``). A partly scanned file without the
+    extra is read as far as it has text, with a note naming the pages left unread.
     """
-    mode = check_mode(path, mode)
     bare = [n for n, chars in enumerate(text_chars, start=1) if not chars]
     if mode == "never" or (mode == "auto" and not bare):
         if len(bare) == len(text_chars):
-            raise SourceError(path, scanned_reason(len(text_chars)) + "（本次指定了 --ocr never）", "scanned")
+            raise SourceError(path, scanned_reason(len(text_chars)) + "，但本次设定为不做文字识别", "ocr_off")
         return [], []
     if mode == "always":
-        require_engine(path, f"指定了 --ocr always（共 {len(text_chars)} 页）")
+        require_engine(path, f"设定为每页都做文字识别（共 {len(text_chars)} 页）")
         return list(range(1, len(text_chars) + 1)), []
     if not available():
         if len(bare) == len(text_chars):
             require_engine(path, scanned_reason(len(text_chars)))
-        return [], [Finding("ocr_unavailable",
+        return [], [Finding(codes.OCR_UNAVAILABLE,
                             f"第 {'、'.join(map(str, bare[:10]))} 页没有文字层（可能是扫描页），未安装文字识别组件，"
-                            f"这些页未读取；安装：{INSTALL_HINT}", "warning")]
+                            f"这些页未读取；安装：{INSTALL_HINT}", Severity.WARNING)]
     return bare, []
 
 
@@ -115,8 +111,8 @@ def plan_pages(path: str, text_chars: list[int], mode: str | None = "auto") -> t
 _MIN_TABLE_IMAGE_PX = 200
 
 
-def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, ocr: str = "auto",
-                     progress=None, limits: Limits | None = None, **_options) -> None:
+def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], options: ReadOptions,
+                     on_progress: Progress | None = None) -> None:
     """OCR the pictures of a saved web page that sit next to it, in place.
 
     ``refs`` are (index in ``doc.lines``, ``src``) of its ``<img>`` elements; the
@@ -125,8 +121,7 @@ def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, o
     pictures inside the page's own folder are read: a page cannot make xlsuite
     read a file elsewhere (``../``, an absolute path, a link out of the folder).
     """
-    limits = limits or current_limits()
-    mode = check_mode(path, ocr)
+    limits = options.budgets()
     files: list[tuple[int, str]] = []
     outside: list[str] = []
     too_big: list[str] = []
@@ -141,35 +136,37 @@ def read_page_images(doc: Document, path: str, refs: list[tuple[int, str]], *, o
         else:
             files.append((pos, f))
     if outside:
-        doc.notes.append(Finding("image_outside", f"网页引用了页面所在文件夹以外的 {len(outside)} 张图片"
-                                                  f"（如 {outside[0][:60]}），未读取", "warning"))
+        doc.notes.append(Finding(codes.IMAGE_OUTSIDE, f"网页引用了页面所在文件夹以外的 {len(outside)} 张图片"
+                                                      f"（如 {outside[0][:60]}），未读取", Severity.WARNING))
     if too_big:
-        doc.notes.append(Finding("image_too_large", f"网页旁的图片 {'、'.join(too_big[:3])} 过大"
-                                                    f"（超过 {limits.image_pixels:,} 像素），未读取", "warning"))
+        doc.notes.append(Finding(codes.IMAGE_TOO_LARGE, f"网页旁的图片 {'、'.join(too_big[:3])} 过大"
+                                                        f"（超过 {limits.image_pixels:,} 像素），未读取", Severity.WARNING))
     if len(files) > limits.ocr_pages:
         raise guard.over(path, f"网页中需要文字识别的图片有 {len(files)} 张", "ocr_pages", f"{limits.ocr_pages} 张")
-    if not files or mode == "never":
+    if not files or options.ocr == "never":
         return
     if not available():
-        doc.notes.append(Finding("ocr_unavailable", f"网页旁有 {len(files)} 张图片（可能是以图片发布的表格），"
-                                                    f"未安装文字识别组件，未读取；安装：{INSTALL_HINT}", "warning"))
+        doc.notes.append(Finding(codes.OCR_UNAVAILABLE, f"网页旁有 {len(files)} 张图片（可能是以图片发布的表格），"
+                                                    f"未安装文字识别组件，未读取；安装：{INSTALL_HINT}", Severity.WARNING))
         return
-    from ..ocr.pages import with_progress, image_words
+    from ..ocr.pages import image_words
 
     guard.allow_more(len(files) * limits.ocr_seconds_per_page)
     read: list[tuple[int, list]] = []
-    for pos, f in with_progress(files, progress, "识别网页图片（OCR）"):
+    for done, (pos, f) in enumerate(files, start=1):
         lines = read_words([image_words(f, max_pixels=limits.ocr_pixels)])
         for ln in lines:
             ln.page = None
         read.append((pos, lines))
+        if on_progress is not None:
+            on_progress(done, len(files))
     for pos, lines in reversed(read):
         doc.lines[pos:pos] = lines
     for n, ln in enumerate(doc.lines, start=1):
         ln.line = n
     names = "、".join(os.path.basename(f) for _, f in files[:5]) + ("……" if len(files) > 5 else "")
-    doc.notes.append(Finding("ocr_images", f"网页中的 {len(files)} 张图片已用文字识别（OCR）读取：{names}；"
-                                           "数字请以勾稽校验和核对提示为准", "info"))
+    doc.notes.append(Finding(codes.OCR_IMAGES, f"网页中的 {len(files)} 张图片已用文字识别（OCR）读取：{names}；"
+                                           "数字请以勾稽校验和核对提示为准", Severity.INFO))
 
 
 def _inside(f: str, folder: str) -> bool:

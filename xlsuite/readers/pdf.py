@@ -19,13 +19,14 @@ import pypdfium2.raw as pdfium_c
 from ..document import Document
 from ..errors import SourceError
 from ..layout import RuledRow, TextLine, text_lines, to_lines
-from ..limits import Limits, current as current_limits
+from ..limits import Limits
 from . import guard
+from .options import ReadOptions
 
 try:  # OCR of scanned pages is an optional feature of its own module
     from . import ocr as ocr_reader
 except ImportError:  # pragma: no cover - depends on the installed feature set
-    ocr_reader = None
+    ocr_reader = None  # type: ignore[assignment]
 
 # pdfium's FPDF_GetLastError codes
 _ERR_PASSWORD, _ERR_SECURITY = 4, 5
@@ -33,14 +34,14 @@ _ERR_PASSWORD, _ERR_SECURITY = 4, 5
 _MIN_VERTICAL_RULES = 3
 
 
-def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", limits: Limits | None = None,
-         **options) -> Document:
-    """``ruling_lines=False`` reads every table by word position alone (for comparison and tests).
+def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Document:
+    """``options.ruling_lines=False`` reads every table by word position alone (for comparison and tests).
 
-    ``ocr``: ``auto`` reads pages without a text layer by OCR, ``always`` every
-    page, ``never`` none (``xlsuite.readers.ocr``).
+    ``options.ocr``: ``auto`` reads pages without a text layer by OCR, ``always`` every
+    page, ``never`` none (``xlsuite.readers.ocr``); ``on_progress`` hears of OCR'd pages.
     """
-    limits = limits or current_limits()
+    options = options or ReadOptions()
+    limits = options.budgets()
     pages = _survey(path, limits)
     # Scanned pages: OCR words go through the same layout as this reader's words.
     if ocr_reader is None:
@@ -49,13 +50,13 @@ def load(path: str, *, ruling_lines: bool = True, ocr: str = "auto", limits: Lim
                               "scanned")
         to_ocr, notes = [], []
     else:
-        to_ocr, notes = ocr_reader.plan_pages(path, [p["chars"] for p in pages], ocr)
+        to_ocr, notes = ocr_reader.plan_pages(path, [p["chars"] for p in pages], options.ocr)
         guard.check_ocr_pages(path, to_ocr, limits)
         guard.allow_more(len(to_ocr) * limits.ocr_seconds_per_page)
-    ocr_words = ocr_reader.scanned_page_words(path, to_ocr, limits=limits, **options) if to_ocr else {}
+    ocr_words = ocr_reader.scanned_page_words(path, to_ocr, options, on_progress) if to_ocr else {}
     # pdfplumber (pdfminer) costs about a second a page; only pages with a ruling grid need
     # its table finder, the others take their words from pdfium, some 25 times faster.
-    grid = [n for n, p in enumerate(pages, start=1) if ruling_lines and p["grid"] and n not in ocr_words]
+    grid = [n for n, p in enumerate(pages, start=1) if options.ruling_lines and p["grid"] and n not in ocr_words]
     plain = [n for n in range(1, len(pages) + 1) if n not in grid and n not in ocr_words]
     items: list[TextLine | RuledRow] = []
     words = _pdfium_words(path, plain + grid)
@@ -217,8 +218,8 @@ def _words(chars: list[dict | None]) -> list[dict]:
             cur = None
             continue
         height = c["bottom"] - c["top"]
-        same_line = cur is not None and abs((c["top"] + c["bottom"]) - (cur["top"] + cur["bottom"])) < height
-        if same_line and -1 <= c["x0"] - cur["x1"] <= 3:
+        if cur is not None and abs((c["top"] + c["bottom"]) - (cur["top"] + cur["bottom"])) < height \
+                and -1 <= c["x0"] - cur["x1"] <= 3:
             cur["text"] += c["text"]
             cur["x1"] = max(cur["x1"], c["x1"])
             cur["top"], cur["bottom"] = min(cur["top"], c["top"]), max(cur["bottom"], c["bottom"])

@@ -15,6 +15,7 @@ import unicodedata
 
 from ..document import Document, Line
 from . import read_text_file
+from .options import ReadOptions
 
 _WORD = re.compile(r"\S+")
 _GAP = re.compile(r"\S {2,}\S")
@@ -24,7 +25,7 @@ _LAYOUT_SHARE = 0.2
 _SLACK = 2.0
 
 
-def load(path: str, **_options) -> Document:
+def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Document:
     return parse(read_text_file(path), path)
 
 

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_WS = re.compile(r"\s+")
+from ..text import nfkc, squash  # noqa: F401 - normalisation lives in xlsuite.text; recognize imports it here
 
 # A number stands on its own: not glued to latin letters, digits, a dot, an opening bracket or
 # a CJK character before it (数据1, 列2, (1)), and not followed by a CJK character (2020年, 3个)
@@ -17,16 +16,6 @@ NUMBER = re.compile(
 )
 NULL_MARKERS = frozenset({"/", "-", "—", "——", "–", "无", "\\", "_", "不适用"})
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
-
-
-def nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s).replace("\u3000", " ")
-
-
-def squash(s: str) -> str:
-    """The matching form of a label: NFKC, no whitespace, one kind of bracket and quote."""
-    s = _WS.sub("", nfkc(s))
-    return s.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
 
 
 def is_page_number(line: str) -> bool:

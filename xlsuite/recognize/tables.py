@@ -291,6 +291,7 @@ class TableReader:
         p = t.parsed
         if p.value is None:
             what = "空白" if p.blank else f"“{p.raw}”"
+            self.report.blank_cells[key] = "" if p.blank else p.raw
             self.report.warn("blank_cell", f"{self.report_label(key)}为{what}，记为空值（不按0计）",
                              key=key, section=self.table.section, provenance=self._prov(t))
             self.report.values[key] = Value(None, self._prov(t))

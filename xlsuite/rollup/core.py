@@ -7,7 +7,6 @@ per-agency breakdown as a pandas DataFrame.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,10 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..checks import CheckResult, check, check_years, hard_failures
-from ..errors import XlsuiteError
+from .. import codes
+from ..assessment import Assessment, assess
+from ..audit.years import pair_years
+from ..checks import CheckResult, check_years
+from ..errors import ExitCode, XlsuiteError
 from ..forms import Form, get_form
-from ..model import Finding, Meta, Number, Report, Value
+from ..model import Finding, Meta, Number, Report, Severity, Value
+from ..text import agency_key, same_agency
 
 ON_INVALID = ("stop", "skip", "include")
 ON_MISSING = ("stop", "warn")  # agencies of the expected list (名单) without a report
@@ -29,18 +32,19 @@ ON_INVALID_ZH = {
     "include": "未通过校验的报告仍计入汇总",
 }
 
-# Relations 8-10 between an agency's report and its report of the year before. Issue 8 may
-# swap in a richer audit; the roll-up only needs "(previous, current) -> results".
+# Relations 8-10 between an agency's report and its report of the year before: the roll-up
+# only needs "(previous, current) -> results".
 CrossYearCheck = Callable[[Report, Report], list[CheckResult]]
 
 
 class RollupError(XlsuiteError):
     """The inputs cannot be added up as given. The message names the files and what to do."""
 
-    def __init__(self, message: str, paths: Iterable[str] = (), code: str = "rollup"):
-        self.paths = tuple(paths)
-        self.code = code
-        super().__init__(message)
+    default_code = "rollup"
+
+    def __init__(self, message: str, paths: Iterable[str] = (), code: str = "rollup", *, remedy: str | None = None,
+                 details: Iterable[str] = (), exit_code: ExitCode = ExitCode.BAD_INPUT):
+        super().__init__(message, code=code, remedy=remedy, details=details, paths=paths, exit_code=exit_code)
 
 
 @dataclass
@@ -68,7 +72,8 @@ class Entry:
 
     def failures(self) -> list[CheckResult]:
         if self.hard_failures is None:
-            self.hard_failures = hard_failures(check(self.report))
+            # Inputs are read without their text (a sum does not use it): relations only.
+            self.hard_failures = assess(self.report, audit_text=False).hard_failures
         return self.hard_failures
 
 
@@ -112,8 +117,9 @@ class Rollup:
         """The breakdown as a tidy table: columns agency, key, value."""
         return tidy_frame(self.form, self.entries)
 
-    def checks(self) -> list[CheckResult]:
-        return check(self.total)
+    def assessment(self) -> Assessment:
+        """The total's assessment (relations; a total's generated text is not audited)."""
+        return assess(self.total)
 
     @property
     def included_invalid(self) -> list[Invalid]:
@@ -126,19 +132,15 @@ class Rollup:
 
 # ---------------------------------------------------------------- choosing the inputs
 
-def agency_key(name: str) -> str:
-    """Two spellings of one agency (full-width, spaces) are the same agency."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
 def select(entries: list[Entry], year: int | None = None, dedupe: bool = False
-           ) -> tuple[list[Entry], dict[str, Entry], list[Entry]]:
-    """(entries to add, previous-year entries by agency key, dropped duplicates).
+           ) -> tuple[list[Entry], dict[int, Entry], list[Entry]]:
+    """(entries to add, previous-year entries by id of the current entry's report, dropped duplicates).
 
     Refuses, naming the files: an unknown year, a year or form that differs from
     the others, one agency twice (unless ``dedupe``). A report of year - 1 is not
     an error when the same agency's report of ``year`` is also given: it is kept
-    aside for the cross-year relations.
+    aside for the cross-year relations, paired as ``xlsuite check`` pairs years
+    (``audit.pair_years``: 洪泽区人民政府 is 淮安市洪泽区人民政府 when unambiguous).
     """
     if not entries:
         raise RollupError("没有可汇总的报告：请给出工作簿、报告文件或文件夹", code="no_inputs")
@@ -149,10 +151,10 @@ def select(entries: list[Entry], year: int | None = None, dedupe: bool = False
         if e.year is None:
             raise RollupError(f"{e.path}：未能识别报告年度，无法确认与其他报告属于同一年度；"
                               "请在工作簿“封面”或报告标题中补上年度", [e.path], "no_year")
-    target = year if year is not None else max(e.year for e in entries)
+    target: int = year if year is not None else max(e.year for e in entries if e.year is not None)
     current = [e for e in entries if e.year == target]
-    agencies_now = {agency_key(e.agency) for e in current}
-    previous = [e for e in entries if e.year == target - 1 and agency_key(e.agency) in agencies_now]
+    previous = [e for e in entries if e.year == target - 1
+                and any(same_agency(e.report.meta.agency, c.report.meta.agency) for c in current)]
     aside = {id(e) for e in previous}
     for e in entries:
         if e.year == target or id(e) in aside:
@@ -169,7 +171,10 @@ def select(entries: list[Entry], year: int | None = None, dedupe: bool = False
                               f"{e.path} 为{e.form}（{_form_title(e.form)}）", [first.path, e.path], "mixed_forms")
     kept, dropped = _one_per_agency(current, dedupe)
     prev_kept, prev_dropped = _one_per_agency(previous, dedupe)
-    return kept, {agency_key(e.agency): e for e in prev_kept}, dropped + prev_dropped
+    prev_of = {id(e.report): e for e in prev_kept}
+    pairs = {id(cur): prev_of[id(prev)] for prev, cur in pair_years(e.report for e in kept + prev_kept)
+             if id(prev) in prev_of}
+    return kept, pairs, dropped + prev_dropped
 
 
 def _form_title(form_id: str | None) -> str:
@@ -186,8 +191,8 @@ def _one_per_agency(entries: list[Entry], dedupe: bool) -> tuple[list[Entry], li
     twice = {k: g for k, g in groups.items() if len(g) > 1}
     if twice and not dedupe:
         lines = [f"{g[0].agency}：{'、'.join(e.path for e in g)}" for g in twice.values()]
-        raise RollupError("同一机关出现多次，不能重复汇总（可加 --dedupe 保留导入时间最新的一份）：\n" +
-                          "\n".join(lines), [e.path for g in twice.values() for e in g], "duplicate_agency")
+        raise RollupError("同一机关出现多次，不能重复汇总", [e.path for g in twice.values() for e in g],
+                          "duplicate_agency", remedy="每个机关只留一份，或选择保留导入时间最新的一份", details=lines)
     keep = {k: _newest(g) for k, g in groups.items()}
     kept = [e for e in entries if keep[agency_key(e.agency)] is e]
     return kept, [e for e in entries if keep[agency_key(e.agency)] is not e]
@@ -223,16 +228,16 @@ def check_expected(entries: list[Entry], expect: Iterable[str], year: int | None
     expect = list(expect)
     missing, outside = expected(entries, expect, year)
     if missing and on_missing == "stop":
-        raise RollupError(f"名单中 {len(missing)} 个机关没有报告，已停止汇总"
-                          f"（补齐后重试，或用 --on-missing warn 照常汇总并提示）：{'、'.join(missing)}",
-                          (), "missing_agencies")
+        raise RollupError(f"名单中 {len(missing)} 个机关没有报告，已停止汇总：{'、'.join(missing)}", (),
+                          "missing_agencies", remedy="补齐后重试，或选择照常汇总并提示",
+                          exit_code=ExitCode.CHECKS_FAILED)
     notes = []
     if missing:
-        notes.append(Finding("rollup_missing", f"名单中 {len(missing)} 个机关未报送，汇总数不含这些机关："
-                                               f"{'、'.join(missing)}", severity="warning"))
+        notes.append(Finding(codes.ROLLUP_MISSING, f"名单中 {len(missing)} 个机关未报送，汇总数不含这些机关："
+                                               f"{'、'.join(missing)}", severity=Severity.WARNING))
     if outside:
-        notes.append(Finding("rollup_off_list", f"{len(outside)} 个机关不在名单（共 {len(expect)} 个）中，"
-                                                f"仍计入汇总：{'、'.join(outside)}", severity="warning"))
+        notes.append(Finding(codes.ROLLUP_OFF_LIST, f"{len(outside)} 个机关不在名单（共 {len(expect)} 个）中，"
+                                                f"仍计入汇总：{'、'.join(outside)}", severity=Severity.WARNING))
     return missing, notes
 
 
@@ -243,9 +248,9 @@ def screen(entries: list[Entry], on_invalid: str = "stop") -> tuple[list[Entry],
     invalid = [Invalid(e, f) for e in entries if (f := e.failures())]
     if invalid and on_invalid == "stop":
         lines = [line for inv in invalid for line in inv.lines()]
-        raise RollupError(f"{len(invalid)} 份报告未通过勾稽关系校验，已停止汇总"
-                          "（改正后重试，或用 --on-invalid skip 剔除、--on-invalid include 照常计入）：\n" +
-                          "\n".join(lines), [inv.entry.path for inv in invalid], "invalid_inputs")
+        raise RollupError(f"{len(invalid)} 份报告未通过勾稽关系校验，已停止汇总", [inv.entry.path for inv in invalid],
+                          "invalid_inputs", remedy="改正后重试，或选择剔除这些报告、或照常计入", details=lines,
+                          exit_code=ExitCode.CHECKS_FAILED)
     if on_invalid == "skip":
         bad = {id(inv.entry) for inv in invalid}
         entries = [e for e in entries if id(e) not in bad]
@@ -271,10 +276,14 @@ def add_up(form: Form, reports: list[tuple[str, Report]]) -> tuple[dict[str, Num
     totals: dict[str, Number | None] = {}
     blanks: dict[str, list[str]] = {}
     for key in form.keys():
-        present, missing = [], []
+        present: list[Number] = []
+        missing: list[str] = []
         for agency, report in reports:
             v = report.number(key)
-            (missing if v is None else present).append(agency if v is None else v)
+            if v is None:
+                missing.append(agency)
+            else:
+                present.append(v)
         totals[key] = exact_sum(present) if present else None
         if present and missing:
             blanks[key] = missing
@@ -306,7 +315,7 @@ def consolidate(entries: list[Entry], *, agency: str, year: int | None = None, o
     rollup = Rollup(total, current, on_invalid, invalid, dropped, blanks=blanks)
     if cross_year is not None:
         for e in current:
-            prev = previous.get(agency_key(e.agency))
+            prev = previous.get(id(e.report))
             if prev is not None:
                 rollup.previous[e.agency] = prev
                 rollup.cross_year[e.agency] = cross_year(prev.report, e.report)
@@ -319,33 +328,33 @@ def findings(rollup: Rollup) -> list[Finding]:
     out: list[Finding] = []
     form = rollup.form
     for key, agencies in rollup.blanks.items():
-        out.append(Finding("rollup_blank", f"{form.label_of(key)}：{len(agencies)} 个机关留空，"
+        out.append(Finding(codes.ROLLUP_BLANK, f"{form.label_of(key)}：{len(agencies)} 个机关留空，"
                            f"汇总数只含其余机关：{'、'.join(agencies)}", key=key))
     for e in rollup.entries:
         if not e.report.meta.agency:
-            out.append(Finding("rollup_no_agency", f"{e.path}：未能识别机关名称，明细中以文件名代替；"
+            out.append(Finding(codes.ROLLUP_NO_AGENCY, f"{e.path}：未能识别机关名称，明细中以文件名代替；"
                                "同一机关的重复报告因此可能未被发现"))
         # Doubtful cells of an input feed the total: keep them visible, named with the agency.
         for w in e.report.warnings:
             if w.key:
-                out.append(Finding("rollup_input_cell", f"{e.agency}（{e.path}）：{w.message}", key=w.key,
+                out.append(Finding(codes.ROLLUP_INPUT_CELL, f"{e.agency}（{e.path}）：{w.message}", key=w.key,
                                    provenance=w.provenance))
     verb = {"include": "仍计入汇总", "skip": "未计入汇总"}.get(rollup.on_invalid, "")
     for inv in rollup.invalid:
         ids = "、".join(r.id for r in inv.failures)
-        out.append(Finding("rollup_invalid_input",
+        out.append(Finding(codes.ROLLUP_INVALID_INPUT,
                            f"{inv.entry.agency}（{inv.entry.path}）未通过勾稽关系校验（{ids}），{verb}",
-                           severity="warning"))
+                           severity=Severity.WARNING))
     for e in rollup.dropped:
-        out.append(Finding("rollup_duplicate_dropped",
-                           f"{e.agency} 的重复报告 {e.path} 未计入（保留导入时间最新的一份）", severity="info"))
+        out.append(Finding(codes.ROLLUP_DUPLICATE_DROPPED,
+                           f"{e.agency} 的重复报告 {e.path} 未计入（保留导入时间最新的一份）", severity=Severity.INFO))
     for name, prev in rollup.previous.items():
-        out.append(Finding("rollup_previous_year", f"{name} 的上年报告 {prev.path} 只用于跨年度比对，未计入汇总",
-                           severity="info"))
+        out.append(Finding(codes.ROLLUP_PREVIOUS_YEAR, f"{name} 的上年报告 {prev.path} 只用于跨年度比对，未计入汇总",
+                           severity=Severity.INFO))
     for name, results in rollup.cross_year.items():
         for r in results:
             if r.failed:
-                out.append(Finding("rollup_cross_year", f"{name}（与上年报告 {rollup.previous[name].path} 比对）："
+                out.append(Finding(codes.ROLLUP_CROSS_YEAR, f"{name}（与上年报告 {rollup.previous[name].path} 比对）："
                                    f"{r.id} {r.message}", key=r.keys[0] if r.keys else None))
     return out
 

@@ -80,7 +80,7 @@ def outcome_groups(form: Form) -> list[tuple[str, tuple[str, ...]]]:
     out: list[tuple[str, list[str]]] = []
     for row_id in rule.right:
         row = rows[row_id]
-        label = row.label if row.group == result_group else row.group
+        label = row.label if row.group == result_group else (row.group or row.label)
         label = re.sub(r"（[^（）]{6,}）$", "", label)  # （区分处理的，只计这一情形…）
         label = re.sub(r"^（[一二三四五六七八九十]）", "", label)
         if not out or out[-1][0] != label:
@@ -92,7 +92,7 @@ def outcome_groups(form: Form) -> list[tuple[str, tuple[str, ...]]]:
 def failure_formulas(insts: list[Instance], keys: list[str], form: Form, ref) -> list[str]:
     """Formulas giving 1 when a hard relation fails on one agency row (0 when it holds or cannot be
     checked), one per relation instance, then one counting the cells that break rule 5: together
-    they count what ``hard_failures(check(report))`` counts. One formula each keeps every one far
+    they count what ``assess(report).hard_failures`` counts. One formula each keeps every one far
     below Excel's 8192 characters."""
     out = []
     for inst in insts:
@@ -114,10 +114,10 @@ def failure_formulas(insts: list[Instance], keys: list[str], form: Form, ref) ->
         else:
             runs.append((kind, ref(key), ref(key)))
     parts = []
-    for kind, first, last in runs:
+    for run_kind, first, last in runs:
         rng = f"{first}:{last.split('!')[1]}"
         test = {"count": f"(({rng}<0)+({rng}<>INT({rng}))>0)", "money": f"({rng}<0)",
-                "signed": f"({rng}<>INT({rng}))"}[kind]
+                "signed": f"({rng}<>INT({rng}))"}[run_kind]
         parts.append(f"IFERROR(SUMPRODUCT({test}*1),1)")
     out.append("=" + "+".join(parts))
     return out
@@ -244,7 +244,7 @@ def add_dashboard(wb: Workbook, result: Rollup, previous: PreviousYear | None = 
     note_col = len(heads)
     ws.merge_cells(start_row=HEAD_ROW, start_column=note_col, end_row=HEAD_ROW, end_column=width)
     prev_metrics = ({mm.id: (num, den) for mm, num, den in resolved(previous.total.meta.form)}
-                    if yoy_city and previous.total.meta.form else {})
+                    if yoy_city and previous is not None and previous.total.meta.form else {})
     metric_row: dict[str, int] = {}
     row = HEAD_ROW + 1
     for mm, num, den in resolved(form.id):

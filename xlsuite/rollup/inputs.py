@@ -1,26 +1,24 @@
 """Reading the roll-up's inputs: many files, in parallel, each into an ``Entry``.
 
-Standard workbooks are read through their defined names with the fast reader
-(``xlsuite.workbook.reader``: zip + python-calamine), never loaded whole with openpyxl; any other
-source goes through ``read_report``. The hard relations of each input are
-checked in the worker too, so that the main process only adds numbers.
+Inputs go through the one batch reader (``xlsuite.readers.read_many``), numbers
+only: a standard workbook is read through its defined names with the fast
+reader (zip + python-calamine), never loaded whole. The hard relations of each
+input are checked in the worker too (``packed_entry``), so that the main
+process only adds numbers.
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 
-from ..checks import check, hard_failures
+from ..assessment import assess
 from ..errors import SourceError
 from ..forms import get_form
 from ..model import Meta, Report, Value
-from ..readers import read_report, sniff
+from ..readers import read_many
+from ..readers.options import ReadOptions
 from .core import Entry, RollupError
-
-# Below this many files per worker, starting processes costs more than it saves.
-_MIN_PER_WORKER = 8
 
 
 def collect(sources: Iterable[str]) -> list[str]:
@@ -38,21 +36,14 @@ def collect(sources: Iterable[str]) -> list[str]:
     return out
 
 
-def read_entry(path: str) -> Entry:
-    """One input to an Entry with its checks. Raises SourceError when it is not a report."""
-    from ..limits import current
-    from ..readers import library_errors
-    from ..readers.guard import deadline
+def packed_entry(path: str, report: Report) -> "Packed":
+    """An input as the roll-up needs it, with its failing hard relations (run in the worker).
 
-    path = os.fspath(path)
-    with deadline(path, current().seconds), library_errors(path):  # the readers' budgets, on the fast path too
-        if sniff(path) == "workbook":
-            report, imported_at = _read_workbook(path)
-        else:
-            report, imported_at = read_report(path), None
-    if imported_at is None:
-        imported_at = datetime.fromtimestamp(os.path.getmtime(path), tz=timezone.utc)
-    return Entry(path, report, imported_at, hard_failures(check(report)))
+    ``dedupe`` keeps the newest input: the workbook's import time, else the file's.
+    """
+    imported_at = parse_time(report.meta.imported_at) or datetime.fromtimestamp(os.path.getmtime(path),
+                                                                                 tz=timezone.utc)
+    return pack(Entry(path, report, imported_at, assess(report, audit_text=False).hard_failures))
 
 
 # What travels back from a worker: plain numbers in form order rather than ~200 Value objects
@@ -74,21 +65,6 @@ def unpack(p: Packed) -> Entry:
     return Entry(path, report, imported_at, list(failures))
 
 
-def _read_workbook(path: str) -> tuple[Report, datetime | None]:
-    """A standard workbook's values (by defined name, fast) as a Report, and its import time."""
-    from ..workbook.reader import read_workbook  # loads openpyxl too: only once a workbook comes
-
-    contents = read_workbook(path, narrative=False)
-    meta = contents.meta
-    form = get_form(meta["form"])  # the reader has refused unknown forms
-    report = Report(Meta(agency=meta.get("agency"), year=meta.get("year"), form=form.id, source=path,
-                         source_kind="workbook"),
-                    {k: Value(contents.values.get(k)) for k in form.keys()})
-    for key, message in contents.problems:  # a cell that is not a number was read as blank: say so
-        report.warn("workbook_cell", message, key=key)
-    return report, parse_time(meta.get("imported_at"))
-
-
 def parse_time(text) -> datetime | None:
     """The cover's import time (ISO 8601); a time without zone is local."""
     if isinstance(text, datetime):
@@ -102,43 +78,23 @@ def parse_time(text) -> datetime | None:
     return t if t.tzinfo else t.astimezone()
 
 
-def _read_safely(path: str) -> tuple[str, Packed | None, str | None]:
-    try:
-        return path, pack(read_entry(path)), None
-    except SourceError as e:
-        return path, None, e.reason
-    except Exception as e:  # noqa: BLE001 - one broken file must be named, not end a batch of hundreds
-        return path, None, f"无法读取（{type(e).__name__}: {e}）"
-
-
-def read_entries(paths: list[str], *, workers: int | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> list[Entry]:
+def read_entries(paths: list[str], *, options: ReadOptions | None = None, workers: int | None = None,
+                 on_progress: Callable[[int, int], None] | None = None) -> list[Entry]:
     """Every path to an Entry, in input order, using up to ``workers`` processes.
 
     Entries carry each input's meta, numbers, warnings and failing hard relations
     (not its narrative or per-value provenance, which a sum does not use).
 
-    ``progress(done, total)`` is called as files finish. Files that cannot be read
+    ``on_progress(done, total)`` is called as files finish. Files that cannot be read
     are all named in one RollupError after the whole batch has been tried.
     """
-    workers = workers or os.cpu_count() or 1
-    workers = max(1, min(workers, len(paths) // _MIN_PER_WORKER))
-    results: list[tuple[str, Entry | None, str | None]] = []
-    if workers == 1:
-        for path in paths:
-            results.append(_read_safely(path))
-            if progress:
-                progress(len(results), len(paths))
-    else:
-        chunk = max(1, min(32, len(paths) // (workers * 8)))
-        with ProcessPoolExecutor(workers) as pool:
-            for item in pool.map(_read_safely, paths, chunksize=chunk):
-                results.append(item)
-                if progress:
-                    progress(len(results), len(paths))
-    errors = [(p, reason) for p, _e, reason in results if reason is not None]
+    options = ReadOptions.resolve(options, narrative=False)
+    results = list(read_many(paths, options, workers=workers, on_progress=on_progress, then=packed_entry))
+    errors = [(p, got.reason) for p, got in results if isinstance(got, SourceError)]
+    if len(errors) == 1:
+        (p, reason), = errors
+        raise RollupError(f"{p}：{reason}（不是可汇总的报告）", [p], "not_a_report")
     if errors:
-        raise RollupError(f"{len(errors)} 个输入文件不是可汇总的报告：\n" +
-                          "\n".join(f"{p}：{reason}" for p, reason in errors),
-                          [p for p, _ in errors], "not_a_report")
-    return [unpack(packed) for _p, packed, _r in results]
+        raise RollupError(f"{len(errors)} 个输入文件不是可汇总的报告", [p for p, _ in errors], "not_a_report",
+                          details=[f"{p}：{reason}" for p, reason in errors])
+    return [unpack(packed) for _p, packed in results if isinstance(packed, tuple)]

@@ -9,6 +9,7 @@ agency; appeals are split by result, which keeps relation 4.
 from __future__ import annotations
 
 import random
+from typing import Any
 from decimal import Decimal
 
 from ..forms import Form, get_form
@@ -53,7 +54,7 @@ def split_signed(rng: random.Random, value: int, shares: list[float]) -> list[in
 def split_money(rng: random.Random, value: Number, shares: list[float]) -> list[Number]:
     """Money in its stored unit, split to the cent (or the whole unit when it is whole)."""
     if isinstance(value, int):
-        return split_int(rng, value, shares)
+        return list(split_int(rng, value, shares))
     cents = Decimal(repr(value)) * 100
     if cents != cents.to_integral_value():
         raise ValueError(f"cannot split {value} exactly to the cent")
@@ -77,18 +78,18 @@ def _split_requests(rng, form: Form, values: dict, shares: list[float], out: lis
         rng.shuffle(outs)
         owners = split_int(rng, len(ins), shares)
         pos = 0
-        for agency, count in enumerate(owners):
+        for i, count in enumerate(owners):
             counts = {r.id: 0 for r in table.rows}
             for src, dst in zip(ins[pos:pos + count], outs[pos:pos + count]):
                 counts[src] += 1
                 counts[dst] += 1
             pos += count
             counts[total_row] = sum(counts[r] for r in outcomes)
-            for row, n in counts.items():
-                out[agency][f"requests.{row}.{col}"] = n
+            for row_id, n in counts.items():
+                out[i][f"requests.{row_id}.{col}"] = n
     for agency in out:
-        for row in table.rows:
-            agency[f"requests.{row.id}.{sum_col}"] = sum(agency[f"requests.{row.id}.{c}"] for c in applicants)
+        for r in table.rows:
+            agency[f"requests.{r.id}.{sum_col}"] = sum(agency[f"requests.{r.id}.{c}"] for c in applicants)
 
 
 def _split_appeals(rng, form: Form, values: dict, shares: list[float], out: list[dict]) -> None:
@@ -115,7 +116,7 @@ def split(values: dict[str, Number | None], form_id: str, n: int, seed: int = 0)
     out: list[dict] = [{} for _ in range(n)]
     for key in form.table("active").keys():
         kind = form.column_of(key).kind
-        splitter = {"signed": split_signed, "money": split_money}.get(kind, split_int)
+        splitter: Any = {"signed": split_signed, "money": split_money}.get(kind, split_int)
         for agency, part in zip(out, splitter(rng, values[key], shares)):
             agency[key] = part
     _split_requests(rng, form, values, shares, out)
@@ -139,7 +140,7 @@ def agency_names(n: int, city: str = "厦门市") -> list[str]:
 def synthetic_reports(total: Report, n: int, seed: int = 0, names: list[str] | None = None) -> list[Report]:
     """``n`` agency reports of the total's year and form that add up to it exactly."""
     names = names or agency_names(n)
-    parts = split(total.numbers(), total.meta.form, n, seed)
+    parts = split(total.numbers(), get_form(total.meta.form).id, n, seed)
     return [Report(Meta(agency=name, year=total.meta.year, form=total.meta.form, source_kind="synthetic"),
                    {k: Value(v) for k, v in values.items()},
                    narrative={"overview": f"{name}{total.meta.year}年度政府信息公开工作总体情况（测试数据）。"},

@@ -29,7 +29,7 @@ def write_csv(result: Rollup, path: str | os.PathLike, *, overwrite: bool = Fals
     if path.resolve() in {Path(e.path).resolve() for e in result.entries}:
         raise RollupError(f"{path}：输出文件与输入文件相同，不能覆盖输入", [str(path)], "output_is_input")
     if path.exists() and not overwrite:
-        raise RollupError(f"{path}：文件已存在，未覆盖；请换一个文件名，或加 --force 覆盖", [str(path)], "output_exists")
+        raise RollupError(f"{path}：文件已存在，未覆盖", [str(path)], "output_exists", remedy="请换一个文件名，或选择覆盖")
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(HEADER)

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from ..atomic import write_bytes
@@ -26,6 +26,8 @@ from ..model import Number
 from ..sanitize import FORMULA_LEADERS, for_xml
 from ..workbook import build_workbook
 from ..workbook.layout import cell_of
+from ..workbook.styles import BODY, BODY_BOLD, BORDER, FORMULA_FILL, HEADER_FILL, KEY_FONT, NUMBER_FORMATS
+from ..workbook.styles import RED_FILL as FAILED_FILL
 from .core import ON_INVALID_ZH, Rollup, RollupError
 
 DETAIL = "明细"
@@ -33,15 +35,6 @@ DETAIL = "明细"
 DETAIL_HEAD = (("机关", 28), ("来源文件", 30), ("导入时间", 20), ("校验", 8))
 LABEL_ROW, KEY_ROW, FIRST_ROW = 1, 2, 3
 
-FORMULA_FILL = PatternFill("solid", fgColor="E2EFDA")  # green: computed, edit 明细 instead
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-FAILED_FILL = PatternFill("solid", fgColor="FFC7CE")
-_thin = Side(style="thin", color="000000")
-BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-FONT = Font(name="宋体", size=10)
-BOLD = Font(name="宋体", size=10, bold=True)
-GREY = Font(name="宋体", size=9, color="808080")
-NUMBER_FORMATS = {"count": "#,##0", "signed": "+#,##0;-#,##0;0", "money": "#,##0.00##"}
 
 
 # ---------------------------------------------------------------- writing the total
@@ -84,7 +77,7 @@ def _skeleton(result: Rollup, dashboard: bool = True, previous=None) -> Workbook
     straight into the sheet's XML afterwards (``_detail_numbers``).
     """
     form = result.form
-    wb = build_workbook(result.total, result.checks(), cover_extra=cover_extra(result))
+    wb = build_workbook(result.total, result.assessment().relations, cover_extra=cover_extra(result))
     detail = wb.create_sheet(DETAIL)
     _detail(detail, result)
     if dashboard:
@@ -110,7 +103,7 @@ def _detail(ws, result: Rollup) -> None:
     for n, key in enumerate(keys):
         col = len(DETAIL_HEAD) + 1 + n
         ws.cell(LABEL_ROW, col, form.label_of(key))
-        ws.cell(KEY_ROW, col, key).font = GREY
+        ws.cell(KEY_ROW, col, key).font = KEY_FONT
         ws.column_dimensions[get_column_letter(col)].width = 12
     for row in (LABEL_ROW, KEY_ROW):
         for col in range(1, len(DETAIL_HEAD) + len(keys) + 1):
@@ -119,7 +112,7 @@ def _detail(ws, result: Rollup) -> None:
             c.border = BORDER
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             if row == LABEL_ROW:
-                c.font = BOLD
+                c.font = BODY_BOLD
     ws.row_dimensions[LABEL_ROW].height = 60
     # Every style assignment hashes openpyxl's style objects: style the first row, copy its arrays.
     invalid = {id(inv.entry) for inv in result.invalid}
@@ -134,7 +127,7 @@ def _detail(ws, result: Rollup) -> None:
             if col <= len(DETAIL_HEAD) and value is not None:
                 c.data_type = "s"  # agency and file names are text, never formulas
             if len(protos) < col:
-                c.font, c.border = FONT, BORDER
+                c.font, c.border = BODY, BORDER
                 if col > len(DETAIL_HEAD):
                     c.number_format = NUMBER_FORMATS[form.column_of(keys[col - len(DETAIL_HEAD) - 1]).kind]
                 protos.append(copy(c._style))  # a copy: setting a style later edits the array in place
@@ -193,10 +186,14 @@ def write_total(result: Rollup, path: str | os.PathLike, *, overwrite: bool = Fa
     path = Path(path)
     inputs = {Path(e.path).resolve() for e in result.entries + result.dropped + list(result.previous.values())}
     if path.resolve() in inputs:
-        raise RollupError(f"{path}：输出文件与输入文件相同，不能覆盖输入；请换一个输出文件名", [str(path)], "output_is_input")
+        raise RollupError(f"{path}：输出文件与输入文件相同，不能覆盖输入", [str(path)], "output_is_input",
+                          remedy="请换一个输出文件名")
     if path.exists() and not overwrite:
-        raise RollupError(f"{path}：文件已存在，未覆盖；请换一个文件名，或加 --force 覆盖", [str(path)], "output_exists")
-    _write_atomic(total_bytes(result, dashboard=dashboard, previous=previous), path, overwrite)
+        raise RollupError(f"{path}：文件已存在，未覆盖", [str(path)], "output_exists", remedy="请换一个文件名，或选择覆盖")
+    try:
+        write_bytes(path, total_bytes(result, dashboard=dashboard, previous=previous), overwrite=overwrite)
+    except FileExistsError:  # it appeared while the total was being made
+        raise RollupError(f"{path}：文件已存在，未覆盖", [str(path)], "output_exists") from None
     return path
 
 
@@ -226,11 +223,11 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title -> its part name inside the package."""
     book = ElementTree.fromstring(z.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.findall("rel:Relationship", _NS)}
     out = {}
     for s in book.findall("m:sheets/m:sheet", _NS):
         target = targets[s.get(f"{{{_NS['r']}}}id")]
-        out[s.get("name")] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        out[s.get("name") or ""] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
     return out
 
 
@@ -293,9 +290,3 @@ def _cached_results(cells: dict[str, Number], sheet: str) -> Callable[[str], str
 
     return edit
 
-
-def _write_atomic(data: bytes, path: Path, overwrite: bool) -> None:
-    try:
-        write_bytes(path, data, overwrite=overwrite)
-    except FileExistsError:
-        raise RollupError(f"{path}：文件已存在，未覆盖", [str(path)], "output_exists") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -98,7 +99,7 @@ class SparseSheets:
         return [cells[r] for r in sorted(cells) if r >= row]
 
     # --- reading --------------------------------------------------------------------------------
-    def load(self, cells: list[tuple[str, int, int]], columns: list[tuple[str, int, int]] = ()) -> None:
+    def load(self, cells: list[tuple[str, int, int]], columns: Sequence[tuple[str, int, int]] = ()) -> None:
         """Read the given (sheet, row, col) cells, and the columns (sheet, from row, col), 0-based."""
         by_sheet: dict[str, tuple[set, dict]] = {}
         for sheet, r, c in cells:

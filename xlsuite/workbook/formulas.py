@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..assessment import FAILED_EXPLAINED, Review
 from ..checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, TOLERANCE
 from ..forms import get_form
 from ..metrics import NOTE_DEN_BLANK, NOTE_DEN_ZERO, NOTE_NO_DATA, NOTE_NUM_BLANK
@@ -113,9 +114,11 @@ def sheet_order(form_id: str) -> tuple[Instance, ...]:
 
 
 # 核实: a reviewer's mark on a finding, and the verdict of a report whose every hard failure is explained.
-UNREVIEWED_ZH, CONFIRMED_ZH, CORRECTED_ZH = "未核实", "已核实无误", "已更正"
+# The words are the assessment's (``assessment.Review``), which reads the same marks back.
+UNREVIEWED_ZH, CONFIRMED_ZH, CORRECTED_ZH = (Review.UNREVIEWED.value, Review.CONFIRMED.value,
+                                             Review.CORRECTED.value)
 REVIEW_CHOICES = (UNREVIEWED_ZH, CONFIRMED_ZH, CORRECTED_ZH)
-FAILED_EXPLAINED_ZH = f"{FAIL_ZH}（已说明）"
+FAILED_EXPLAINED_ZH = FAILED_EXPLAINED
 
 
 def explained_formula(review_cell: str) -> str:

@@ -22,8 +22,8 @@ def add_previous_sheet(wb: Workbook, previous: Report, used_by: str) -> None:
     """Append 上年数据: one row per key of last year's form, its value named ``prev.<key>``."""
     form = get_form(previous.meta.form)
     ws = wb.create_sheet(PREVIOUS)
-    for col, width in zip("ABC", (46, 34, 12)):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABC", (46, 34, 12)):
+        ws.column_dimensions[letter].width = width
     ws.cell(1, 1, f"上年数据：{previous.meta.agency or ''}　{previous.meta.year or ''}年度（{form.id}）").font = W.TEXT_BOLD
     src = ws.cell(2, 1)
     W.put_text(src, f"来源：{previous.meta.source or '未知'}。黄色单元格可改正，“{used_by}”即时重新计算。")

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import SourceError
 from ..forms import FORMS, get_form
 from ..limits import Limits, current as current_limits
-from ..model import Number
+from ..model import Number, Report
 from . import layout as L
 from .cells import SparseSheets
+from .contents import (WorkbookContents, cell_number, cell_problem, clean_meta, paragraphs_of,  # noqa: F401
+                       sections_from_cover, to_report)
 
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!']+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 NOT_STANDARD = "不是 xlsuite 标准工作簿（没有“meta.form”等定义名称），请用 xlsuite import 生成，或选择报告原文件"
-NO_SECTION = "（报告中没有找到这一部分）"
 
 
 class Target(NamedTuple):  # a tuple: a workbook has hundreds of names, read a thousand times in a roll-up
@@ -32,14 +33,6 @@ class Target(NamedTuple):  # a tuple: a workbook has hundreds of names, read a t
     col: int
     last_row: int
     last_col: int
-
-
-@dataclass
-class WorkbookContents:
-    meta: dict[str, Any]
-    values: dict[str, Number | None]
-    narrative: dict[str, str] = field(default_factory=dict)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (key, Chinese message)
 
 
 def _col_index(letters: str) -> int:
@@ -71,23 +64,6 @@ def names_of(sheets: SparseSheets, skip: tuple[str, ...] = ()) -> dict[str, Targ
     return out
 
 
-def _number(raw: Any) -> tuple[Number | None, str | None]:
-    """A cell's number; whole floats (calamine's way of returning integers) back to int."""
-    if raw is None or raw == "":
-        return None, None
-    if isinstance(raw, bool):
-        return None, f"内容为逻辑值 {raw}，不是数字"
-    if isinstance(raw, int):
-        return raw, None
-    if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            return None, f"内容“{raw}”不是有效数字，按空白处理"
-        return (int(raw) if raw.is_integer() else raw), None
-    if isinstance(raw, str) and not raw.strip():
-        return None, None
-    return None, f"内容“{str(raw)[:30]}”不是数字，按空白处理"
-
-
 def read_workbook(path: str | os.PathLike, *, narrative: bool = True, limits: Limits | None = None) -> WorkbookContents:
     """Meta, values, narrative and reading problems of a standard workbook."""
     path = os.fspath(path)
@@ -105,17 +81,8 @@ def read_workbook(path: str | os.PathLike, *, narrative: bool = True, limits: Li
     wanted = list(names.values())
     columns = [t for n, t in names.items() if n.startswith(L.narrative_name(""))] if narrative else []
     sheets.load([(t.sheet, t.row, t.col) for t in wanted], [(t.sheet, t.row, t.col) for t in columns])
-    meta: dict[str, Any] = {}
-    for field_id, _label in L.META_FIELDS:
-        t = names.get(L.meta_name(field_id))
-        raw = sheets.cell(t) if t else None
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)
-        meta[field_id] = None if raw == "" else raw
-    if isinstance(meta.get("year"), str) and meta["year"].strip().isdigit():
-        meta["year"] = int(meta["year"].strip())
-    if not isinstance(meta.get("year"), int):
-        meta["year"] = None
+    meta = clean_meta({field_id: sheets.cell(t) if (t := names.get(L.meta_name(field_id))) else None
+                       for field_id, _label in L.META_FIELDS})
     form_id = meta.get("form")
     if form_id not in FORMS:
         raise SourceError(path, f"封面上的表式“{form_id}”无法识别（应为 {'、'.join(FORMS)}）", "wrong_workbook")
@@ -127,34 +94,30 @@ def read_workbook(path: str | os.PathLike, *, narrative: bool = True, limits: Li
             contents.values[key] = None
             contents.problems.append((key, f"{form.label_of(key)}：工作簿中缺少定义名称 {key}，按空白处理"))
             continue
-        value, problem = _number(sheets.cell(t))
+        value, problem = cell_number(sheets.cell(t))
         contents.values[key] = value
         if problem:
-            contents.problems.append((key, f"{form.label_of(key)}（{t.sheet}）：{problem}"))
+            contents.problems.append((key, cell_problem(form.label_of(key), t.sheet, problem)))
     if narrative:
         for section in form.sections:
             t = names.get(L.narrative_name(section.id))
             if t is None:
                 continue
-            paras = [str(v).strip() for v in sheets.column(t.sheet, t.row, t.col) if str(v).strip()]
-            paras = [p for p in paras if p != NO_SECTION]
+            paras = paragraphs_of(sheets.column(t.sheet, t.row, t.col))
             if paras:
                 contents.narrative[section.id] = "\n".join(paras)
     return contents
+
+
+def read_report(path: str | os.PathLike, *, narrative: bool = True, limits: Limits | None = None) -> Report:
+    """A standard workbook as a Report (``to_report``); any other file raises SourceError."""
+    return to_report(read_workbook(path, narrative=narrative, limits=limits), os.fspath(path))
 
 
 def read_values(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Number | None]]:
     """(meta, values by key) of a standard workbook; raises SourceError for any other file."""
     c = read_workbook(path, narrative=False)
     return c.meta, c.values
-
-
-def sections_from_cover(form_id: str, text: str | None) -> list[str]:
-    """The cover lists the sections a report contained by number (一、二、三…)."""
-    if not text:
-        return []
-    parts = set(re.split(r"[、,，\s]+", str(text)))
-    return [s.id for s in get_form(form_id).sections if s.number in parts]
 
 
 def read_check_results(path: str | os.PathLike) -> tuple[str | None, dict[str, str | None]]:

@@ -1,8 +1,8 @@
-"""What ``xlsuite import`` accepts: any report source, or the JSON that ``extract --json`` writes.
+"""What ``xlsuite import`` accepts beside report files: the JSON that ``extract --json`` writes.
 
 The JSON route lets any pipeline produce standard workbooks: one object per
 line (or one document, or a list), each with ``meta`` and ``values`` keyed by
-the FORMS.md IDs.
+the FORMS.md IDs. Also the workbook's file name, ``<year>-<agency>.xlsx``.
 """
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import json
 import os
 from pathlib import Path
 
+from .. import codes
 from ..errors import SourceError
 from ..forms import FORMS, get_form
-from ..model import Finding, Meta, Provenance, Report, Value
-from ..readers import bound_values, read_report
+from ..model import Finding, Meta, Provenance, Report, Severity, Value
+from ..readers import bound_values
 from ..sanitize import for_filename
 
 BAD_JSON = "不是 xlsuite extract --json 的输出"
@@ -31,15 +32,9 @@ def is_json(path: str | os.PathLike) -> bool:
     return head.startswith((b'{"', b"[{", b"{\n", b"[\n"))
 
 
-def read_reports(path: str | os.PathLike, **options) -> list[Report]:
-    """The reports in one source file: one for a report document, one or more for JSON.
-
-    ``options`` go to the document readers (e.g. ``ocr="never"``).
-    """
-    path = os.fspath(path)
-    if not os.path.isfile(path) or not is_json(path):
-        return [read_report(path, **options)]
-    return reports_from_json(path)
+def is_json_source(path: str | os.PathLike) -> bool:
+    """A file of ``extract --json`` output rather than a report document."""
+    return os.path.isfile(path) and is_json(path)
 
 
 def reports_from_json(path: str) -> list[Report]:
@@ -97,9 +92,26 @@ def report_from_dict(obj, path: str, n: int = 1) -> Report:
     for w in obj.get("warnings") or []:
         if isinstance(w, dict) and w.get("message"):
             report.warnings.append(Finding(str(w.get("code", "json")), str(w["message"]),
-                                           str(w.get("severity", "warning")), key=w.get("key"),
-                                           section=w.get("section")))
+                                           Severity(w.get("severity", "warning")) if w.get("severity") in
+                                           tuple(Severity) else Severity.WARNING,
+                                           key=w.get("key"), section=w.get("section")))
+    _facts(report, obj, form.keys())
     return report
+
+
+def _facts(report: Report, obj: dict, keys: list[str]) -> None:
+    """Absent tables and blank cells: as recorded, or (older JSON) from the warnings that say so."""
+    sections = {s.id for s in get_form(report.meta.form).sections}
+    absent, blank = obj.get("tables_absent"), obj.get("blank_cells")
+    if isinstance(absent, dict):
+        report.tables_absent = {str(s): str(why) for s, why in absent.items() if s in sections}
+    else:
+        report.tables_absent = {w.section: codes.UNKNOWN for w in report.warnings
+                                if w.code == codes.TABLE_ABSENT and w.section in sections}
+    if isinstance(blank, dict):
+        report.blank_cells = {str(k): str(v) for k, v in blank.items() if k in keys}
+    else:
+        report.blank_cells = {w.key: "" for w in report.warnings if w.code == codes.BLANK_CELL and w.key in keys}
 
 
 def workbook_filename(report: Report) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from .atomic import save_atomic
+from ..atomic import save_atomic
 from .writer import blank_report, build_workbook
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "workbook_templates"

@@ -8,17 +8,15 @@ the checks compare them with the sums.
 """
 from __future__ import annotations
 
-import hashlib
-from copy import copy
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -31,35 +29,15 @@ from ..model import Meta, Report, Value
 from ..ocr.review import needs_review
 from ..sanitize import FORMULA_LEADERS, clean_report, for_xml  # noqa: F401 - FORMULA_LEADERS is imported from here
 from . import layout as L
-from .atomic import save_atomic
+from ..atomic import save_atomic
 from .formulas import (BLANK_ZH, FAIL_ZH, FAILED_EXPLAINED_ZH, PASS_ZH, REVIEW_CHOICES, SEVERITY_ZH, UNCHECKABLE_ZH,
                        check_row, explained_formula, sheet_order, verdict_formula)
+from ..readers.discover import file_sha256
 from .narrative import paragraphs
+from .styles import (BODY, BODY_BOLD, BORDER, CENTER, EXPLAINED_FILL, FONT, GREEN_FILL, GREY_FONT, HEADER_FILL, INPUT_FILL,  # noqa: F401
+                     MIDDLE, NUMBER_FORMATS, RED_FILL, RED_FONT, REVIEW_FILL, RIGHT, SMALL_GREY, TEXT, TEXT_BOLD,
+                     TOP_WRAP, WRAP_CENTER, WRAP_LEFT, YELLOW_FILL, Styles)
 
-FONT = "宋体"
-_thin = Side(style="thin", color="000000")
-BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
-RED_FILL = PatternFill("solid", fgColor="FFC7CE")
-YELLOW_FILL = PatternFill("solid", fgColor="FFEB9C")
-GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
-# OCR'd values a person must compare with the original: orange, apart from the red/yellow of the checks.
-REVIEW_FILL = PatternFill("solid", fgColor="F8CBAD")
-RED_FONT = Font(name=FONT, color="9C0006", bold=True)
-GREY_FONT = Font(name=FONT, color="808080")
-WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-TOP_WRAP = Alignment(vertical="top", wrap_text=True)
-CENTER = Alignment(horizontal="center", vertical="center")
-MIDDLE = Alignment(vertical="center")
-RIGHT = Alignment(horizontal="right", vertical="center")
-BODY = Font(name=FONT, size=10)
-BODY_BOLD = Font(name=FONT, size=10, bold=True)
-TEXT = Font(name=FONT, size=11)
-TEXT_BOLD = Font(name=FONT, size=11, bold=True)
-
-NUMBER_FORMATS = {"count": "#,##0", "signed": "+#,##0;-#,##0;0", "money": "#,##0.00##"}
 VALIDATION = {
     "count": dict(type="whole", operator="greaterThanOrEqual", formula1="0",
                   prompt="请填写大于或等于 0 的整数。报告中空白或“/”的单元格保持空白，不要填 0。",
@@ -78,31 +56,6 @@ CHECK_WIDTHS = (25, 44, 44, 11, 11, 9, 9, 6, 10, 11, 30)
 CHECK_FIRST_ROW = 5
 LEFT_COL, RIGHT_COL, RESULT_COL, SEVERITY_COL = "D", "E", "G", "H"
 REVIEW_COL, NOTE_COL = "J", "K"  # 核实 and 说明: a reviewer's mark on the row's finding (see xlsuite.workbook.marks)
-EXPLAINED_FILL = PatternFill("solid", fgColor="FCE4D6")  # a failure a reviewer has explained: still not 通过
-SMALL = Font(name=FONT, size=8)
-SMALL_GREY = Font(name=FONT, size=8, color="606060")
-
-
-class Styles:
-    """Style combinations applied by copying a finished style record.
-
-    Setting font, fill, border and alignment one by one makes openpyxl hash each
-    object per cell (the bulk of the build time); a workbook has a dozen
-    combinations, so each is built once and copied. Keys hold module constants only.
-    """
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple, object] = {}
-
-    def apply(self, cell, **attrs) -> None:
-        key = tuple((k, v if isinstance(v, str) else id(v)) for k, v in sorted(attrs.items()))
-        style = self._cache.get(key)
-        if style is None:
-            for k, v in attrs.items():
-                setattr(cell, k, v)
-            self._cache[key] = copy(cell._style)
-        else:
-            cell._style = copy(style)
 
 
 def put_text(cell, text: str | None) -> None:
@@ -120,14 +73,29 @@ def _name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=L.absolute(sheet, ref))
 
 
-def file_sha256(path: str | os.PathLike | None) -> str | None:
-    if not path or not os.path.isfile(path):
-        return None
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def cover_meta(report: Report, source: str | None, *, source_sha256: str | None = None,
+               imported_at: str | None = None, template: bool = False) -> dict[str, Any]:
+    """What the 封面 records about a report (``layout.META_FIELDS``): who, which year and form, the
+    sections found, the source and its SHA-256, when and by which version. The one rule for a new
+    workbook and for 导入 into an open one; a template records no source and no time."""
+    m = report.meta
+    form = get_form(m.form or "gov2021")
+    found = [s for s in form.sections if s.id in report.sections_found]
+    if not template:
+        digest = file_sha256(source) if source and os.path.isfile(source) else None
+        source_sha256 = source_sha256 or (digest[0] if digest else None)
+        imported_at = imported_at or datetime.now().astimezone().isoformat(timespec="seconds")
+    return {
+        "agency": m.agency,
+        "year": m.year,
+        "form": form.id,
+        "sections": "、".join(s.number for s in found) or None,
+        "source": None if template else source,
+        "source_kind": None if template else m.source_kind,
+        "source_sha256": None if template else source_sha256,
+        "imported_at": None if template else imported_at,
+        "xlsuite_version": __version__,
+    }
 
 
 def blank_report(form_id: str) -> Report:
@@ -152,9 +120,8 @@ def build_workbook(report: Report, results: list[CheckResult] | None = None, *,
     form = get_form(report.meta.form or "gov2021")
     if results is None:
         results = check(report) if report.meta.form else []
-    if not template:
-        source_sha256 = source_sha256 or file_sha256(report.meta.source)
-        imported_at = imported_at or datetime.now().astimezone().isoformat(timespec="seconds")
+    meta = cover_meta(report, report.meta.source, source_sha256=source_sha256, imported_at=imported_at,
+                      template=template)
     wb = Workbook()
     wb.remove(wb.active)
     if template:
@@ -162,7 +129,7 @@ def build_workbook(report: Report, results: list[CheckResult] | None = None, *,
         wb.properties.created = wb.properties.modified = datetime(2021, 1, 1)
     wb.properties.creator = f"xlsuite {__version__}"
 
-    _cover(wb, report, form, cover_extra or {}, source_sha256, imported_at, template)
+    _cover(wb, report, form, meta, cover_extra or {})
     for section in form.sections:
         if section.kind == "narrative":
             _narrative(wb, report, section)
@@ -219,8 +186,7 @@ def _page(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None
         ws.print_title_rows = title_rows
 
 
-def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha: str | None,
-           imported_at: str | None, template: bool) -> None:
+def _cover(wb: Workbook, report: Report, form: Form, values: dict[str, object], extra: dict[str, str]) -> None:
     ws = wb.create_sheet(L.COVER)
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 50
@@ -228,24 +194,15 @@ def _cover(wb: Workbook, report: Report, form: Form, extra: dict[str, str], sha:
     note = ws.cell(L.SUBTITLE_ROW, 1, "黄色单元格可以填写或修改；修改后“校验”工作表即时重新计算。")
     note.font = GREY_FONT
     ws.merge_cells(start_row=L.SUBTITLE_ROW, start_column=1, end_row=L.SUBTITLE_ROW, end_column=2)
-    m = report.meta
-    found = [s for s in form.sections if s.id in report.sections_found]
-    values = {
-        "agency": m.agency,
-        "year": m.year,
-        "form": form.id,
-        "sections": "、".join(s.number for s in found) or None,
-        "source": None if template else m.source,
-        "source_kind": None if template else m.source_kind,
-        "source_sha256": sha,
-        "imported_at": imported_at,
-        "xlsuite_version": __version__,
-    }
     row = L.COVER_FIRST_ROW
     for field_id, label in L.META_FIELDS:
         ws.cell(row, 1, label).font = TEXT_BOLD
         c = ws.cell(row, 2)
-        put_text(c, values[field_id]) if field_id != "year" else setattr(c, "value", values[field_id])
+        v = values[field_id]
+        if field_id == "year":
+            c.value = v
+        else:
+            put_text(c, None if v is None else str(v))
         c.font = TEXT
         c.alignment = WRAP_LEFT
         _fit_height(ws, row, values[field_id], 50)

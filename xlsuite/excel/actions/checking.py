@@ -1,15 +1,17 @@
-"""Checking the open workbook: run the relations, colour the cells, refresh 校验, summarise.
+"""Checking the open workbook: assess it, colour the cells, refresh 校验, summarise.
 
 Shared by 校验 (validate), 导入 (after writing) and 发送 (before sending). The
-static fills mirror the workbook's live conditional formatting, so a checked
-workbook shows its failures in any spreadsheet program, even one that does
-not evaluate the formulas.
+assessment is the library's (``xlsuite.assessment``), the same as ``xlsuite check``
+gives for the saved file. The static fills mirror the workbook's live
+conditional formatting (the relations), so a checked workbook shows its
+failures in any spreadsheet program, even one that does not evaluate the formulas.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, CheckResult, check, hard_failures, verdict
+from ...assessment import Assessment, assess
+from ...checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, CheckResult
 from ...forms import get_form
 from ...relations import instances
 from ...workbook import layout as L
@@ -31,7 +33,7 @@ MAX_LISTED = 6
 @dataclass
 class Checked:
     bookreport: book.BookReport
-    results: list[CheckResult]
+    assessment: Assessment
     red: list[str]
     yellow: list[str]
 
@@ -40,25 +42,31 @@ class Checked:
         return self.bookreport.report
 
     @property
+    def results(self) -> list[CheckResult]:
+        return self.assessment.relations
+
+    @property
     def verdict(self) -> str:
-        return verdict(self.results)
+        return self.assessment.verdict
 
     @property
     def failures(self) -> list[CheckResult]:
-        return hard_failures(self.results)
+        return self.assessment.hard_failures
 
 
 def check_workbook(adapter: WorkbookAdapter) -> Checked:
-    """Run relations 1-7 on the workbook's current values; colour cells and refresh 校验."""
+    """Assess the workbook's current values; colour the cells of failing relations and refresh 校验."""
     br = book.read_report(adapter)
-    results = check(br.report)
+    assessment = assess(br.report)
+    results = assessment.relations
     red: set[str] = set()
     yellow: set[str] = set()
     for r in results:
         if r.failed:
             (red if r.severity == "error" else yellow).update(r.keys)
     yellow -= red
-    for key in get_form(br.report.meta.form).keys():
+    form = get_form(br.report.meta.form)
+    for key in form.keys():
         name = L.defined_name(key)
         want = RED if key in red else YELLOW if key in yellow else None
         current = book.fill_of(adapter, name)
@@ -68,8 +76,8 @@ def check_workbook(adapter: WorkbookAdapter) -> Checked:
             # Only colours this check painted are undone; a cell's own look (a roll-up's
             # green formula cells) is left alone.
             book.set_fill(adapter, name, INPUT)
-    _refresh_sheet(adapter, br.report.meta.form, {r.id: r for r in results})
-    return Checked(br, results, sorted(red), sorted(yellow))
+    _refresh_sheet(adapter, form.id, {r.id: r for r in results})
+    return Checked(br, assessment, sorted(red), sorted(yellow))
 
 
 def _refresh_sheet(adapter: WorkbookAdapter, form_id: str, by_id: dict[str, CheckResult]) -> None:
@@ -112,6 +120,13 @@ def summary(checked: Checked, name: str) -> str:
         lines.append(f"涉及的单元格已标红（错误）或标黄（警告），“{L.CHECKS}”表的“{REFRESHED_HEADER}”一列已刷新。")
     else:
         lines.append(f"所有勾稽关系均成立，“{L.CHECKS}”表的“{REFRESHED_HEADER}”一列已刷新。")
+    flagged = checked.assessment.flagged
+    if flagged:
+        lines.append(f"内容审核提示 {len(flagged)} 项（文字与表格是否一致、各部分是否齐全等，不影响结论）：")
+        for r in flagged[:MAX_LISTED]:
+            lines.append(f"· {r.message}")
+        if len(flagged) > MAX_LISTED:
+            lines.append(f"……另有 {len(flagged) - MAX_LISTED} 项。")
     if checked.bookreport.text_cells:
         cells = checked.bookreport.text_cells
         lines.append("以下单元格填的是文字而不是数字，已按空白处理：" +

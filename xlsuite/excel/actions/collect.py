@@ -11,7 +11,7 @@ import os
 
 from ...errors import XlsuiteError
 from ..adapter import WorkbookAdapter
-from .base import DONE, FAILED, Outcome, cancelled, finish
+from .base import BAD_INPUT, DONE, Outcome, cancelled, finish, refused_by
 
 
 def run(adapter: WorkbookAdapter) -> Outcome:
@@ -34,7 +34,8 @@ def run(adapter: WorkbookAdapter) -> Outcome:
         year = cfg.year or default_year()
         result = collect(out, year=year, agencies=agencies, config=cfg, from_dir=from_dir, office=cfg.office)
     except XlsuiteError as e:
-        return finish(adapter, FAILED, f"没有收集：{e}", "error")
+        return refused_by(adapter, e, "收集")
+    assert result.status is not None  # collect() always builds the status it writes
     c = result.status.counts
     lines = [f"{year} 年度：本次收取 {len(result.received)} 封邮件。" if result.received else
              f"{year} 年度：没有新邮件。",
@@ -45,6 +46,6 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     if len(result.junk) > 10:
         lines.append(f"……另有 {len(result.junk) - 10} 封未收取，见“报送情况”表的“来件记录”")
     if result.tracker_error:
-        return finish(adapter, FAILED, "\n".join(lines + [result.tracker_error]), "error")
+        return finish(adapter, BAD_INPUT, "\n".join(lines + [result.tracker_error]), "error")
     adapter.open(str(result.tracker))
     return finish(adapter, DONE, "\n".join(lines + [f"报送情况：{result.tracker}"]), output=str(result.tracker))

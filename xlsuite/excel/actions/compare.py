@@ -11,7 +11,7 @@ import os
 from ...errors import SourceError, XlsuiteError
 from .. import book
 from ..adapter import WorkbookAdapter
-from .base import DONE, FAILED, Outcome, cancelled, finish
+from .base import BAD_INPUT, DONE, Outcome, cancelled, finish, refused_by
 
 PATTERNS = ("*.xlsx", "*.pdf", "*.docx", "*.html", "*.htm", "*.txt", "*.md")
 MAX_LINES = 24  # Excel's message box shows about 1000 characters
@@ -27,16 +27,16 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     if not path:
         return cancelled(adapter, "与上年对比")
     if adapter.path and os.path.abspath(path) == os.path.abspath(adapter.path):
-        return finish(adapter, FAILED, "不能与当前工作簿自己对比，请选择上一年度的报告。", "error")
+        return finish(adapter, BAD_INPUT, "不能与当前工作簿自己对比，请选择上一年度的报告。", "error")
     try:
         previous = read_report(path)
     except SourceError as e:
-        return finish(adapter, FAILED, f"无法对比：{e.path}：{e.reason}", "error")
+        return refused_by(adapter, e, "对比")
     try:
         cmp = compare_reports(previous, current)
     except CompareError as e:
         if e.code == "no_form":
-            return finish(adapter, FAILED, f"无法对比：{e}", "error")
+            return refused_by(adapter, e, "对比")
         choice = adapter.ask_choice(f"{e}", [("force", "仍然比较"), ("cancel", "取消")])
         if choice != "force":
             return cancelled(adapter, "与上年对比")
@@ -50,7 +50,7 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     try:
         write_comparison(cmp, out, overwrite=True)
     except (OSError, XlsuiteError) as e:
-        return finish(adapter, FAILED, f"无法写入 {out}：{e}", "error")
+        return finish(adapter, BAD_INPUT, f"无法写入 {out}：{e}", "error")
     adapter.open(os.path.abspath(out))
     lines = summary_lines(cmp)
     if len(lines) > MAX_LINES:

@@ -13,9 +13,8 @@ import os
 import shutil
 
 from ...errors import XlsuiteError
-from ...forms import get_form
 from ..adapter import WorkbookAdapter
-from .base import DONE, FAILED, REFUSED, Outcome, cancelled, finish
+from .base import BAD_INPUT, DONE, REFUSED, Outcome, cancelled, finish, refused_by
 from .checking import check_workbook, summary
 
 FORCE, STOP = "force", "stop"
@@ -41,13 +40,10 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     from ..openpyxl_adapter import backup_path
 
     if not adapter.path:
-        return finish(adapter, FAILED, "请先保存工作簿，再点“生成年报”。", "error")
+        return finish(adapter, BAD_INPUT, "请先保存工作簿，再点“生成年报”。", "error")
     checked = check_workbook(adapter)
     adapter.save()
     report = checked.report
-    form = get_form(report.meta.form)
-    for key in checked.bookreport.text_cells:  # printed blank: the gate must hear of them
-        report.warn("workbook_cell", f"{form.label_of(key)}：内容不是数字", key=key)
     name = os.path.basename(adapter.path)
     verified = verified_marks(adapter.path)  # 核实 marks on the 校验 sheet, as just saved
     force = False
@@ -73,9 +69,11 @@ def run(adapter: WorkbookAdapter) -> Outcome:
         done = publish_report(report, out, pdf=pdf, force=force, overwrite=True, verified=verified,
                               source=adapter.path)
     except PermissionError:
-        return finish(adapter, FAILED, f"没有生成年报：{out} 正被其他程序打开（如 Word），请关闭后再试。", "error")
-    except (XlsuiteError, OSError) as e:
-        return finish(adapter, FAILED, f"没有生成年报：{e}", "error")
+        return finish(adapter, BAD_INPUT, f"没有生成年报：{out} 正被其他程序打开（如 Word），请关闭后再试。", "error")
+    except XlsuiteError as e:
+        return refused_by(adapter, e, "生成年报")
+    except OSError as e:
+        return finish(adapter, BAD_INPUT, f"没有生成年报：{e}", "error")
     lines = [f"已生成年报：{done.docx}"]
     lines.append(f"PDF：{done.pdf}" if done.pdf else "没有生成 PDF：本机没有 LibreOffice；可在 Word 中“另存为 PDF”。")
     if done.forced:

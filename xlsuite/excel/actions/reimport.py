@@ -7,16 +7,14 @@ again on the new values.
 from __future__ import annotations
 
 import os
-from datetime import datetime
 
-from ... import __version__
 from ...errors import SourceError
 from ...readers import read_report
 from ...workbook import layout as L
-from ...workbook.writer import file_sha256
+from ...workbook.writer import cover_meta
 from .. import book
-from ..adapter import WorkbookAdapter
-from .base import DONE, FAILED, Outcome, cancelled, finish
+from ..adapter import WorkbookAdapter, status_progress
+from .base import BAD_INPUT, DONE, Outcome, cancelled, finish, ribbon_text
 from .checking import check_workbook
 
 PATTERNS = ("*.pdf", "*.docx", "*.xlsx", "*.html", "*.htm", "*.txt", "*.md")
@@ -33,13 +31,13 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     if not path:
         return cancelled(adapter, "导入报告")
     if adapter.path and os.path.abspath(path) == os.path.abspath(adapter.path):
-        return finish(adapter, FAILED, "不能把当前工作簿导入它自己，请选择另一份报告。", "error")
+        return finish(adapter, BAD_INPUT, "不能把当前工作簿导入它自己，请选择另一份报告。", "error")
     try:
-        report = read_report(path)
+        report = read_report(path, adapter.read_options, on_progress=status_progress(adapter, "文字识别（OCR）"))
     except SourceError as e:
-        return finish(adapter, FAILED, f"无法导入：{e.path}：{e.reason}\n当前工作簿没有改动。", "error")
+        return finish(adapter, BAD_INPUT, "无法导入（当前工作簿没有改动）：" + ribbon_text(e, "导入"), "error")
     if report.meta.form and report.meta.form != form.id:
-        return finish(adapter, FAILED,
+        return finish(adapter, BAD_INPUT,
                       f"无法导入：报告 {os.path.basename(path)} 使用 {report.meta.form} 表式，"
                       f"当前工作簿是 {form.id} 表式。\n请点“模板”新建一份 {report.meta.form} 工作簿后再导入。"
                       "当前工作簿没有改动。", "error")
@@ -65,15 +63,13 @@ def run(adapter: WorkbookAdapter) -> Outcome:
         book.set_value(adapter, name, v)
     for section, paras in sections:
         book.write_paragraphs(adapter, section.id, paras)
-    m = report.meta
-    meta = {"source": os.path.abspath(path), "source_kind": m.source_kind, "source_sha256": file_sha256(path),
-            "imported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "xlsuite_version": __version__,
-            "sections": "、".join(s.number for s in form.sections if s.id in report.sections_found) or None}
-    if m.agency:
-        meta["agency"] = m.agency
-    if m.year:
-        meta["year"] = m.year
+    # The cover as a new workbook of this report would have it; the form stays, and so do the
+    # agency and year when the report does not say them.
+    meta = cover_meta(report, os.path.abspath(path))
+    del meta["form"]
+    for field_id in ("agency", "year"):
+        if not meta[field_id]:
+            del meta[field_id]
     for field_id, v in meta.items():
         book.set_value(adapter, L.meta_name(field_id), v)
     checked = check_workbook(adapter)
@@ -92,8 +88,8 @@ def run(adapter: WorkbookAdapter) -> Outcome:
                      "；".join(w.message for w in report.warnings[:2]))
     if changes:
         lines.append(f"改动了 {len(changes)} 个数值单元格：")
-        for key, old, new in changes[:MAX_LISTED]:
-            lines.append(f"· {form.label_of(key)}（{key}）：{_fmt(old)} → {_fmt(new)}")
+        for key, before, after in changes[:MAX_LISTED]:
+            lines.append(f"· {form.label_of(key)}（{key}）：{_fmt(before)} → {_fmt(after)}")
         if len(changes) > MAX_LISTED:
             lines.append(f"……另有 {len(changes) - MAX_LISTED} 个")
     else:

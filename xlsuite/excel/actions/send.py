@@ -10,7 +10,7 @@ import sys
 
 from ...errors import XlsuiteError
 from ..adapter import WorkbookAdapter
-from .base import DONE, FAILED, REFUSED, Outcome, cancelled, finish
+from .base import BAD_INPUT, DONE, NOT_SENT, REFUSED, Outcome, cancelled, finish, refused_by
 from .checking import check_workbook, summary
 
 SMTP, OUTLOOK = "smtp", "outlook"
@@ -54,7 +54,7 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     from ...mail import find_config, send_workbooks
 
     if not adapter.path:
-        return finish(adapter, FAILED, "请先保存工作簿，再点“发送”。", "error")
+        return finish(adapter, BAD_INPUT, "请先保存工作簿，再点“发送”。", "error")
     checked = check_workbook(adapter)
     adapter.save()
     name = os.path.basename(adapter.path)
@@ -68,11 +68,11 @@ def run(adapter: WorkbookAdapter) -> Outcome:
         config = find_config(None, cwd=os.path.dirname(adapter.path))
         outcomes = send_workbooks([adapter.path], config, dry_run=method == OUTLOOK)
     except XlsuiteError as e:
-        return finish(adapter, FAILED, f"没有发送：{e}", "error")
+        return refused_by(adapter, e, "发送")
     outcome = outcomes[0]
     if method == OUTLOOK and outcome.message is not None:  # pragma: no cover - Windows only
         outlook_draft(outcome.message, adapter.path)
         return finish(adapter, DONE, f"已在 Outlook 中生成邮件草稿（{outcome.message['Subject']}），请检查后发送。")
     if outcome.ok:
         return finish(adapter, DONE, f"{outcome.line}\n校验结论：{checked.verdict}（邮件配置：{config}）")
-    return finish(adapter, FAILED, outcome.line, "error")
+    return finish(adapter, NOT_SENT, outcome.line, "error")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 
 from ...forms import FORMS
-from ...workbook import blank_report, write_workbook
+from ...workbook.templates import write_template
 from ..adapter import WorkbookAdapter
-from .base import DONE, FAILED, Outcome, cancelled, finish
+from .base import BAD_INPUT, DONE, Outcome, cancelled, finish
 
 
 def run(adapter: WorkbookAdapter) -> Outcome:
@@ -19,8 +19,8 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     if not path:
         return cancelled(adapter, "新建空白工作簿")
     if os.path.exists(path):
-        return finish(adapter, FAILED, f"没有新建：{path} 已经存在。为免覆盖已有文件，请换一个文件名。", "error")
-    write_workbook(blank_report(form_id), path, template=True)
+        return finish(adapter, BAD_INPUT, f"没有新建：{path} 已经存在。为免覆盖已有文件，请换一个文件名。", "error")
+    write_template(form_id, path)
     adapter.open(path)
     return finish(adapter, DONE, f"已新建 {form_id} 空白工作簿：{path}\n黄色单元格可以填写；填好后点“校验”。",
                   output=path)

@@ -82,6 +82,8 @@ EXCEL_KEYS = (r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\excel.exe", 
 
 
 def _registry_has(key: str) -> bool:
+    if sys.platform != "win32":
+        return False
     import winreg
 
     root = winreg.HKEY_CLASSES_ROOT if key.startswith("Excel.") else winreg.HKEY_LOCAL_MACHINE

@@ -1,0 +1,61 @@
+"""The codes of reading warnings (``model.Finding.code``), declared once.
+
+A warning's code is its stable machine name: the JSON's ``warnings[].code``,
+the dataset's ``warning_codes`` and ``flags``, and half of an assessment
+finding's id (``blank_cell:requests.new.natural``). Every code any module
+emits is listed here (a test walks the package to hold that), so a consumer
+can rely on the list. Facts recognition records for the audit (absent tables,
+blank cells) live on the Report itself (``Report.tables_absent``,
+``Report.blank_cells``); their warnings are the same facts in words.
+"""
+from __future__ import annotations
+
+# --- recognition: what the report says and how it was read
+FORM_FROM_YEAR = "form_from_year"  # the form was chosen by the year: too few table labels
+NO_AGENCY = "no_agency"
+NO_YEAR = "no_year"
+TABLE_ABSENT = "table_absent"  # a table of the form is missing (Report.tables_absent)
+BLANK_CELL = "blank_cell"  # a cell printed blank or as a marker (/, —): null, not 0 (Report.blank_cells)
+UNIT_ASSUMED = "unit_assumed"
+UNMATCHED_NUMBERS = "unmatched_numbers"
+DUPLICATE_ROW = "duplicate_row"
+EXTRA_NUMBERS = "extra_numbers"
+MISSING_NUMBERS = "missing_numbers"
+FLAT_COUNT = "flat_count"
+OTHER_ONE_ROW = "other_one_row"
+WORKBOOK_CELL = "workbook_cell"  # a standard workbook's cell holds text, not a number
+VALUE_OUT_OF_RANGE = "value_out_of_range"  # a number no report can hold (400 digits, infinity): blank
+CONTROL_CHARACTERS = "control_characters"  # characters Excel cannot save, dropped from the text
+LONG_LINES = "long_lines"  # lines over the pattern budget, split at sentences
+LONG_CELLS = "long_cells"  # table cells over the budget, cut
+
+# --- the readers' notes
+IMAGES = "images"  # a web page holds pictures (tables published as images?)
+OCR_PAGES = "ocr_pages"
+OCR_IMAGES = "ocr_images"
+OCR_UNAVAILABLE = "ocr_unavailable"
+OCR_USED = "ocr_used"
+OCR_LOW_CONFIDENCE = "ocr_low_confidence"
+OCR_CONFUSABLE = "ocr_confusable"
+IMAGE_OUTSIDE = "image_outside"  # a web page points at a picture outside its own folder: not read
+IMAGE_TOO_LARGE = "image_too_large"  # a picture beside the page is over the pixel budget: not read
+
+# --- the roll-up's findings about its total
+ROLLUP_BLANK = "rollup_blank"
+ROLLUP_NO_AGENCY = "rollup_no_agency"
+ROLLUP_INPUT_CELL = "rollup_input_cell"
+ROLLUP_INVALID_INPUT = "rollup_invalid_input"
+ROLLUP_DUPLICATE_DROPPED = "rollup_duplicate_dropped"
+ROLLUP_PREVIOUS_YEAR = "rollup_previous_year"
+ROLLUP_CROSS_YEAR = "rollup_cross_year"
+ROLLUP_MISSING = "rollup_missing"  # an agency of the list sent no report
+ROLLUP_OFF_LIST = "rollup_off_list"  # a report from an agency not on the list
+
+# Why a table is absent (Report.tables_absent values), in words.
+SECTION_MISSING = "section_missing"  # the section's heading was not found
+NO_TABLE = "no_table"  # the heading is there, the table is not (a picture?)
+UNKNOWN = "unknown"  # recorded elsewhere (JSON) without a reason
+ABSENT_WHY = {SECTION_MISSING: "未找到该部分", NO_TABLE: "标题存在但没有表格内容（可能是图片）", UNKNOWN: "原因未记录"}
+
+ALL = frozenset(v for k, v in dict(globals()).items() if k.isupper() and isinstance(v, str)
+                and k not in ("SECTION_MISSING", "NO_TABLE", "UNKNOWN"))
