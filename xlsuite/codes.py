@@ -23,6 +23,13 @@ EXTRA_NUMBERS = "extra_numbers"
 MISSING_NUMBERS = "missing_numbers"
 FLAT_COUNT = "flat_count"
 OTHER_ONE_ROW = "other_one_row"
+# the alignment of numbers with rows (docs/reading.md): a row left null in doubt, cells flagged for review
+UNANCHORED_ROW = "unanchored_row"  # no label beside the numbers and no relation proving them
+UNCERTAIN_ROW = "uncertain_row"  # the numbers could as well belong to a neighbouring row
+DAMAGED_ROW = "damaged_row"  # the row's relation fails beside numbers nobody took
+WRAPPED_NUMBER = "wrapped_number"  # a number printed over two lines, joined where the row proves it
+ALL_ZERO = "all_zero"  # as many numbers as cells, all 0: every cell 0 whatever the order
+TABLE_TOO_LONG = "table_too_long"  # thousands of tokens in a table region: not aligned (bounded time)
 WORKBOOK_CELL = "workbook_cell"  # a standard workbook's cell holds text, not a number
 VALUE_OUT_OF_RANGE = "value_out_of_range"  # a number no report can hold (400 digits, infinity): blank
 CONTROL_CHARACTERS = "control_characters"  # characters Excel cannot save, dropped from the text

@@ -98,3 +98,8 @@ def instances(form_id: str, cross_year: bool = False) -> tuple[Instance, ...]:
     """All instances of a form's rules; cross-year rules only when asked for."""
     form = get_form(form_id)
     return tuple(i for rule in form.rules if rule.cross_year == cross_year for i in _expand(form, rule))
+
+
+def sum_instances(form_id: str) -> tuple[Instance, ...]:
+    """The single-year relations that compare sums (everything but the per-cell rule 5)."""
+    return tuple(i for i in instances(form_id) if i.rule.per != "cell")

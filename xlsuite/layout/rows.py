@@ -12,6 +12,8 @@ boxes in pixels work the same as long as every word of a call uses one scale.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -155,7 +157,7 @@ def read_words(pages: list[list[dict]], first_page: int = 1) -> list[Line]:
     return to_lines(items)
 
 
-def to_lines(items: list[TextLine | RuledRow], line_numbers=None, column_slack: float | None = None) -> list[Line]:
+def to_lines(items: Sequence[TextLine | RuledRow], line_numbers=None, column_slack: float | None = None) -> list[Line]:
     """Lines and ruled rows in reading order (page, then top) to Document lines.
 
     Text lines between wide paragraph lines form blocks; a block's rows are cut
@@ -166,7 +168,7 @@ def to_lines(items: list[TextLine | RuledRow], line_numbers=None, column_slack: 
     numbers may stand and still share a column; by default a tenth of the text height (PDF
     geometry); a text dump laid out on a character grid needs about a character.
     """
-    items = _drop_page_numbers(items)
+    items = _drop_page_numbers(list(items))
     out: list[Line] = []
     line_no: dict[int, int] = {}
 

@@ -355,10 +355,9 @@ class _Programme:
             M[bi, bc] = NEG
             ri, rc = divmod(int(np.argmax(M)), C)
             rival_val = float(M[ri, rc])
+            rival: tuple[int | None, int | None] = (ri, rc)
             if skip_best >= rival_val:
                 rival, rival_val = (None, None), skip_best
-            else:
-                rival = (ri, rc)
             placements.append(Placement(t, bi, bc, bval - rival_val, rival))
             rows_count[bi] += 1
         rows_label = self._labels_taken(alpha, beta, gains, stays, start, score)
