@@ -189,7 +189,7 @@ def test_f06_resource_exhaustion_is_one_line(cli, h, name, words):
 # --- F07 200 MiB pages ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name,limit", [("report-200MiB.html", "html_mb"), ("report-200MiB-exact.txt", "text_mb"),
-                                        ("report-200MiB-plus1.txt", "_mb")])
+                                        ("report-200MiB-plus1.txt", "text_mb")])
 def test_f07_giant_text_is_refused_by_kind(cli, h, name, limit):
     r = cli.run(["check", name], h / "F07-200MiB-html-memory")
     refused(r, name, "过大", limit)

@@ -61,10 +61,6 @@ class Limits:
               "markdown": self.text_mb, "text": self.text_mb, "image": self.image_mb}.get(kind, self.pdf_mb)
         return mb * MB
 
-    @property
-    def largest_file_bytes(self) -> int:
-        return max(self.pdf_mb, self.docx_mb, self.workbook_mb, self.html_mb, self.text_mb, self.image_mb) * MB
-
 
 DEFAULT = Limits()
 SETTINGS_TABLE = "limits"

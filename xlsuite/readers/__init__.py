@@ -23,7 +23,7 @@ from typing import Any
 
 from ..document import Document
 from ..errors import SourceError, XlsuiteError
-from ..limits import Limits, current as current_limits, mb
+from ..limits import Limits, current as current_limits
 from ..model import Report, Value
 from . import guard
 from .options import ReadOptions
@@ -62,8 +62,6 @@ def _sniff(path: str, limits: Limits) -> str:
     size = os.path.getsize(path)
     if size == 0:
         raise SourceError(path, "文件为空（0 字节）", "empty")
-    if size > limits.largest_file_bytes:
-        raise guard.over(path, f"文件过大（{mb(size)}）", "pdf_mb", mb(limits.largest_file_bytes))
     try:
         with open(path, "rb") as f:
             head = f.read(256 * 1024)
