@@ -9,6 +9,7 @@ the cells parsed count against ``Limits.xlsx_cells``.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -51,6 +52,22 @@ _WHOLE_SHEET_BYTES = 8 * 1024 * 1024
 _NAMES_XPATH: dict[tuple[str, ...], etree.XPath] = {}
 
 
+# workbook.xml and its relationships as parsed, by their bytes: the workbooks of a roll-up come from
+# one template, so a thousand of them are parsed once (the tree is only read, never changed).
+_BOOKS: dict[tuple[bytes, bytes], "_Book"] = {}
+_BOOKS_KEPT = 8
+
+
+class _Book:
+    __slots__ = ("tree", "sheets", "names")
+
+    def __init__(self, tree, sheets: list[tuple[str, str]]) -> None:
+        self.tree = tree
+        self.sheets = sheets  # (sheet name, its part in the archive)
+        self.names: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # defined names, by what is skipped
+
+
+@functools.lru_cache(maxsize=4096)
 def _col_name(c: int) -> str:
     out = ""
     c += 1
@@ -60,6 +77,7 @@ def _col_name(c: int) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=16384)
 def _ref_name(r: int, c: int) -> str:
     return f"{_col_name(c)}{r + 1}"
 
@@ -122,13 +140,17 @@ class SparseSheets:
     def defined_names(self, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
         """(name, reference text) of the workbook-level defined names, leaving out those starting with
         ``skip`` (selected in C: a standard workbook has about 450 names)."""
-        xp = _NAMES_XPATH.get(skip)
-        if xp is None:
-            cond = "".join(f" and not(starts-with(@name, '{p}'))" for p in skip)
-            xp = _NAMES_XPATH[skip] = etree.XPath(f"/m:workbook/m:definedNames/m:definedName"
-                                                  f"[not(@localSheetId) and @name{cond}]",
-                                                  namespaces={"m": _MAIN[1:-1]})
-        return [(el.get("name"), (el.text or "").strip()) for el in xp(self._book) if el.text]
+        found = self._book.names.get(skip)
+        if found is None:
+            xp = _NAMES_XPATH.get(skip)
+            if xp is None:
+                cond = "".join(f" and not(starts-with(@name, '{p}'))" for p in skip)
+                xp = _NAMES_XPATH[skip] = etree.XPath(f"/m:workbook/m:definedNames/m:definedName"
+                                                      f"[not(@localSheetId) and @name{cond}]",
+                                                      namespaces={"m": _MAIN[1:-1]})
+            found = self._book.names[skip] = [(el.get("name"), (el.text or "").strip())
+                                              for el in xp(self._book.tree) if el.text]
+        return list(found)
 
     def grid(self, sheet: str | None = None, max_rows: int = 10_000, max_cols: int = 50) -> list[list[Any]]:
         """The cells of ``sheet`` (default: the first) within the top-left ``max_rows`` × ``max_cols``,
@@ -160,19 +182,19 @@ class SparseSheets:
         """Sheet name -> its part in the archive, from workbook.xml and its relationships."""
         z = self._zip
         try:
-            book = self._book = etree.fromstring(z.read("xl/workbook.xml"), _safe_parser())
-            rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"), _safe_parser())
+            key = (z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels"))
+            book = _BOOKS.get(key)
+            if book is None:
+                book = _parse_book(*key)
+                if len(_BOOKS) >= _BOOKS_KEPT:
+                    del _BOOKS[next(iter(_BOOKS))]
+                _BOOKS[key] = book
         except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
             raise SourceError(self.path, f"无法作为 Excel 工作簿打开（{type(e).__name__}）", "corrupt") from None
-        targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(_PKG_REL + "Relationship")}
+        self._book = book
+        self.book_key = key
         names = set(z.namelist())
-        parts = {}
-        for sh in book.iter(_MAIN + "sheet"):
-            target = targets.get(sh.get(_REL + "id"), "")
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            if part in names:
-                parts[sh.get("name")] = part
-        return parts
+        return {sheet: part for sheet, part in book.sheets if part in names}
 
     def _read_sheet(self, sheet: str, wanted: set, cols: dict[int, int], shared: dict,
                     box: tuple[int, int] | None = None) -> None:
@@ -302,6 +324,18 @@ class SparseSheets:
                     break
 
 
+def _parse_book(book_xml: bytes, rels_xml: bytes) -> _Book:
+    book = etree.fromstring(book_xml, _safe_parser())
+    rels = etree.fromstring(rels_xml, _safe_parser())
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(_PKG_REL + "Relationship")}
+    sheets = []
+    for sh in book.iter(_MAIN + "sheet"):
+        target = targets.get(sh.get(_REL + "id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        sheets.append((sh.get("name"), part))
+    return _Book(book, sheets)
+
+
 def _in_phonetic(t, si) -> bool:
     p = t.getparent()
     while p is not None and p is not si:
@@ -318,10 +352,17 @@ def _safe_parser() -> etree.XMLParser:
 def _value(c) -> tuple[Any, int | None]:
     """(value, shared string index) of a ``<c>`` element; numbers as int or float."""
     t = c.get("t") or "n"
+    # a loop over a cell's few children (<f>, <v>, <is>) costs less than find()'s path machinery
     if t == "inlineStr":
-        is_ = c.find(_IS)
-        return (_unescape("".join(x.text or "" for x in is_.iter(_T))) if is_ is not None else None), None
-    text = c.findtext(_V)
+        for child in c:
+            if child.tag == _IS:
+                return _unescape("".join(x.text or "" for x in child.iter(_T))), None
+        return None, None
+    text = None
+    for child in c:
+        if child.tag == _V:
+            text = child.text or ""
+            break
     if text is None:
         return None, None
     if t == "s":

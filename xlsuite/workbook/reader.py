@@ -49,19 +49,29 @@ def defined_names(path: str | os.PathLike, limits: Limits | None = None) -> dict
     return names_of(sheets)
 
 
+# Names by the workbook.xml they come from (``SparseSheets.book_key``): a roll-up's thousand
+# workbooks share a template, and so their hundreds of names.
+_NAMES: dict[tuple, dict[str, Target]] = {}
+
+
 def names_of(sheets: SparseSheets, skip: tuple[str, ...] = ()) -> dict[str, Target]:
     """The defined names of an opened workbook, leaving out those starting with ``skip``."""
-    out: dict[str, Target] = {}
-    for name, text in sheets.defined_names(skip):
-        m = _REF.match(text)
-        if not m:
-            continue
-        sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-        r, c = int(m.group(4)) - 1, _col_index(m.group(3))
-        r2 = int(m.group(6)) - 1 if m.group(6) else r
-        c2 = _col_index(m.group(5)) if m.group(5) else c
-        out[name] = Target(sheet, r, c, r2, c2)
-    return out
+    key = (sheets.book_key, skip)
+    found = _NAMES.get(key)
+    if found is None:
+        found = {}
+        for name, text in sheets.defined_names(skip):
+            m = _REF.match(text)
+            if not m:
+                continue
+            quoted, plain, c1, r1, c2, r2 = m.groups()
+            r, c = int(r1) - 1, _col_index(c1)
+            found[name] = Target((quoted or "").replace("''", "'") or plain, r, c,
+                                 int(r2) - 1 if r2 else r, _col_index(c2) if c2 else c)
+        if len(_NAMES) >= 8:
+            del _NAMES[next(iter(_NAMES))]
+        _NAMES[key] = found
+    return dict(found)
 
 
 def read_workbook(path: str | os.PathLike, *, narrative: bool = True, limits: Limits | None = None) -> WorkbookContents:
