@@ -10,6 +10,9 @@ must agree with it before any time is printed.
 Targets: 1000 workbooks in under 30 s on 2 cores, and at least 5x
 faster than ``openpyxl.load_workbook`` + summing the defined names.
 
+Also printed: the CPU cost of reading one workbook's named cells against python-calamine, the
+way the roll-up read them before issue 19's sparse reader, and the peak memory of the roll-up.
+
 Run: .venv/bin/python benchmarks/rollup.py [--n 1000] [--dir DIR] [--baseline-sample K]
 """
 from __future__ import annotations
@@ -104,6 +107,56 @@ def plain_openpyxl(paths: list[Path], keys: list[str]) -> dict:
     return {k: exact_sum(v) if v else None for k, v in sums.items()}
 
 
+def reader_cost(paths: list[Path]) -> tuple[float, float | None]:
+    """CPU ms per workbook of reading the named cells, in this process: the sparse reader the roll-up
+    uses, and the way it read them before issue 19 (the names from workbook.xml by ElementTree, each
+    named sheet as a python-calamine grid; None when calamine is not installed). Same files, same values."""
+    from xml.etree import ElementTree as ET
+
+    from xlsuite.workbook.layout import defined_name
+    from xlsuite.workbook.reader import _REF, _col_index, read_workbook
+
+    t = time.process_time()
+    ours = [read_workbook(p, narrative=False).values for p in paths]
+    sparse_ms = (time.process_time() - t) / len(paths) * 1000
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return sparse_ms, None
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    t = time.process_time()
+    theirs = []
+    for p in paths:
+        with zipfile.ZipFile(p) as z:
+            root = ET.fromstring(z.read("xl/workbook.xml"))
+        names = {}
+        for dn in root.iter(f"{ns}definedName"):
+            m = _REF.match((dn.text or "").strip()) if dn.get("localSheetId") is None else None
+            if m:
+                names[dn.get("name")] = ((m.group(1) or "").replace("''", "'") or m.group(2),
+                                         int(m.group(4)) - 1, _col_index(m.group(3)))
+        wb = CalamineWorkbook.from_path(str(p))
+        grids: dict[str, list] = {}
+        values = {}
+        for key in ours[0]:
+            sheet, r, c = names[defined_name(key)]
+            if sheet not in grids:
+                grids[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            rows = grids[sheet]
+            v = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+            values[key] = int(v) if isinstance(v, float) and v.is_integer() else (None if v == "" else v)
+        theirs.append(values)
+    calamine_ms = (time.process_time() - t) / len(paths) * 1000
+    assert theirs == ours, "calamine and the sparse reader disagree"
+    return sparse_ms, calamine_ms
+
+
+def peak_mb() -> tuple[float, float]:
+    """Peak resident memory (MB) of this process and of its largest child (the roll-up's workers)."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000, help="agency workbooks (default 1000)")
@@ -125,6 +178,7 @@ def main() -> None:
         t, c = time.perf_counter(), cpu()
         result = rollup([str(folder)], agency="厦门市（基准测试）", year=2020, workers=args.workers)
         ours_read, ours_read_cpu = time.perf_counter() - t, cpu() - c
+        parent_mb, worker_mb = peak_mb()
         t, c = time.perf_counter(), cpu()
         write_total(result, tmp / "total.xlsx")
         ours_write, ours_write_cpu = time.perf_counter() - t, cpu() - c
@@ -133,6 +187,7 @@ def main() -> None:
         plain_write, plain_write_cpu = time.perf_counter() - t, cpu() - c
         assert result.total.numbers() == expected, "roll-up total differs from the expected sum"
 
+        sparse_ms, calamine_ms = reader_cost(paths[:200])
         sample = paths if not args.baseline_sample else paths[:args.baseline_sample]
         t, c = time.perf_counter(), cpu()
         plain = plain_openpyxl(sample, keys)
@@ -156,6 +211,11 @@ def main() -> None:
         print(f"openpyxl.load_workbook + summing loop:      {plain_s:8.2f}  {plain_cpu:8.2f}{note}")
         print(f"speed-up, reading and adding (same work):   {plain_s / ours_read:7.1f}x  {plain_cpu / ours_read_cpu:7.1f}x"
               f"   target >= 5x: {'met' if plain_s / ours_read >= 5 else 'NOT met'}")
+        print(f"reading one workbook's named cells, CPU ms: sparse reader {sparse_ms:.1f}" +
+              (f", as before issue 19 (python-calamine) {calamine_ms:.1f}"
+               if calamine_ms else " (python-calamine not installed: no comparison)"))
+        print(f"peak memory after the roll-up's reading: this process {parent_mb:.0f} MB, largest worker "
+              f"{worker_mb:.0f} MB" + ("" if args.dir else " (the workbooks' writers included)"))
         if load > (os.cpu_count() or 1):
             print(f"note: the machine was busy (load {load:.1f} on {os.cpu_count()} cores); wall times are "
                   "inflated, CPU seconds are not")
