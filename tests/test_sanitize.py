@@ -56,3 +56,16 @@ def test_backups_are_known_by_how_they_are_made(tmp_path):
     assert is_backup(backup) and not is_backup(agency) and not is_backup(orphan)
     assert sorted(p.rsplit("/", 1)[1] for p in expand_sources([str(tmp_path)])) == \
         ["2019-乙局.备份-20250131-093000.xlsx", "2019-某局.xlsx", "2019-某局.备份-1.xlsx"]
+
+
+def test_agency_list_csv_is_safe_for_excel(tmp_path):
+    """Every CSV the project writes: the 名单.csv too (a formula-like name is text, the rest as it was)."""
+    import csv
+
+    from xlsuite.collect.agencies import Agency, write_csv
+
+    path = write_csv([Agency("=HYPERLINK(\"http://x\",\"y\")", "@张三", ("a@b.cn",), "+1", 2),
+                      Agency("石狮市商务局", "李四", ("c@d.cn",), "", 3)], tmp_path / "名单.csv")
+    rows = list(csv.reader(open(path, encoding="utf-8-sig")))
+    assert rows[1] == ["'=HYPERLINK(\"http://x\",\"y\")", "'@张三", "a@b.cn", "'+1"]
+    assert rows[2] == ["石狮市商务局", "李四", "c@d.cn", ""]

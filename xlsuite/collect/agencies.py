@@ -165,10 +165,11 @@ def parse_rows(rows: list[list[str]], path: Path | None = None) -> AgencyList:
 def write_csv(agencies: list[Agency], path: str | os.PathLike) -> Path:
     """A 名单.csv as staff would keep it (UTF-8 with BOM, which Excel opens correctly)."""
     from ..atomic import write_bytes
+    from ..sanitize import csv_text  # a name starting with = + - @ stays text in Excel
 
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow([COLUMNS[c][0] for c in ("name", "contact", "email", "parent")])
     for a in agencies:
-        w.writerow([a.name, a.contact, ";".join(a.emails), a.parent])
+        w.writerow([csv_text(a.name), csv_text(a.contact), ";".join(a.emails), csv_text(a.parent)])
     return write_bytes(path, out.getvalue().encode("utf-8-sig"))
