@@ -112,6 +112,9 @@ class Alignment:
         return [p for p in self.placements if p.row == row]
 
 
+SIDES = ("before", "after")
+
+
 def align(tokens: list[Token], slots: list[Slot], *, flat: bool = False,
           weights: Weights = Weights()) -> Alignment:
     """The best alignment over both label sides; its margins also count the other side's best.
@@ -121,8 +124,7 @@ def align(tokens: list[Token], slots: list[Slot], *, flat: bool = False,
     """
     best: Alignment | None = None
     other: Alignment | None = None
-    for side in ("before", "after"):
-        a = _Programme(tokens, slots, side, flat, weights).solve()
+    for a in _Programme(tokens, slots, flat, weights).solve():
         if best is None or a.score > best.score + 1e-9:
             best, other = a, best
         else:
@@ -137,10 +139,16 @@ def align(tokens: list[Token], slots: list[Slot], *, flat: bool = False,
 
 
 class _Programme:
-    """The dynamic programme for one label side. States: (row, numbers taken, label taken)."""
+    """The dynamic programme, for both label sides at once (axis 0 of every score array).
 
-    def __init__(self, tokens: list[Token], slots: list[Slot], side: str, flat: bool, w: Weights):
-        self.tokens, self.slots, self.side, self.flat, self.w = tokens, slots, side, flat, w
+    States: (side, row, numbers taken, label taken). The token scores, which do not
+    depend on the state, are computed for the whole stream before the passes; the
+    forward and backward passes then cost a few array operations per token, and the
+    max-marginals are read off both passes for all tokens together.
+    """
+
+    def __init__(self, tokens: list[Token], slots: list[Slot], flat: bool, w: Weights):
+        self.tokens, self.slots, self.flat, self.w = tokens, slots, flat, w
         self.m = len(slots)
         self.C = max((s.ncols for s in slots), default=0) + 1
         m, C = self.m, self.C
@@ -161,6 +169,11 @@ class _Programme:
         self.ncols = np.array([s.ncols for s in slots])
         # P * (rows skipped): a row never opened is missing
         self.P = w.missing
+        idx = np.arange(m)
+        self.P_idx = self.P * idx
+        self.P_idx_before = self.P * (idx - 1)
+        self.P_idx_after = self.P * (idx + 1)
+        self.P_rest = self.P * (m - 1 - idx)
         # pair[i, c]: a label taken after c >= 1 numbers pairs them (a label printed after them)
         self.pair_after = np.where(np.arange(self.C)[None, :] >= 1, w.pair, 0.0) * np.ones((m, 1))
         # what each (row, column) accepts, for scoring numbers in one vector operation
@@ -177,7 +190,7 @@ class _Programme:
         # the column, counted from the right, that column c of row i stands in
         self.rcol_of = self.ncols[:, None] - 1 - cols
 
-    # --- token scores ----------------------------------------------------------
+    # --- token scores, for the whole stream ------------------------------------
 
     def _skip(self, t: Token) -> float:
         if t.kind == LABEL:
@@ -188,197 +201,235 @@ class _Programme:
             return -self.w.skip_num
         return -self.w.skip_num * (1.0 - 0.8 * t.junk)
 
-    def _label(self, t: Token) -> tuple[np.ndarray, np.ndarray]:
-        """Gain of consuming a label token per row: (before the numbers, after some)."""
-        before = np.full(self.m, NEG)
-        after = np.full(self.m, NEG)
-        near, far = self.w.label_near, self.w.label_far
-        wb, wa = (near, far) if self.side == "before" else (far, near)
-        for i, s in t.rows.items():
-            before[i] = wb * s
-            after[i] = wa * s
-        return before, after
+    def _labels(self) -> tuple[np.ndarray, np.ndarray]:
+        """before[t, s, i], lab[t, s, i, c]: gain of consuming label token t for row i on side s,
+        before the row's numbers (c = 0) or after some (c >= 1)."""
+        T, m, C, w = len(self.tokens), self.m, self.C, self.w
+        before = np.full((T, 2, m), NEG)
+        after = np.full((T, 2, m), NEG)
+        for t, tok in enumerate(self.tokens):
+            if tok.kind != LABEL:
+                continue
+            for i, s in tok.rows.items():
+                # side "before": the near weight before the numbers; side "after": after them
+                before[t, 0, i] = w.label_near * s
+                after[t, 0, i] = w.label_far * s
+                before[t, 1, i] = w.label_far * s
+                after[t, 1, i] = w.label_near * s
+        lab = np.where((np.arange(C) == 0)[None, None, None, :], before[..., None], after[..., None])
+        return before, lab
 
-    def _num(self, t: Token) -> np.ndarray:
-        """gain[i, c]: the token taken as column c of row i (c = numbers the row had before)."""
-        w, m = self.w, self.m
-        base = w.blank if t.blank else w.num * (1.0 - 0.9 * t.junk)
-        g = np.full(self.valid.shape, base)
-        if not t.blank:
-            if t.decimal:
-                g -= w.bad_kind * ~self.takes_decimal
-            if t.signed:
-                g -= w.bad_kind * ~self.takes_sign
-        if t.brk == SAME and not self.flat:
-            g[:, 0] -= w.split_line
-        for i, v in t.same_line_rows.items():
-            if i < m:
-                g[i, 0] += w.same_line * v
-        if t.rcol is not None:
-            g += w.column * (self.rcol_of == t.rcol)
-        g[~self.valid] = NEG
+    def _nums(self) -> np.ndarray:
+        """gain[t, i, c]: number token t taken as column c of row i (c = numbers the row had before)."""
+        toks, w, m, C = self.tokens, self.w, self.m, self.C
+        T = len(toks)
+        base = np.array([(w.blank if t.blank else w.num * (1.0 - 0.9 * t.junk)) if t.kind == NUM else 0.0
+                         for t in toks], dtype=float)
+        g = np.empty((T, m, C))
+        g[...] = base[:, None, None]
+        filled = [t.kind == NUM and not t.blank for t in toks]
+        decimal = np.array([f and t.decimal for f, t in zip(filled, toks)], dtype=bool)
+        signed = np.array([f and t.signed for f, t in zip(filled, toks)], dtype=bool)
+        if decimal.any():
+            g[decimal] -= w.bad_kind * ~self.takes_decimal
+        if signed.any():
+            g[signed] -= w.bad_kind * ~self.takes_sign
+        if not self.flat:
+            split = np.array([t.kind == NUM and t.brk == SAME for t in toks], dtype=bool)
+            g[split, :, 0] -= w.split_line
+        for n, t in enumerate(toks):
+            if t.kind == NUM:
+                for i, v in t.same_line_rows.items():
+                    if i < m:
+                        g[n, i, 0] += w.same_line * v
+        rcol = [n for n, t in enumerate(toks) if t.kind == NUM and t.rcol is not None]
+        if rcol:
+            wanted = np.array([toks[n].rcol for n in rcol])
+            g[rcol] += w.column * (self.rcol_of[None, :, :] == wanted[:, None, None])
+        g[:, ~self.valid] = NEG
         return g
 
-    def _stay(self, t: Token) -> np.ndarray:
-        """stay[i, c]: the cost of a row with some but not all of its numbers living through ``t``.
+    def _stays(self) -> np.ndarray:
+        """stay[t, i, c]: the cost of a row with some but not all of its numbers living through
+        token t.
 
         Text, or a new printed row, in the middle of a row's numbers is unusual whether the
         token is taken or left: charging it either way keeps a skipped token from hiding it.
         """
-        w = self.w
-        st = np.zeros(self.valid.shape)
-        if t.kind == LABEL:
-            if self.flat:
-                return st  # a one-row table's header text falls between its numbers in dumps
-            st[self.partial] = -w.wrap_text
-            # another (later) row's label in the middle of a row's numbers: that row has begun
-            for j in t.rows:
-                st[:j][self.partial[:j]] = -w.wrap_label
-        elif t.brk == NEWROW:
-            st[self.partial] = -w.wrap_row
+        toks, w, m = self.tokens, self.w, self.m
+        st = np.zeros((len(toks), m, self.C))
+        text = np.array([t.kind == LABEL and not self.flat for t in toks], dtype=bool)
+        # (a one-row table's header text falls between its numbers in dumps: flat tables pay nothing)
+        newrow = np.array([t.kind == NUM and t.brk == NEWROW for t in toks], dtype=bool)
+        st[text] = np.where(self.partial, -w.wrap_text, 0.0)
+        st[newrow] = np.where(self.partial, -w.wrap_row, 0.0)
+        # another (later) row's label in the middle of a row's numbers: that row has begun
+        later = np.array([max(t.rows) if t.kind == LABEL and t.rows and not self.flat else 0 for t in toks])
+        earlier = np.arange(m)[None, :, None] < later[:, None, None]
+        st[earlier & self.partial[None, :, :]] = -w.wrap_label
         return st
+
+    def _open_from(self, closed: np.ndarray, start, out: np.ndarray | None = None) -> np.ndarray:
+        """best score of opening row i' (last axis) given the best closed score of each earlier row.
+
+        Opening i' after closing i < i': closed[i] - P * (i' - i - 1); or from the start:
+        start - P * i'. ``start`` has the shape of ``closed`` without its last axis; ``out``,
+        if given, is a work array with one more place on the last axis.
+        """
+        P = self.P
+        if out is None:
+            out = np.empty(closed.shape[:-1] + (closed.shape[-1] + 1,))
+        out[..., 0] = start - P * 0 + P * -1
+        np.add(closed, self.P_idx, out=out[..., 1:])  # closed[i] + P*i
+        np.maximum.accumulate(out, axis=-1, out=out)
+        # run[i'] = max(start + P*(-1), max_{i<i'} closed[i] + P*i); subtract P*(i'-1)
+        return out[..., :-1] - self.P_idx_before
 
     # --- the passes ------------------------------------------------------------
 
-    def _open_from(self, closed: np.ndarray, start: float) -> np.ndarray:
-        """best score of opening row i' given the best closed score of each earlier row."""
-        m, P = self.m, self.P
-        idx = np.arange(m)
-        # opening i' after closing i < i': closed[i] - P * (i' - i - 1); or from the start: start - P * i'
-        shifted = closed + P * idx  # closed[i] + P*i
-        run = np.maximum.accumulate(np.concatenate(([start - P * 0 + P * -1], shifted)))[:-1]
-        # run[i'] = max(start + P*(-1), max_{i<i'} closed[i] + P*i); subtract P*(i'-1)
-        return run - P * (idx - 1)
-
-    def solve(self) -> Alignment:
-        toks, m, C = self.tokens, self.m, self.C
+    def solve(self) -> list[Alignment]:
+        """The best alignment of each label side, "before" then "after"."""
+        toks, m, C, w = self.tokens, self.m, self.C, self.w
         T = len(toks)
         if m == 0:
-            return Alignment(0.0, [], [], [], self.side)
-        alpha = np.full((T + 1, m, C, 2), NEG)
+            return [Alignment(0.0, [], [], [], side) for side in SIDES]
+        P, final = self.P, self.final
+        skips = [self._skip(t) for t in toks]
+        is_label = [t.kind == LABEL for t in toks]
+        stays = self._stays()
+        gains = self._nums()
+        taken = gains + stays  # a number taken as a cell, with its stay cost
+        before, lab = self._labels()
+        alpha = np.full((T + 1, 2, m, C, 2), NEG)
         start = np.zeros(T + 1)
-        gains: list = []
-        stays: list = []
-        for t, tok in enumerate(toks):
-            a = alpha[t]
-            sk = self._skip(tok)
-            stay = self._stay(tok)
-            stays.append(stay)
-            nxt = a + sk + stay[:, :, None]
-            closed = (a + self.final).reshape(m, -1).max(axis=1)
-            opened = self._open_from(closed, start[t])
-            if tok.kind == LABEL:
-                before, after = self._label(tok)
-                gains.append((before, after))
-                lab = np.where(np.arange(C)[None, :] == 0, before[:, None], after[:, None])
+        work, run = np.empty((2, m, C, 2)), np.empty((2, m + 1))
+        for t in range(T):
+            a, nxt = alpha[t], alpha[t + 1]
+            sk, stay = skips[t], stays[t]
+            np.add(a, sk, out=nxt)
+            nxt += stay[:, :, None]
+            np.add(a, final, out=work)
+            opened = self._open_from(work.max(axis=(2, 3)), start[t], run)
+            if is_label[t]:
                 # the first label of a row that already has numbers pairs them
-                first = a[:, :, 0] + self.pair_after
-                in_place = np.maximum(first, a[:, :, 1]) + stay + lab
-                nxt[:, :, 1] = np.maximum(nxt[:, :, 1], in_place)
-                nxt[:, 0, 1] = np.maximum(nxt[:, 0, 1], opened + before)
+                in_place = np.maximum(a[..., 0] + self.pair_after, a[..., 1]) + stay + lab[t]
+                np.maximum(nxt[..., 1], in_place, out=nxt[..., 1])
+                np.maximum(nxt[:, :, 0, 1], opened + before[t], out=nxt[:, :, 0, 1])
             else:
-                g = self._num(tok)
-                gains.append(g)
                 # c -> c+1 for c >= 1 in place; c = 0 in place means a label was taken first (h=1)
-                moved = a[:, :-1, :] + (g + stay)[:, :-1, None]
-                moved[:, 0, 1] += self.w.pair  # numbers after the row's label
-                nxt[:, 1:, :] = np.maximum(nxt[:, 1:, :], moved)
-                nxt[:, 1, 0] = np.maximum(nxt[:, 1, 0], opened + g[:, 0])
-            alpha[t + 1] = nxt
+                moved = a[:, :, :-1, :] + taken[t][:, :-1, None]
+                moved[:, :, 0, 1] += w.pair  # numbers after the row's label
+                np.maximum(nxt[:, :, 1:, :], moved, out=nxt[:, :, 1:, :])
+                np.maximum(nxt[:, :, 1, 0], opened + gains[t][:, 0], out=nxt[:, :, 1, 0])
             start[t + 1] = start[t] + sk
-        idx = np.arange(m)
-        closed_T = (alpha[T] + self.final).reshape(m, -1).max(axis=1)
-        end_each = closed_T - self.P * (m - 1 - idx)
-        score = float(max(end_each.max(), start[T] - self.P * m))
+        closed_T = (alpha[T] + final).reshape(2, m, -1).max(axis=2)
+        end_each = closed_T - self.P_rest
+        scores = [float(max(end_each[s].max(), start[T] - P * m)) for s in range(2)]
 
         # backward: beta[t] = best completion from a state reached after tokens < t
-        beta = np.full((T + 1, m, C, 2), NEG)
-        beta[T] = self.final - (self.P * (m - 1 - idx))[:, None, None]
-        bstart = np.full(T + 1, NEG)
-        bstart[T] = -self.P * m
+        beta = np.full((T + 1, 2, m, C, 2), NEG)
+        beta[T] = final - self.P_rest[:, None, None]
+        bstart = np.full((T + 1, 2), NEG)
+        bstart[T] = -P * m
+        tail = np.full((2, 1), NEG)
         for t in range(T - 1, -1, -1):
-            tok = toks[t]
-            b1 = beta[t + 1]
-            sk = self._skip(tok)
-            stay = stays[t]
-            cur = b1 + sk + stay[:, :, None]
-            if tok.kind == LABEL:
-                before, after = gains[t]
-                lab = np.where(np.arange(C)[None, :] == 0, before[:, None], after[:, None])
-                in_place = b1[:, :, 1] + lab + stay  # from (i, c, h): h becomes 1
-                cur[:, :, 1] = np.maximum(cur[:, :, 1], in_place)
-                cur[:, :, 0] = np.maximum(cur[:, :, 0], in_place + self.pair_after)
-                g_open = before + b1[:, 0, 1]
+            b1, cur = beta[t + 1], beta[t]
+            sk, stay = skips[t], stays[t]
+            np.add(b1, sk, out=cur)
+            cur += stay[:, :, None]
+            if is_label[t]:
+                in_place = b1[..., 1] + lab[t] + stay  # from (i, c, h): h becomes 1
+                np.maximum(cur[..., 1], in_place, out=cur[..., 1])
+                np.maximum(cur[..., 0], in_place + self.pair_after, out=cur[..., 0])
+                g_open = before[t] + b1[:, :, 0, 1]
             else:
-                g = gains[t]
                 # from (i, c, h): take as column c -> (i, c+1, h)
-                take = np.full((m, C, 2), NEG)
-                take[:, :-1, :] = (g + stay)[:, :-1, None] + b1[:, 1:, :]
+                take = taken[t][:, :-1, None] + b1[:, :, 1:, :]
                 # in place at c = 0 only after a label (h = 1), which the numbers pair
-                take[:, 0, 0] = NEG
-                take[:, 0, 1] += self.w.pair
-                cur = np.maximum(cur, take)
-                g_open = g[:, 0] + b1[:, 1, 0]
+                take[:, :, 0, 0] = NEG
+                take[:, :, 0, 1] += w.pair
+                np.maximum(cur[:, :, :-1, :], take, out=cur[:, :, :-1, :])
+                np.maximum(cur[:, :, -1, :], NEG, out=cur[:, :, -1, :])  # no column after the last
+                g_open = gains[t][:, 0] + b1[:, :, 1, 0]
             # close row i, open a later row i' with this token
-            shifted = g_open - self.P * idx  # g_open[i'] - P*i'
-            rev = np.maximum.accumulate(shifted[::-1])[::-1]  # max_{i'>=k}
-            after_i = np.concatenate((rev[1:], [NEG]))  # max_{i'>i}
-            best_open = after_i + self.P * (idx + 1)  # - P*(i'-i-1)
-            cur = np.maximum(cur, self.final + best_open[:, None, None])
-            beta[t] = cur
-            bstart[t] = max(bstart[t + 1] + sk, float((g_open - self.P * idx).max()))
+            shifted = g_open - self.P_idx  # g_open[i'] - P*i'
+            rev = np.maximum.accumulate(shifted[:, ::-1], axis=1)[:, ::-1]  # max_{i'>=k}
+            after_i = np.concatenate((rev[:, 1:], tail), axis=1)  # max_{i'>i}
+            best_open = after_i + self.P_idx_after  # - P*(i'-i-1)
+            np.maximum(cur, final + best_open[:, :, None, None], out=cur)
+            np.maximum(bstart[t + 1] + sk, shifted.max(axis=1), out=bstart[t])
 
-        # max-marginals of every number's placement
-        placements: list[Placement] = []
-        rows_count = [0] * m
-        for t, tok in enumerate(toks):
-            if tok.kind != NUM:
-                continue
-            a, b1, g, stay = alpha[t], beta[t + 1], gains[t], stays[t]
-            closed = (a + self.final).reshape(m, -1).max(axis=1)
-            opened = self._open_from(closed, start[t])
-            M = np.full((m, C), NEG)
-            if C > 2:
-                M[:, 1:C - 1] = (a[:, 1:C - 1, :] + b1[:, 2:, :]).max(axis=2) + (g + stay)[:, 1:C - 1]
-            M[:, 0] = np.maximum(opened + g[:, 0] + b1[:, 1, 0], a[:, 0, 1] + self.w.pair + g[:, 0] + b1[:, 1, 1])
-            sk = self._skip(tok)
-            skip_best = max(float((a + sk + stay[:, :, None] + b1).max()), start[t] + sk + bstart[t + 1])
-            flat_best = int(np.argmax(M))
-            bi, bc = divmod(flat_best, C)
-            bval = float(M[bi, bc])
-            if skip_best >= bval:
-                M2 = M
-                rival_val = float(M2.max())
-                ri, rc = divmod(int(np.argmax(M2)), C)
-                placements.append(Placement(t, None, None, skip_best - rival_val, (ri, rc)))
-                continue
-            M[bi, bc] = NEG
-            ri, rc = divmod(int(np.argmax(M)), C)
-            rival_val = float(M[ri, rc])
-            rival: tuple[int | None, int | None] = (ri, rc)
-            if skip_best >= rival_val:
-                rival, rival_val = (None, None), skip_best
-            placements.append(Placement(t, bi, bc, bval - rival_val, rival))
-            rows_count[bi] += 1
-        rows_label = self._labels_taken(alpha, beta, gains, stays, start, score)
-        return Alignment(score, placements, rows_count, rows_label, self.side)
+        out = []
+        placements = self._placements(alpha, beta, gains, taken, stays, skips, start, bstart)
+        labels = self._labels_taken(alpha, beta, before, lab, stays, start, scores)
+        for s, side in enumerate(SIDES):
+            rows_count = [0] * m
+            for p in placements[s]:
+                if p.row is not None:
+                    rows_count[p.row] += 1
+            out.append(Alignment(scores[s], placements[s], rows_count, labels[s], side))
+        return out
 
-    def _labels_taken(self, alpha, beta, gains, stays, start, score) -> list[bool]:
-        """Whether each row takes a label in the best alignment (max-marginal equals the best)."""
-        m, C = self.m, self.C
-        out = [False] * m
-        for t, tok in enumerate(self.tokens):
-            if tok.kind != LABEL or not tok.rows:
-                continue
-            a, b1 = alpha[t], beta[t + 1]
-            before, after = gains[t]
-            closed = (a + self.final).reshape(m, -1).max(axis=1)
-            opened = self._open_from(closed, start[t])
-            lab = np.where(np.arange(C)[None, :] == 0, before[:, None], after[:, None])
-            inplace = (np.maximum(a[:, :, 0] + self.pair_after, a[:, :, 1]) + lab + stays[t] + b1[:, :, 1]).max(axis=1)
-            fresh = opened + before + b1[:, 0, 1]
-            best = np.maximum(inplace, fresh)
-            for i in tok.rows:
-                if best[i] >= score - 1e-6:
-                    out[i] = True
+    def _placements(self, alpha, beta, gains, taken, stays, skips, start, bstart) -> list[list[Placement]]:
+        """Each side's placement of every number, with its max-marginal margin and rival."""
+        m, C, w, final = self.m, self.C, self.w, self.final
+        nums = [t for t, tok in enumerate(self.tokens) if tok.kind == NUM]
+        if not nums:
+            return [[], []]
+        K = len(nums)
+        n = np.array(nums)
+        a, b1, g = alpha[n], beta[n + 1], gains[n][:, None]  # (K, 2, m, C, 2); g: (K, 1, m, C)
+        opened = self._open_from((a + final).max(axis=(3, 4)), start[n][:, None])
+        M = np.full((K, 2, m, C), NEG)
+        if C > 2:
+            M[..., 1:C - 1] = (a[..., 1:C - 1, :] + b1[..., 2:, :]).max(axis=-1) + taken[n][:, None, :, 1:C - 1]
+        M[..., 0] = np.maximum(opened + g[..., 0] + b1[..., 1, 0], a[..., 0, 1] + w.pair + g[..., 0] + b1[..., 1, 1])
+        sk = np.array([skips[t] for t in nums])
+        skip_in = (a + sk[:, None, None, None, None] + stays[n][:, None, :, :, None] + b1).reshape(K, 2, -1).max(axis=2)
+        skip_out = (start[n] + sk)[:, None] + bstart[n + 1]
+        flat_M = M.reshape(K, 2, -1)
+        first = flat_M.argmax(axis=2)
+        rest = flat_M.copy()
+        np.put_along_axis(rest, first[..., None], NEG, axis=2)
+        second = rest.argmax(axis=2)
+        best_val = np.take_along_axis(flat_M, first[..., None], axis=2)[..., 0].tolist()
+        second_val = np.take_along_axis(rest, second[..., None], axis=2)[..., 0].tolist()
+        skip_best = np.maximum(skip_in, skip_out).tolist()
+        first_l, second_l = first.tolist(), second.tolist()
+        out: list[list[Placement]] = [[], []]
+        for k, t in enumerate(nums):
+            for s in range(2):
+                sb, bval = skip_best[k][s], best_val[k][s]
+                bi, bc = divmod(first_l[k][s], C)
+                if sb >= bval:
+                    out[s].append(Placement(t, None, None, sb - bval, (bi, bc)))
+                    continue
+                rival_val = second_val[k][s]
+                if sb >= rival_val:
+                    rival, rival_val = (None, None), sb
+                else:
+                    rival = divmod(second_l[k][s], C)
+                out[s].append(Placement(t, bi, bc, bval - rival_val, rival))
+        return out
+
+    def _labels_taken(self, alpha, beta, before, lab, stays, start, scores) -> list[list[bool]]:
+        """Whether each row takes a label in each side's best alignment (max-marginal equals the best)."""
+        m = self.m
+        out = [[False] * m, [False] * m]
+        labelled = [t for t, tok in enumerate(self.tokens) if tok.kind == LABEL and tok.rows]
+        if not labelled:
+            return out
+        K = len(labelled)
+        n = np.array(labelled)
+        a, b1 = alpha[n], beta[n + 1]
+        opened = self._open_from((a + self.final).max(axis=(3, 4)), start[n][:, None])
+        inplace = (np.maximum(a[..., 0] + self.pair_after, a[..., 1]) + lab[n] + stays[n][:, None]
+                   + b1[..., 1]).max(axis=-1)
+        fresh = opened + before[n] + b1[:, :, :, 0, 1]
+        best = np.maximum(inplace, fresh)
+        for k, t in enumerate(labelled):
+            for s in range(2):
+                for i in self.tokens[t].rows:
+                    if best[k, s, i] >= scores[s] - 1e-6:
+                        out[s][i] = True
         return out
