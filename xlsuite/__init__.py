@@ -15,13 +15,7 @@ The front door for library users; every name loads on first use, so
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version as _version
 from typing import TYPE_CHECKING, Any
-
-try:
-    __version__ = _version("xlsuite")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.1.0"
 
 # name -> (module, attribute)
 _EXPORTS = {
@@ -42,6 +36,7 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
+    __version__: str
     from .assessment import Assessment, assess
     from .dataset import build_dataset
     from .errors import ExitCode, SourceError, XlsuiteError
@@ -52,7 +47,20 @@ if TYPE_CHECKING:
     from .workbook import write_workbook
 
 
+def _package_version() -> str:
+    """The installed distribution's version (importlib.metadata costs start-up time: asked once, when needed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("xlsuite")
+    except PackageNotFoundError:  # running from a source tree
+        return "0.1.0"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = _package_version()
+        return globals()[name]
     if name in _EXPORTS:
         module, attr = _EXPORTS[name]
         if module == __name__:  # a subpackage that answers to its own name when called
@@ -64,4 +72,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(_EXPORTS) | {"__version__"})

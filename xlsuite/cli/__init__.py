@@ -2,38 +2,76 @@
 
 Each command module opens its inputs, calls one library function and formats
 the result. Commands register here; the library never imports this package.
+A command's module loads only when that command runs (or ``--help`` lists
+them all, ``Commands``): command modules import the library inside their functions, so
+start-up pays for click and nothing else (tests/test_startup.py).
 """
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator, MutableMapping
 
 import click
 
-from .. import __version__
 from .common import Group
 
-# Command modules, each defining ``command`` (a click.Command).
-COMMANDS = [
-    "xlsuite.cli.extract",
-    "xlsuite.cli.check",
-    "xlsuite.cli.forms",
-    "xlsuite.cli.send",
-    "xlsuite.cli.collect",
-    "xlsuite.cli.remind",
-    "xlsuite.cli.dataset",
-    "xlsuite.cli.rollup",
-    "xlsuite.cli.compare",
-    "xlsuite.cli.importcmd",
-    "xlsuite.cli.publish",
-    "xlsuite.cli.template",
-    "xlsuite.cli.excel",
-    "xlsuite.cli.addin",
-    "xlsuite.cli.shortcuts",
-]
+# Command name -> the module defining it as ``command`` (a click.Command).
+COMMANDS = {
+    "extract": "xlsuite.cli.extract",
+    "check": "xlsuite.cli.check",
+    "forms": "xlsuite.cli.forms",
+    "send": "xlsuite.cli.send",
+    "collect": "xlsuite.cli.collect",
+    "remind": "xlsuite.cli.remind",
+    "dataset": "xlsuite.cli.dataset",
+    "rollup": "xlsuite.cli.rollup",
+    "compare": "xlsuite.cli.compare",
+    "import": "xlsuite.cli.importcmd",
+    "publish": "xlsuite.cli.publish",
+    "template": "xlsuite.cli.template",
+    "excel": "xlsuite.cli.excel",
+    "addin": "xlsuite.cli.addin",
+    "shortcuts": "xlsuite.cli.shortcuts",
+}
+
+
+class Commands(MutableMapping[str, click.Command]):
+    """The group's commands by name, each imported from its module on first use."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = dict(modules)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            self._loaded[name] = importlib.import_module(self._modules[name]).command
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._modules.pop(name, None)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._modules, **self._loaded})
+
+    def __len__(self) -> int:
+        return len({**self._modules, **self._loaded})
+
+
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from .. import __version__
+
+        click.echo(f"xlsuite, version {__version__}")
+        ctx.exit()
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="xlsuite")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version and exit.")
 def cli() -> None:
     """xlsuite：政府信息公开工作年度报告 → 标准化、自校验的 Excel 工作簿。
 
@@ -55,8 +93,7 @@ def cli() -> None:
     setup()  # library chatter to a log file, SIGTERM as a clean exit
 
 
-for _name in COMMANDS:
-    cli.add_command(importlib.import_module(_name).command)
+cli.commands = Commands(COMMANDS)
 
 
 def main() -> None:

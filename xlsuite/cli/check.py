@@ -5,13 +5,7 @@ from collections import Counter
 
 import click
 
-from ..assessment import assess, merge
-from ..audit import figures, pair_years
-from ..audit.result import SECTION_NAMES
-from ..checks import STATUS_ZH, Status
 from ..errors import ExitCode
-from ..model import Report, Severity
-from ..readers import read_report
 from ..readers.options import ReadOptions
 from .common import echo_err, emit_json, expand_sources, ocr_option, read_each, xlsuite_command
 
@@ -45,6 +39,12 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
         xlsuite check report-2024.pdf --previous report-2023.pdf --json
         xlsuite check reports/ --strict
     """
+    from ..assessment import assess, merge
+    from ..audit import figures, pair_years
+    from ..checks import STATUS_ZH, Status
+    from ..model import Report, Severity
+    from ..readers import read_report
+
     prev_report = read_report(previous, options) if previous else None
     code = ExitCode.OK
     read: list[tuple[str, Report]] = []
@@ -87,6 +87,8 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
 
 
 def _print_audit(flagged) -> None:
+    from ..audit.result import SECTION_NAMES
+
     blanks = [r for r in flagged if r.id.startswith(("R12.completeness.blank.", "R12.completeness.unread."))]
     for r in flagged:
         if r in blanks:

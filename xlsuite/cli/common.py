@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import ExitCode, SourceError, XlsuiteError
-from ..model import Report
-from ..readers import read_many
 from ..readers.discover import expand_sources  # noqa: F401 - the commands' import point
 from ..sanitize import printable
 from ..readers.options import OCR_MODES, ReadOptions
+
+if TYPE_CHECKING:
+    from ..model import Report
 
 # The flag that helps, by error code: the library's remedies name no flag.
 FLAG_HINTS: dict[str, str] = {
@@ -71,6 +72,26 @@ class Group(click.Group):
     """A group whose subcommands are ``Command``s."""
 
     command_class = Command
+
+
+class ChoiceOf(click.Choice):
+    """``click.Choice`` over names a library module declares, asked for only when the command runs
+    or shows its own help: listing the commands (``xlsuite --help``) imports no library."""
+
+    def __init__(self, names: Callable[[], Iterable[str]], case_sensitive: bool = True) -> None:
+        self._names = names
+        self._choices: tuple[str, ...] | None = None
+        self.case_sensitive = case_sensitive
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._choices is None:
+            self._choices = tuple(self._names())
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Iterable[str]) -> None:
+        self._choices = tuple(value)
 
 
 def xlsuite_command(name: str, **kwargs: Any):
@@ -138,6 +159,8 @@ class Bar:
 def read_each(sources: list[str], options: ReadOptions) -> Iterator[tuple[str, Report | str]]:
     """(path, report or its error line) for each source, in order (``read_many``: one bad file never
     stops the batch, many files are read in parallel), with the bar."""
+    from ..readers import read_many
+
     with Bar("读取报告") as bar:
         for path, got in read_many(sources, options, on_progress=bar):
             yield path, error_line(got) if isinstance(got, SourceError) else got

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 import click
 
-from ..assessment import assess
-from ..export import provenance_to_dict, report_to_dict
-from ..forms import get_form
-from ..forms.headline import headline_keys
 from ..readers.options import ReadOptions
 from ..errors import ExitCode
 from .common import echo_err, emit_json, expand_sources, ocr_option, read_each, xlsuite_command
@@ -34,6 +30,9 @@ def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenanc
         xlsuite extract examples/fj-commerce-2020.pdf.txt --json
         xlsuite extract examples/
     """
+    from ..assessment import assess
+    from ..export import provenance_to_dict, report_to_dict
+
     code = ExitCode.OK
     for path, report in read_each(expand_sources(sources), options):
         if isinstance(report, str):
@@ -52,6 +51,9 @@ def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenanc
 
 
 def _print_summary(report, assessment) -> None:
+    from ..forms import get_form
+    from ..forms.headline import headline_keys
+
     m = report.meta
     form = get_form(m.form)
     filled = sum(1 for v in report.values.values() if v.value is not None)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import click
 
-from ..forms import FORMS
-from ..formdoc import forms_markdown, metrics_markdown
 from .common import emit_json
 
 
@@ -21,6 +19,9 @@ def command(markdown: bool, metrics: bool, as_json: bool) -> None:
         xlsuite forms --markdown > docs/forms.md
         xlsuite forms --metrics > docs/metrics.md
     """
+    from ..formdoc import forms_markdown, metrics_markdown
+    from ..forms import FORMS
+
     if markdown:
         click.echo(forms_markdown())
     elif metrics:

@@ -6,13 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..assessment import assess
-from ..compare.core import CompareError
 from ..errors import ExitCode, SourceError, XlsuiteError
 from ..readers.options import ReadOptions
-from ..readers import read_many, read_report
-from ..workbook import write_workbook
-from ..workbook.sources import is_json_source, reports_from_json, workbook_filename
 from ..sanitize import printable
 from .common import Bar, emit_json, error_line, expand_sources, ocr_option, xlsuite_command
 
@@ -51,6 +46,12 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
         xlsuite import 2024-洪泽区.pdf --previous 2023-洪泽区.pdf -o workbooks/
         xlsuite extract report.pdf --json > r.json && xlsuite import r.json -o out/
     """
+    from ..assessment import assess
+    from ..compare.core import CompareError
+    from ..readers import read_many, read_report
+    from ..workbook import write_workbook
+    from ..workbook.sources import is_json_source, reports_from_json, workbook_filename
+
     out = Path(outdir)
     files = expand_sources(sources)
     last_year = None

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 import click
 
-from ..assessment import assess
 from ..errors import ExitCode
-from ..export import report_to_dict
-from ..forms.headline import headline_keys
-from ..rollup import ON_INVALID, ON_MISSING, previous_year, rollup, write_total
-from ..rollup.tidy import write_csv
-from .common import Bar, emit_json, ocr_option, xlsuite_command
+from .common import Bar, ChoiceOf, emit_json, ocr_option, xlsuite_command
+
+
+def on_invalid_modes() -> tuple[str, ...]:
+    from ..rollup import ON_INVALID
+
+    return ON_INVALID
+
+
+def on_missing_modes() -> tuple[str, ...]:
+    from ..rollup import ON_MISSING
+
+    return ON_MISSING
 
 
 
@@ -19,7 +26,7 @@ from .common import Bar, emit_json, ocr_option, xlsuite_command
               help="The total as a standard workbook (.xlsx) with a 明细 sheet.")
 @click.option("--agency", required=True, help="Name of the total, e.g. 厦门市.")
 @click.option("--year", type=int, default=None, help="Report year to add up (default: the latest year given).")
-@click.option("--on-invalid", type=click.Choice(ON_INVALID), default="stop", show_default=True,
+@click.option("--on-invalid", type=ChoiceOf(on_invalid_modes), default="stop", show_default=True,
               help="Inputs failing hard relations: stop, skip them, or include them anyway.")
 @click.option("--dedupe", is_flag=True, help="The same agency twice: keep the newest by import time.")
 @click.option("--json", "as_json", is_flag=True, help="Print the total as `extract --json` does.")
@@ -29,7 +36,7 @@ from .common import Bar, emit_json, ocr_option, xlsuite_command
 @click.option("--workers", type=int, default=None, help="Processes reading inputs (default: all cores).")
 @click.option("--expect", "expect_path", type=click.Path(dir_okay=False), default=None, metavar="名单.csv",
               help="The agency list (名单.csv/.xlsx, or collect's 报送情况.xlsx): name the agencies without a report.")
-@click.option("--on-missing", type=click.Choice(ON_MISSING), default="stop", show_default=True,
+@click.option("--on-missing", type=ChoiceOf(on_missing_modes), default="stop", show_default=True,
               help="Agencies of --expect without a report: stop (exit 1), or warn and add up the rest.")
 @click.option("--no-dashboard", is_flag=True, help="Leave out the 看板 sheet (indicators, ranking, charts).")
 @click.option("--previous", multiple=True, type=click.Path(),
@@ -67,6 +74,11 @@ def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path
         xlsuite rollup 收件/2024/ --agency 某市 --expect 名单.csv --on-missing warn
         xlsuite rollup inbox/ -o 2024-某市.xlsx --agency 某市 --previous 2023-某市.xlsx
     """
+    from ..assessment import assess
+    from ..export import report_to_dict
+    from ..rollup import previous_year, rollup, write_total
+    from ..rollup.tidy import write_csv
+
     expect = None
     if expect_path:
         from ..collect.agencies import read_list
@@ -93,6 +105,8 @@ def command(sources, output, agency, year, on_invalid, dedupe, as_json, csv_path
 
 
 def _summary(result, assessment, output, csv_path, no_dashboard=False) -> None:
+    from ..forms.headline import headline_keys
+
     m = result.total.meta
     form = result.form
     click.echo(f"汇总：{m.agency} {m.year}年度 {m.form}（{form.title}），{len(result.entries)} 份报告")

@@ -4,8 +4,6 @@ from __future__ import annotations
 import click
 
 from ..errors import ExitCode
-from ..mail import INTERRUPTED, PREVIEW, QUEUED, REFUSED, UNREADABLE, exit_code, load_config, resend_outbox, send_workbooks
-from ..mail.smtp import message_bytes
 from .common import xlsuite_command
 
 RESEND = "：xlsuite send --outbox"
@@ -43,6 +41,9 @@ def command(workbooks: tuple[str, ...], to: tuple[str, ...], cc: tuple[str, ...]
         xlsuite send 2024-某某区人民政府.xlsx --eml 报送.eml
         xlsuite send --outbox
     """
+    from ..mail import (INTERRUPTED, PREVIEW, QUEUED, REFUSED, UNREADABLE, exit_code, load_config, resend_outbox,
+                        send_workbooks)
+
     if use_outbox and (workbooks or eml or dry_run or force or to or cc):
         raise click.UsageError("--outbox 单独使用：它重发待发箱中的邮件，不接受工作簿或其他选项")
     if not use_outbox and not workbooks:
@@ -71,6 +72,8 @@ def command(workbooks: tuple[str, ...], to: tuple[str, ...], cc: tuple[str, ...]
 
 
 def _show(msg, config) -> None:
+    from ..mail.smtp import message_bytes
+
     server = f"{config.host}:{config.port}（{config.security}）" if config.host else "（未配置 smtp.host）"
     click.echo(f"  服务器：{server}" + (f"，用户 {config.user}" if config.user else ""))
     for h in ("From", "To", "Cc", "Subject", "Date", "Message-ID"):

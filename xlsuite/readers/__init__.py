@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 from ..errors import SourceError, XlsuiteError
@@ -205,4 +205,15 @@ def library_errors(path: str) -> Iterator[None]:
         raise SourceError(path, f"文件已损坏或格式异常，无法读取（{name}）", "corrupt") from None
 
 
-from .batch import read_many, read_one  # noqa: E402 - they read through read_report above
+if TYPE_CHECKING:
+    from .batch import read_many, read_one
+
+
+def __getattr__(name: str) -> Any:
+    """``read_many`` and ``read_one`` (``batch``), loaded on first use: the process pool they
+    may start is not what reading one file needs."""
+    if name in ("read_many", "read_one"):
+        from . import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

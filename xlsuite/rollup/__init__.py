@@ -9,14 +9,16 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Callable, Iterable, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..checks import check_years
 from ..readers.options import ReadOptions
 from .core import (ON_INVALID, ON_INVALID_ZH, ON_MISSING, CrossYearCheck, Entry, Invalid, Rollup, RollupError,
                    agency_key, check_expected, consolidate)
 from .inputs import collect, read_entries
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def rollup(sources: Iterable[str], *, agency: str, year: int | None = None, on_invalid: str = "stop",

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .. import codes
 from ..assessment import Assessment, assess
@@ -23,6 +22,9 @@ from ..errors import ExitCode, XlsuiteError
 from ..forms import Form, get_form
 from ..model import Finding, Meta, Number, Report, Severity, Value
 from ..text import agency_key, same_agency
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ON_INVALID = ("stop", "skip", "include")
 ON_MISSING = ("stop", "warn")  # agencies of the expected list (名单) without a report
@@ -366,6 +368,8 @@ def _dtype(form: Form, key: str) -> str:
 
 
 def breakdown_frame(form: Form, entries: list[Entry]) -> pd.DataFrame:
+    import pandas as pd
+
     keys = form.keys()
     columns = {k: pd.array([e.report.number(k) for e in entries], dtype=_dtype(form, k)) for k in keys}
     return pd.DataFrame(columns, index=pd.Index([e.agency for e in entries], name="agency"))
@@ -380,6 +384,8 @@ def tidy_rows(form: Form, entries: list[Entry]) -> Iterable[tuple[str, str, Numb
 
 
 def tidy_frame(form: Form, entries: list[Entry]) -> pd.DataFrame:
+    import pandas as pd
+
     rows = list(tidy_rows(form, entries))
     return pd.DataFrame({
         "agency": [r[0] for r in rows],
