@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -407,6 +408,52 @@ def test_f16_stderr_is_one_line_per_problem(cli, h, name, code):
     ok_run(r, code)
     assert len(r.err_lines) == (1 if code == 2 else 0), r.err
 
+
+def test_f16_a_parallel_batch_keeps_one_line_per_file(cli, h, tmp_path):
+    """Workers log where the command logs: a damaged PDF read by a worker gives its one line, not
+    pdfminer's chatter and a traceback (thousands of lines before the workers were set up)."""
+    (tmp_path / "noisy.pdf").write_bytes((h / "F16-stderr-noise-not-one-line" / "fuzzed-pdf-0095.pdf").read_bytes())
+    names = ["noisy.pdf"] + [f"e{i:02d}.txt" for i in range(15)]
+    for n in names[1:]:
+        (tmp_path / n).write_bytes(b"")  # refused at once: the batch is big enough for two workers
+    r = cli.run(["check", *names], tmp_path)
+    ok_run(r, 2)
+    assert len(r.err_lines) == 16 and "错误：noisy.pdf：文件已损坏或格式异常，无法读取（IndexError）" in r.err_lines, \
+        r.err[-3000:]
+
+
+# --- isolation: a reader that kills its process costs one file -------------------------------------------------------------
+
+TEST_PROCESS = os.getpid()
+
+
+def abort_on_marked(path, report):
+    """``then`` of a batch read: dies like a crashing native parser on a file named crash*
+    (in a worker; in the test's own process it raises instead, so that the test fails, not pytest)."""
+    if Path(path).name.startswith("crash"):
+        if os.getpid() == TEST_PROCESS:
+            raise AssertionError("read in the batch's own process: a crash would end the batch")
+        os.abort()
+    return report.meta.agency
+
+
+def test_a_reader_crashing_its_process_costs_one_file_in_a_small_batch(tmp_path):
+    """A batch too small for parallel workers still reads in one forked worker (a parallel batch:
+    tests/test_dataset.py), so that a native crash costs the file it was reading."""
+    from xlsuite.errors import SourceError
+    from xlsuite.readers import read_many
+
+    good = (EXAMPLES / "shishi-commerce-2019.md").read_bytes()
+    paths = []
+    n_files = 3
+    for i in range(n_files):
+        p = tmp_path / (f"crash{i}.md" if i == 1 else f"r{i}.md")
+        p.write_bytes(good)
+        paths.append(str(p))
+    got = dict(read_many(paths, then=abort_on_marked))
+    assert list(got) == paths
+    assert isinstance(got[paths[1]], SourceError) and got[paths[1]].code == "worker_lost"
+    assert [got[p] for p in paths if p != paths[1]] == ["石狮市商务局"] * (n_files - 1)
 
 # --- F17 a long agency, a right-to-left override ---------------------------------------------------------------------------
 

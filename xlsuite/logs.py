@@ -62,3 +62,29 @@ def setup_cli_logging() -> None:
     if root.level == logging.NOTSET or root.level > logging.WARNING:
         root.setLevel(logging.WARNING)
     logging.captureWarnings(True)
+
+
+def cli_logging_target() -> str | None:
+    """``"stderr"`` or the log file's path when ``setup_cli_logging`` ran in this process; else None."""
+    if not any(getattr(h, _HANDLER_TAG, False) for h in logging.getLogger().handlers):
+        return None
+    target = log_file()
+    return "stderr" if target is None else str(target)
+
+
+def worker_logging(target: str | None) -> None:
+    """In a worker process of a command: log where the command logs (``cli_logging_target``), and
+    send the worker's own stderr there too, so that whatever native code prints as it dies (a Rust
+    panic, a C library's complaint) is kept in the log, not mixed into the command's one-line errors."""
+    if target is None:
+        return
+    if target != "stderr":
+        os.environ[ENV] = target
+        try:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError:
+            fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 2)
+        os.close(fd)
+    setup_cli_logging()

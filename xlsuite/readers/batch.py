@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..errors import SourceError
+from ..logs import cli_logging_target, worker_logging
 from ..model import Report
 from .options import ReadOptions
 
@@ -60,7 +61,9 @@ def read_many(paths: Sequence[str], options: ReadOptions | None = None, *, worke
     """``(path, report or SourceError)`` for every path, in input order.
 
     ``workers``: processes (None: the machine's cores, as long as each gets at least
-    ``MIN_PER_WORKER`` files; 1 reads in this process). ``on_progress(done, total)``
+    ``MIN_PER_WORKER`` files; 1 reads in this process). A small batch left to choose
+    (None) is read by one forked worker where the system can fork: a reader that
+    crashes the process (native code) costs its file, not the batch. ``on_progress(done, total)``
     hears of each file as it finishes. ``then(path, report)``, a top-level function,
     runs in the worker on each report read and its result is yielded instead: work
     that belongs beside the reading (checks, rows) stays in parallel.
@@ -68,7 +71,12 @@ def read_many(paths: Sequence[str], options: ReadOptions | None = None, *, worke
     options = ReadOptions.resolve(options)
     paths = list(paths)
     n = _workers(workers, len(paths))
-    if n == 1:
+    context = None
+    if n == 1 and workers is None and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # A fork costs milliseconds where a worker server would import every reader again (seconds):
+        # the isolation a batch needs, for what one process would cost.
+        context = multiprocessing.get_context("fork")
+    elif n == 1:
         for done, path in enumerate(paths, start=1):
             got = read_one(path, options, then)
             if on_progress is not None:
@@ -78,7 +86,7 @@ def read_many(paths: Sequence[str], options: ReadOptions | None = None, *, worke
     ready: dict[int, Any] = {}
     nxt = 0
     items = [(p, options, then) for p in paths]
-    for done, (i, got) in enumerate(map_isolated(_read_item, items, n), start=1):
+    for done, (i, got) in enumerate(map_isolated(_read_item, items, n, context), start=1):
         ready[i] = worker_lost(paths[i], got.detail) if isinstance(got, Lost) else got
         if on_progress is not None:
             on_progress(done, len(paths))
@@ -110,30 +118,35 @@ class Lost:
     detail: str
 
 
-def map_isolated(fn: Callable[[Any], T], items: Sequence[Any], workers: int
+def map_isolated(fn: Callable[[Any], T], items: Sequence[Any], workers: int, context: Any = None
                  ) -> Iterator[tuple[int, T | Lost]]:
     """``(index, fn(item))`` as items finish in a pool of ``workers`` processes.
 
     A dying worker breaks the whole pool and every pending item with it, so the lost
     items go round once more in a fresh pool; those lost again are run one per pool,
-    which names the culprit (``Lost``) and keeps the rest.
+    which names the culprit (``Lost``) and keeps the rest. ``context``: how workers
+    start (default ``mp_context()``). Workers log where this process logs: library
+    chatter and a native crash's last words go to the log file, not to the screen.
     """
+    context = context or mp_context()
     pending = list(range(len(items)))
     for _ in range(2):
         if not pending:
             return
         lost: list[int] = []
-        yield from _pool_round(fn, items, pending, workers, lost)
+        yield from _pool_round(fn, items, pending, workers, lost, context)
         pending = lost
     for i in pending:
         lost = []
-        yield from _pool_round(fn, items, [i], 1, lost)
+        yield from _pool_round(fn, items, [i], 1, lost, context)
         for j in lost:
             yield j, Lost("进程异常退出")
 
 
-def _pool_round(fn, items, indices: list[int], workers: int, lost: list[int]) -> Iterator[tuple[int, Any]]:
-    with ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=mp_context()) as pool:
+def _pool_round(fn, items, indices: list[int], workers: int, lost: list[int], context: Any
+                ) -> Iterator[tuple[int, Any]]:
+    with ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=context,
+                             initializer=worker_logging, initargs=(cli_logging_target(),)) as pool:
         futures = {pool.submit(fn, items[i]): i for i in indices}
         for f in as_completed(futures):
             i = futures.pop(f)  # a national run must not keep every result alive here
