@@ -11,7 +11,8 @@ value: it is left blank with a note, never 0 and never ``#DIV/0!``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+import fnmatch
+import re
 from typing import Literal
 
 from .schema import Form
@@ -32,12 +33,18 @@ class Metric:
 
     def resolve(self, form: Form) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """(numerator keys, denominator keys) in ``form``; None when a pattern matches nothing there."""
+        if (self, form.id) not in _RESOLVED:
+            _RESOLVED[self, form.id] = self._resolve(form)
+        return _RESOLVED[self, form.id]
+
+    def _resolve(self, form: Form) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         keys = form.keys()
 
         def match(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
             out = []
             for pat in patterns:
-                found = [k for k in keys if fnmatchcase(k, pat)]
+                match_key = re.compile(fnmatch.translate(pat)).match  # fnmatchcase, compiled once per pattern
+                found = [k for k in keys if match_key(k)]
                 if not found:
                     return None
                 out += [k for k in found if k not in out]
@@ -49,6 +56,9 @@ class Metric:
             return None
         return num, den
 
+
+# (metric, form id) -> its keys there: the forms are declared once, so each pair is matched once.
+_RESOLVED: dict[tuple[Metric, str], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
 
 _RESULT = "“（七）总计”"
 
