@@ -21,8 +21,7 @@ from xlsuite.audit import audit  # noqa: E402
 from xlsuite.checks import check  # noqa: E402
 from xlsuite.readers import read_report  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds" if (SHARED / "seeds").is_dir() else ROOT / "examples"
+SEEDS = ROOT / "examples"
 
 
 def main() -> None:

@@ -26,8 +26,7 @@ from xlsuite.dataset import build_dataset  # noqa: E402
 from xlsuite.dataset.corpus import make_corpus, read_samples  # noqa: E402
 from xlsuite.dataset.run import default_workers  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SAMPLE_DIRS = [SHARED / "seeds", SHARED / "realpdf"] if (SHARED / "seeds").is_dir() else [ROOT / "examples"]
+SAMPLE_DIRS = [ROOT / "examples"]
 
 
 def timed(label: str, baseline: float | None, n: int, **options):

@@ -26,8 +26,7 @@ from xlsuite.excel.openpyxl_adapter import OpenpyxlAdapter  # noqa: E402
 from xlsuite.readers import read_report  # noqa: E402
 from xlsuite.workbook import write_workbook  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds" if (SHARED / "seeds").is_dir() else ROOT / "examples"
+SEEDS = ROOT / "examples"
 
 
 def main() -> None:

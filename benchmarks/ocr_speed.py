@@ -31,8 +31,7 @@ from make_ocr_fixtures import VARIANTS, Variant, make_image_pdf  # noqa: E402
 from xlsuite.ocr.engine import engine, erase_rules  # noqa: E402
 from xlsuite.readers import read_report  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SOURCE = (SHARED / "realpdf" if (SHARED / "realpdf").is_dir() else ROOT / "examples") / "huaian-hongze-2024.pdf"
+SOURCE = ROOT / "examples" / "huaian-hongze-2024.pdf"
 
 
 def main() -> None:

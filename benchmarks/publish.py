@@ -24,8 +24,7 @@ from xlsuite.publish import publish, read_workbook_report, to_pdf  # noqa: E402
 from xlsuite.readers import read_report  # noqa: E402
 from xlsuite.workbook import write_workbook  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds" if (SHARED / "seeds").is_dir() else ROOT / "examples"
+SEEDS = ROOT / "examples"
 
 
 def main() -> None:

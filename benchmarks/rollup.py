@@ -41,7 +41,7 @@ from xlsuite.rollup.core import exact_sum  # noqa: E402
 from xlsuite.rollup.synth import synthetic_reports  # noqa: E402
 from xlsuite.workbook import write_workbook  # noqa: E402
 
-GOLDEN = next(p for p in (ROOT.parent / "shared" / "golden", ROOT / "tests" / "golden") if p.is_dir())
+GOLDEN = ROOT / "tests" / "golden"
 XIAMEN = json.loads((GOLDEN / "xiamen-city-2020.pdf.json").read_text(encoding="utf-8"))["values"]
 
 

@@ -21,7 +21,7 @@ from xlsuite.workbook import build_workbook, read_values, save_atomic
 from xlsuite.workbook import layout as L
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = next(p for p in (ROOT.parent / "shared" / "seeds", ROOT / "examples") if p.is_dir())
+SEEDS = ROOT / "examples"
 
 
 def main(n: int = 20) -> None:

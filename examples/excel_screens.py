@@ -25,7 +25,7 @@ from xlsuite.excel.openpyxl_adapter import OpenpyxlAdapter  # noqa: E402
 from xlsuite.readers import read_report  # noqa: E402
 from xlsuite.workbook import write_workbook  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds" if (ROOT.parent / "shared" / "seeds").is_dir() else ROOT / "examples"
+SEEDS = ROOT / "examples"
 PAGES = {"三、收到和处理政府信息公开申请情况": "excel-validate-requests.png",
          "校验：勾稽关系": "excel-validate-checks.png"}
 

@@ -21,9 +21,7 @@ from xlsuite.publish import publish, to_pdf  # noqa: E402
 from xlsuite.readers import read_report  # noqa: E402
 from xlsuite.workbook import write_workbook  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds" if (SHARED / "seeds").is_dir() else ROOT / "examples"
-REALPDF = SHARED / "realpdf" if (SHARED / "realpdf").is_dir() else ROOT / "examples"
+SEEDS = REALPDF = ROOT / "examples"
 SAMPLES = {"gov2021": REALPDF / "huaian-hongze-2024.pdf", "gov2019": SEEDS / "xiamen-city-2020.pdf.txt"}
 TABLES = ("active", "requests", "appeals")
 DPI = 110

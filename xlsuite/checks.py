@@ -1,6 +1,6 @@
 """The relation engine: evaluate relation instances on reports.
 
-Null handling follows FORMS.md: a null addend counts as 0 and is named in the
+Null handling follows docs/forms.md: a null addend counts as 0 and is named in the
 result; a relation whose side is entirely null cannot be checked and says so
 instead of failing.
 """

@@ -1,4 +1,4 @@
-"""Audit beyond arithmetic: relations 11-13 of FORMS.md, as warnings.
+"""Audit beyond arithmetic: relations R11-R13 of docs/forms.md, as warnings.
 
 ``audit(report)`` gives the results of all three for one report: the narrative
 figures against the table cells they restate (R11), completeness (R12) and,

@@ -1,4 +1,4 @@
-"""Relations 11-13 of FORMS.md declared as data: what the text restates, and where.
+"""Relations R11-R13 (docs/forms.md) declared as data: what the text restates, and where.
 
 A narrative rule says which phrasing of a figure restates which table cells.
 Its ``keys`` are glob patterns over the form's keys (``requests.denied_*.total``):

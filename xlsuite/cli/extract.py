@@ -20,7 +20,7 @@ def command(sources: tuple[str, ...], as_json: bool, all_checks: bool, provenanc
 
     SOURCES are report files (PDF, DOCX, HTML, text, Markdown, standard
     workbook) or folders of them. The kind of file is found from its content.
-    Values are keyed by the IDs of the national form (FORMS.md); a table that is
+    Values are keyed by the IDs of the national form (docs/forms.md); a table that is
     absent gives null for its keys, never 0.
 
     Exit code 2 when any source cannot be read (the others are still done).

@@ -2,7 +2,7 @@
 
 Actions talk only to this protocol. ``OpenpyxlAdapter`` implements it on an
 ``.xlsx`` file (tests, the CLI); ``XlwingsAdapter`` on the workbook open in
-Excel. Cells are found through workbook defined names (the FORMS.md keys,
+Excel. Cells are found through workbook defined names (the form keys of docs/forms.md,
 ``meta.*``, ``narrative.*``, ``checks.*``), never through coordinates.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The two national report forms, declared as data (see ../shared/domain/FORMS.md)."""
+"""The two national report forms, declared as data (docs/forms.md is generated from them)."""
 from .gov2019 import FORM as GOV2019
 from .gov2021 import FORM as GOV2021
 from .schema import Column, Form, Row, Rule, Section, Table

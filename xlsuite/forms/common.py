@@ -1,4 +1,4 @@
-"""Sections, tables and rules that both national forms share (FORMS.md)."""
+"""Sections, tables and rules that both national forms share (docs/forms.md)."""
 from __future__ import annotations
 
 from .schema import Column, Row, Rule, Section, Table
@@ -104,7 +104,7 @@ def requests_table(other_rows: tuple[Row, ...]) -> Table:
 
 
 def common_rules(outcome_rows: tuple[str, ...]) -> tuple[Rule, ...]:
-    """Relations 1-5 and 8 of FORMS.md; ``outcome_rows`` differ between the forms."""
+    """Relations R1-R5 and R8 (docs/forms.md); ``outcome_rows`` differ between the forms."""
     return (
         Rule("R1", "新收+上年结转=总计+结转下年", "requests", "column", "==",
              left=("new", "carried_in"), right=("total", "carried_out"),

@@ -84,7 +84,7 @@ def recognize(doc: Document) -> Report:
 
 
 def _complete_table(report: Report, form: Form, table, reader: TableReader) -> None:
-    # FORMS.md: a 2021-layout report may print （六）其他处理 as one row; its two sub-items are then 0.
+    # docs/forms.md: a 2021-layout report may print （六）其他处理 as one row; its two sub-items are then 0.
     if table.section == "requests" and "other_misc" in reader.filled:
         missing = [r for r in ("other_no_correction", "other_no_fee") if r not in reader.filled]
         if len(missing) == 2:

@@ -1,4 +1,4 @@
-"""The roll-up itself (FORMS.md 全市汇总): the key-by-key sum of agency reports. No files here.
+"""The roll-up itself (docs/forms.md, 全市汇总): the key-by-key sum of agency reports. No files here.
 
 The readers hand over one ``Entry`` per input. This module decides which of them
 may be added (one form, one year, one report per agency, hard relations kept),

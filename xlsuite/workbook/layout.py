@@ -51,7 +51,7 @@ VERDICT_NAME = "checks.verdict"
 
 
 def defined_name(key: str) -> str:
-    """The workbook-level name of a value cell: the FORMS.md key itself."""
+    """The workbook-level name of a value cell: the form key itself (docs/forms.md)."""
     return key
 
 

@@ -2,7 +2,7 @@
 
 The JSON route lets any pipeline produce standard workbooks: one object per
 line (or one document, or a list), each with ``meta`` and ``values`` keyed by
-the FORMS.md IDs. Also the workbook's file name, ``<year>-<agency>.xlsx``.
+the form keys (docs/forms.md). Also the workbook's file name, ``<year>-<agency>.xlsx``.
 """
 from __future__ import annotations
 

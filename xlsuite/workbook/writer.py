@@ -1,7 +1,7 @@
 """Report -> the standard workbook (openpyxl).
 
 Sheets: 封面, one per section (一 … 六), 校验. Every value cell carries a
-workbook-level defined name equal to its FORMS.md key; the 校验 sheet computes
+workbook-level defined name equal to its form key (docs/forms.md); the 校验 sheet computes
 every relation instance with formulas over those names, so the checks stay live
 while staff type. Printed totals are written as typed values, never as SUMs:
 the checks compare them with the sums.
