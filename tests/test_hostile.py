@@ -395,9 +395,18 @@ SAMPLES = [
     "h-png-bomb-30000x30000.png"]
 
 
+# pdfminer raised on these two; it no longer reads pages (the PDF reader's one pass is pdfium's,
+# readers/pdf_tables.py), and pdfium reads what is left of them: a clean run, checked as any report.
+READ_BY_PDFIUM = {"00-IndexError-pdf-0012.pdf", "05-PdfminerException-pdf-0052.pdf"}
+
+
 @pytest.mark.parametrize("name", SAMPLES)
 def test_f15_library_exceptions_are_one_line(cli, h, name):
-    line = refused(cli.run(["check", name], h / "F15-non-project-exceptions-from-readers" / "samples"), name)
+    r = cli.run(["check", name], h / "F15-non-project-exceptions-from-readers" / "samples")
+    if name in READ_BY_PDFIUM:
+        assert r.code in (0, 1) and not r.err_lines and "Traceback" not in r.err, (r.code, r.err[-500:])
+        return
+    line = refused(r, name)
     assert "Error:" not in line  # a reason in words, not a library's exception text
 
 
@@ -418,7 +427,9 @@ def test_f16_a_parallel_batch_keeps_one_line_per_file(cli, h, tmp_path):
         (tmp_path / n).write_bytes(b"")  # refused at once: the batch is big enough for two workers
     r = cli.run(["check", *names], tmp_path)
     ok_run(r, 2)
-    assert len(r.err_lines) == 16 and "错误：noisy.pdf：文件已损坏或格式异常，无法读取（IndexError）" in r.err_lines, \
+    # its one line names the file and the reason (pdfminer's IndexError before the PDF reader read pages
+    # with pdfium alone; now: no report in what is left of it)
+    assert len(r.err_lines) == 16 and sum(line.startswith("错误：noisy.pdf：") for line in r.err_lines) == 1, \
         r.err[-3000:]
 
 

@@ -3,16 +3,17 @@
 Plain text extraction reads these tables column by column, so the reader works
 from geometry: cells of ruled tables come from their ruling lines; text, and
 tables printed without lines, come from the words' positions
-(``xlsuite.layout``). A quick pypdfium2 pass first opens the file, tells a scan
-from a text PDF and finds the pages that draw lines at all.
+(``xlsuite.layout``). One pypdfium2 pass over the file opens it, tells a scan
+from a text PDF, takes every page's words and, on pages that draw a grid, hands
+the page's lines and characters to pdfplumber's table finder
+(``readers.pdf_tables``): pdfminer never parses a page.
 """
 from __future__ import annotations
 
 import ctypes
-import io
 import statistics
+from dataclasses import dataclass
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -22,6 +23,7 @@ from ..layout import RuledRow, TextLine, text_lines, to_lines
 from ..limits import Limits
 from . import guard
 from .options import ReadOptions
+from .pdf_tables import ruled_tables
 
 try:  # OCR of scanned pages is an optional feature of its own module
     from . import ocr as ocr_reader
@@ -42,32 +44,22 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
     """
     options = options or ReadOptions()
     limits = options.budgets()
-    pages = _survey(path, limits)
+    pages = _read_pages(path, limits, words=options.ocr != "always" or ocr_reader is None,
+                        ruling_lines=options.ruling_lines)
     # Scanned pages: OCR words go through the same layout as this reader's words.
     if ocr_reader is None:
-        if not any(p["chars"] for p in pages):
+        if not any(p.chars for p in pages):
             raise SourceError(path, f"这是扫描件（共 {len(pages)} 页，没有文字层），需要先做文字识别（OCR）才能读取",
                               "scanned")
         to_ocr, notes = [], []
     else:
-        to_ocr, notes = ocr_reader.plan_pages(path, [p["chars"] for p in pages], options.ocr)
+        to_ocr, notes = ocr_reader.plan_pages(path, [p.chars for p in pages], options.ocr)
         guard.check_ocr_pages(path, to_ocr, limits)
         guard.allow_more(len(to_ocr) * limits.ocr_seconds_per_page)
     ocr_words = ocr_reader.scanned_page_words(path, to_ocr, options, on_progress) if to_ocr else {}
-    # pdfplumber (pdfminer) costs about a second a page; only pages with a ruling grid need
-    # its table finder, the others take their words from pdfium, some 25 times faster.
-    grid = [n for n, p in enumerate(pages, start=1) if options.ruling_lines and p["grid"] and n not in ocr_words]
-    plain = [n for n in range(1, len(pages) + 1) if n not in grid and n not in ocr_words]
     items: list[TextLine | RuledRow] = []
-    words = _pdfium_words(path, plain + grid)
-    for n in plain:
-        items.extend(text_lines(words[n], n))
-    for n, page_words in ocr_words.items():
-        items.extend(text_lines(page_words, n))
-    if grid:
-        with _open_plumber(path) as pdf:
-            for n in grid:
-                items.extend(_page_items(pdf.pages[n - 1], n, words[n]))
+    for n, page in enumerate(pages, start=1):
+        items.extend(text_lines(ocr_words[n], n) if n in ocr_words else page.items)
     items.sort(key=lambda it: (it.page, it.top))
     doc = Document(path, "pdf", to_lines(items), pages=len(pages), notes=notes)
     if ocr_words:
@@ -75,8 +67,15 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
     return doc
 
 
-def _survey(path: str, limits: Limits) -> list[dict]:
-    """Open with pdfium (fast, and lenient with odd encryption): per page, its text and grid.
+@dataclass
+class _Page:
+    chars: int  # characters of the text layer (0: a scan)
+    items: list[TextLine | RuledRow]  # its lines and ruled rows, unless only OCR will read it
+
+
+def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -> list[_Page]:
+    """One pass over the file with pdfium (fast, and lenient with odd encryption): each page's
+    text layer, and its words and ruled tables (``words``: not all pages go to OCR).
 
     The budgets come first: compressed streams are inflated with a cap before pdfium
     parses them, and the page count and sizes are checked before any page is loaded.
@@ -98,11 +97,18 @@ def _survey(path: str, limits: Limits) -> list[dict]:
             raise SourceError(path, "PDF 文件已损坏（页面无法载入）", "corrupt") from None
         guard.check_pages(path, sizes, limits)
         pages = []
-        for page in doc:
+        for n, page in enumerate(doc, start=1):
             textpage = page.get_textpage()
             chars = textpage.count_chars()
             text = textpage.get_text_range() if chars else ""
-            pages.append({"chars": len(text.strip()), "grid": _has_grid(page)})
+            items: list[TextLine | RuledRow] = []
+            if words and text.strip():
+                page_words = _words(_chars(textpage, page.get_height()))
+                if ruling_lines and _has_grid(page):
+                    items = _grid_items(page, textpage, n, page_words)
+                else:
+                    items = list(text_lines(page_words, n))
+            pages.append(_Page(len(text.strip()), items))
             textpage.close()
             page.close()
     finally:
@@ -110,34 +116,6 @@ def _survey(path: str, limits: Limits) -> list[dict]:
     if not pages:
         raise SourceError(path, "PDF 文件没有页面", "corrupt")
     return pages
-
-
-def _open_plumber(path: str) -> pdfplumber.PDF:
-    try:
-        pdf = pdfplumber.open(path)
-        len(pdf.pages)  # pdfminer reads lazily; make it fail here if it will
-        return pdf
-    except Exception:  # noqa: BLE001 - pdfminer raises struct, key and syntax errors alike
-        pass
-    # pdfium already opened this file (``_survey``), e.g. permissions-only encryption with
-    # P = 0, on which pdfminer fails, or a damaged cross-reference table pdfium repairs:
-    # let pdfium write a clean copy without the security handler and read that.
-    try:
-        pdf = pdfplumber.open(io.BytesIO(_decrypted_copy(path)))
-        len(pdf.pages)
-        return pdf
-    except Exception:  # noqa: BLE001
-        raise SourceError(path, "PDF 文件已损坏，无法解析其内容", "corrupt") from None
-
-
-def _decrypted_copy(path: str) -> bytes:
-    doc = pdfium.PdfDocument(path)
-    try:
-        buf = io.BytesIO()
-        doc.save(buf, flags=pdfium_c.FPDF_REMOVE_SECURITY)
-        return buf.getvalue()
-    finally:
-        doc.close()
 
 
 def _has_grid(page) -> bool:
@@ -156,28 +134,6 @@ def _has_grid(page) -> bool:
         if len(xs) >= _MIN_VERTICAL_RULES:
             return True
     return False
-
-
-def _pdfium_words(path: str, numbers: list[int]) -> dict[int, list[dict]]:
-    """Words (text, x0, x1, top, bottom; top from the page's top) of the given 1-based pages.
-
-    Characters join into a word until a space, a line end, or a gap wider than
-    pdfplumber's default x tolerance (3 pt), so both sources give the layout alike words.
-    """
-    out: dict[int, list[dict]] = {}
-    if not numbers:
-        return out
-    doc = pdfium.PdfDocument(path)
-    try:
-        for n in numbers:
-            page = doc[n - 1]
-            textpage = page.get_textpage()
-            out[n] = _words(_chars(textpage, page.get_height()))
-            textpage.close()
-            page.close()
-    finally:
-        doc.close()
-    return out
 
 
 def _chars(textpage, page_height: float) -> list[dict | None]:
@@ -229,9 +185,9 @@ def _words(chars: list[dict | None]) -> list[dict]:
     return words
 
 
-def _page_items(page, n: int, words: list[dict]) -> list[TextLine | RuledRow]:
-    """A grid page: ruled tables' rows from pdfplumber, the text around them from ``words``."""
-    tables = [t for t in page.find_tables() if _is_grid(t)]
+def _grid_items(page, textpage, n: int, words: list[dict]) -> list[TextLine | RuledRow]:
+    """A grid page: ruled tables' rows (``pdf_tables``), the text around them from ``words``."""
+    tables = [t for t in ruled_tables(page, textpage) if _is_grid(t)]
     items: list[TextLine | RuledRow] = []
     for t in tables:
         for row, cells in zip(t.rows, t.extract()):
