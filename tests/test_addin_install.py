@@ -3,6 +3,8 @@ xlwings' VBA reads it (GBK, environment variables expanded), the add-in moved wh
 temporary XLSTART, and every file problem one Chinese line with exit code 2."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import os
 from pathlib import Path
 
@@ -166,3 +168,13 @@ def test_a_mac_is_told_plainly(tmp_path):
         inst.check_platform(p, xlstart_given=True, platform="darwin")
     with pytest.raises(inst.InstallError, match="shortcuts install"):
         inst.check_platform(p, xlstart_given=False, platform="win32", has_key=lambda key: False)
+
+
+def test_server_mode_keeps_one_python_up_between_clicks(home):
+    plain = _install(home, PYTHON)
+    assert inst.SERVER_KEY not in as_vba_reads(plain.xlwings_conf)  # xlwings' default: a fresh Python per click
+    p = inst.plan(appdata=str(home / "AppData" / "Roaming"), userprofile=str(home), interpreter=PYTHON, environ=ENV)
+    inst.install(replace(p, server=True), xlstart_given=True)
+    conf = as_vba_reads(p.xlwings_conf)
+    assert conf[inst.SERVER_KEY] == "True" and conf[inst.INTERPRETER_KEY] == PYTHON
+    assert any(inst.SERVER_KEY in line for line in replace(p, server=True).lines())

@@ -42,7 +42,10 @@ def build(output: str, force: bool) -> None:
 @click.option("--xlstart", type=click.Path(file_okay=False),
               help="Put the add-in in this folder instead of the user's XLSTART (e.g. Excel's alternate "
                    "startup folder prepared for others); Excel need not be installed here.")
-def install(xlstart: str | None) -> None:
+@click.option("--server", is_flag=True,
+              help="Buttons run in xlwings' persistent Python (its COM server): a click no longer starts "
+                   "Python and imports xlsuite anew (see docs/excel.md).")
+def install(xlstart: str | None, server: bool) -> None:
     """把加载项装进 Excel 的启动文件夹，并让 xlwings 使用当前的 Python（仅 Windows 版 Excel）。
 
     The add-in is built in a staging folder and moved into XLSTART in one step,
@@ -56,8 +59,12 @@ def install(xlstart: str | None) -> None:
     Example:
         xlsuite addin install
         xlsuite addin install --xlstart D:\\共享\\Excel启动
+        xlsuite addin install --server
     """
+    from dataclasses import replace
+
     from ..excel.addin import install as inst
 
-    for line in inst.install(inst.plan(xlstart=xlstart), xlstart_given=xlstart is not None):
+    plan = replace(inst.plan(xlstart=xlstart), server=server)
+    for line in inst.install(plan, xlstart_given=xlstart is not None):
         click.echo(line)

@@ -28,6 +28,9 @@ from .package import build_addin
 ADDIN_NAME = "xlsuite.xlam"
 XLWINGS_ADDIN = "xlwings.xlam"
 INTERPRETER_KEY = "INTERPRETER_WIN"
+# xlwings' RunPython through its COM server: one Python stays up between clicks, so a click no
+# longer pays for starting the interpreter and importing xlsuite (benchmarks/ribbon.py, docs/excel.md).
+SERVER_KEY = "USE UDF SERVER"
 QUIT_EXCEL = "请先退出 Excel 再安装"
 NO_MACROS_ROUTE = "不能使用加载项的电脑（WPS、禁止宏）可以运行 xlsuite shortcuts install，改用资源管理器右键“发送到”。"
 
@@ -42,11 +45,13 @@ class Plan:
     addin: Path
     xlwings_conf: Path
     interpreter: str  # as written to xlwings.conf: %LOCALAPPDATA%\… where the real path is not ASCII
+    server: bool = False  # RunPython through xlwings' COM server (SERVER_KEY)
 
     def lines(self) -> list[str]:
         return [f"1. 生成加载项并放入 Excel 启动文件夹：{self.addin}",
                 f"2. 在 xlwings 配置 {self.xlwings_conf} 中写入 \"{INTERPRETER_KEY}\",\"{self.interpreter}\"",
-                f"3. 检查 xlwings 加载项 {self.xlstart / XLWINGS_ADDIN} 是否已安装（没有则提示运行 xlwings addin install）"]
+                f"3. 检查 xlwings 加载项 {self.xlstart / XLWINGS_ADDIN} 是否已安装（没有则提示运行 xlwings addin install）"] + \
+            ([f"4. 在 xlwings 配置中写入 \"{SERVER_KEY}\",\"True\"（按钮经常驻的 Python 运行）"] if self.server else [])
 
 
 def plan(appdata: str | None = None, userprofile: str | None = None, interpreter: str | None = None,
@@ -133,7 +138,8 @@ def place_addin(target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def set_interpreter(conf: Path, interpreter: str) -> None:
+def set_interpreter(conf: Path, interpreter: str, server: bool = False) -> None:
+    """xlwings.conf names this Python (and, with ``server``, turns on its persistent server)."""
     try:
         old = winpath.decode(conf.read_bytes()) if conf.exists() else ""
     except UnicodeDecodeError:
@@ -142,7 +148,8 @@ def set_interpreter(conf: Path, interpreter: str) -> None:
     except OSError as e:
         raise InstallError(f"{conf}：无法读取（{e.strerror or e}）。{QUIT_EXCEL}。") from None
     try:
-        data = winpath.encode(conf_with(old, INTERPRETER_KEY, interpreter))
+        text = conf_with(old, INTERPRETER_KEY, interpreter)
+        data = winpath.encode(conf_with(text, SERVER_KEY, "True") if server else text)
     except UnicodeEncodeError:
         raise InstallError(f"{conf}：Python 的路径 {interpreter} 含有{winpath.ANSI_NAME}无法表示的字符，"
                            "xlwings 会读不出。请把 Python 装到只含英文字母和数字的文件夹（如 C:\\Python311），"
@@ -158,8 +165,11 @@ def install(p: Plan, xlstart_given: bool = False) -> list[str]:
     """Carry out the plan; returns Chinese lines describing what was done. Raises InstallError."""
     check_platform(p, xlstart_given)
     place_addin(p.addin)
-    set_interpreter(p.xlwings_conf, p.interpreter)
+    set_interpreter(p.xlwings_conf, p.interpreter, p.server)
     done = [f"已安装加载项：{p.addin}", f"已设置 xlwings 使用的 Python：{p.interpreter}（{p.xlwings_conf}）"]
+    if p.server:
+        done.append("已设置按钮经 xlwings 常驻的 Python 运行（第一次点击后不再每次启动 Python；"
+                    "升级 xlsuite 后请重新启动 Excel）")
     if not (p.xlstart / XLWINGS_ADDIN).exists():
         done.append("注意：还没有安装 xlwings 加载项，请运行 xlwings addin install")
     done.append("请重新启动 Excel，功能区将出现“政务公开年报”选项卡。")
