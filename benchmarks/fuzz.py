@@ -2,7 +2,7 @@
 
 The same campaign as tests/test_fuzz.py (tests/fuzzing.py: mutants of real PDF,
 Word, workbook, HTML, Markdown, text and picture files, each in a forked child
-under 2.5 GB of address space, killed after --timeout seconds, read, checked and
+under 2.5 GB of address space, killed after --timeout seconds of CPU time, read, checked and
 written as a workbook), run for --n inputs. Prints the counts; the acceptance of
 issue 19 is 0 exceptions that are not the project's own and 0 hangs over at least
 2,000 inputs. Inputs that were findings are kept under --dir for replay.
@@ -29,7 +29,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--timeout", type=float, default=40.0, help="seconds before a child counts as a hang")
+    ap.add_argument("--timeout", type=float, default=40.0, help="CPU seconds (4x on the clock) before a child counts as a hang")
     ap.add_argument("--dir", default="/tmp/xlsuite-fuzz")
     args = ap.parse_args()
     work = Path(args.dir)
