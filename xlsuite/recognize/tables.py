@@ -49,8 +49,9 @@ def tokenize(lines: list[Line]) -> list[Tok]:
     by_page: dict[int | None, list[int]] = {}
     for n, ln in enumerate(lines):
         by_page.setdefault(ln.page, []).append(n)
-    edges = {idx[0] for p, idx in by_page.items() if p is not None} | \
-            {idx[-1] for p, idx in by_page.items() if p is not None}
+    # The last line of a page is where its number is printed (a footer); a first line is more
+    # often the top of a table continued from the page before.
+    edges = {idx[-1] for p, idx in by_page.items() if p is not None}
     for n, ln in enumerate(lines):
         key = (ln.page, n)
         if ln.cells is not None:
