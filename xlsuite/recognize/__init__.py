@@ -71,7 +71,7 @@ def recognize(doc: Document) -> Report:
         if table.section in sections:
             span = sections[table.section]
             read = reader.read(tokenize(lines[span.start:span.end]))
-        if read == 0:
+        if read == 0 and not reader.filled:
             where = "标题存在但没有表格内容（可能是图片）" if table.section in sections else "未找到该部分"
             report.tables_absent[table.section] = "no_table" if table.section in sections else "section_missing"
             section = next(s for s in form.sections if s.id == table.section)

@@ -376,7 +376,7 @@ class TableReader:
             if not placed:
                 continue
             if i in damaged:
-                self._null_row(row, placed, "damaged_row", damaged[i], severity="error")
+                self._null_row(row, placed, "damaged_row", damaged[i])
                 continue
             count += self._fill(row, placed, header, i in trusted)
         self._report_junk(junk, by_row, toks)
