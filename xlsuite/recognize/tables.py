@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 from decimal import Decimal
 
 from ..document import Line
@@ -74,10 +75,16 @@ def tokenize(lines: list[Line]) -> list[Tok]:
                 continue
             conf = ln.confidences[0] if ln.confidences else None  # an OCR'd text line: one for all
             pieces = [_tok(piece, ln, conf, key) for piece in split_text(ln.text)]
-            if n in edges and len(pieces) == 1 and pieces[0].kind == "val":
+            if n in edges and len(pieces) == 1 and pieces[0].kind == "val" and _could_be_page(pieces[0]):
                 pieces[0].edge = True
             toks.extend(pieces)
     return toks
+
+
+def _could_be_page(t: Tok) -> bool:
+    """A page is numbered by a whole number from 1: a 0, a decimal or a negative is a cell."""
+    v = t.parsed.value if t.parsed is not None else None
+    return v is not None and v >= 1 and v == v.to_integral_value() and not t.parsed.raw.startswith(("-", "－", "−"))
 
 
 def _tok(piece, ln: Line, conf, key) -> Tok:
@@ -364,6 +371,11 @@ class TableReader:
                                   result.label_side)
         if len(trusted) < len(rows) and not damaged and self._table_proven(placed_rows, junk):
             trusted = {i: "table" for i in placed_rows}
+        if len(trusted) < len(rows) and (in_order := self._order_proof(toks)) is not None:
+            # The numbers in print order fill the table exactly and every relation holds: the
+            # labels (wherever the dump put them) are not needed.
+            placed_rows, junk, damaged = in_order, [], {}
+            trusted = {i: "table" for i in placed_rows}
         if len(trusted) < len(rows) and self._all_zero(toks):
             return self._fill_zeros(toks)
         # A number alone at a page's edge may be the page number: a row that took one needs a proof.
@@ -412,11 +424,18 @@ class TableReader:
             return False
         if any(t.parsed.value is not None and not t.edge and not t.numbering for t, _p in junk):
             return False
+        for i, items in placed_rows.items():
+            if len(items) != len(self.table.row_columns(rows[i])):
+                return False
+        return self._relations_prove(placed_rows)
+
+    def _relations_prove(self, placed_rows) -> bool:
+        """Every relation of the table holds on the numbers as placed, three or more of them on
+        non-zero numbers."""
+        rows = self.table.rows
         values: dict[str, Decimal] = {}
         for i, items in placed_rows.items():
             cols = self.table.row_columns(rows[i])
-            if len(items) != len(cols):
-                return False
             for c, t, _p in items:
                 values[f"{self.table.section}.{rows[i].id}.{cols[c].id}"] = t.parsed.value or Decimal(0)
         nontrivial = 0
@@ -427,6 +446,33 @@ class TableReader:
                 return False
             nontrivial += lv != 0
         return nontrivial >= 3
+
+    def _order_proof(self, toks: list[Tok]):
+        """The table's numbers in print order, row after row, when that is the one reading that
+        works: after leaving out page numbers (a number alone at a page's edge, tried each way),
+        exactly as many numbers as the table has cells, and every relation of the table holding
+        (``_relations_prove``). A dump that lost the labels' places (every label after the
+        numbers, headers in pieces between them) still prints the numbers in order; a dump read
+        column by column would not add up. Two readings that both work prove nothing."""
+        if not self.table_relations:
+            return None
+        rows = self.table.rows
+        ncols = [len(self.table.row_columns(r)) for r in rows]
+        vals = [t for t in toks if t.kind == "val" and not t.numbering]
+        edges = [n for n, t in enumerate(vals) if t.edge]
+        extra = len(vals) - sum(ncols)
+        if extra < 0 or extra > len(edges) or len(edges) > 6:
+            return None
+        found = None
+        for drop in combinations(edges, extra):
+            seq = iter(t for n, t in enumerate(vals) if n not in drop)
+            placed = {i: [(c, next(seq), al.Placement(-1, i, c, al.MARGIN, None)) for c in range(n)]
+                      for i, n in enumerate(ncols)}
+            if self._relations_prove(placed):
+                if found is not None:
+                    return None
+                found = placed
+        return found
 
     def _relation_holds(self, row: Row, values: list[Decimal | None]) -> bool | None:
         """The row's relations on its values (a blank part as 0); None when it has none, or when
