@@ -15,7 +15,7 @@ from ..relations import sum_instances
 from .meta import agency_and_year, detect_form
 from .numbers import is_page_number, nfkc, squash
 from .sections import Span, split_sections
-from .tables import TableReader, tokenize
+from .tables import ONE_ROW_GROUP, TableReader, tokenize
 
 def recognize(doc: Document) -> Report:
     lines = doc.lines
@@ -86,7 +86,7 @@ def recognize(doc: Document) -> Report:
 def _complete_table(report: Report, form: Form, table, reader: TableReader) -> None:
     # docs/forms.md: a 2021-layout report may print （六）其他处理 as one row; its two sub-items are then 0.
     if table.section == "requests" and "other_misc" in reader.filled:
-        missing = [r for r in ("other_no_correction", "other_no_fee") if r not in reader.filled]
+        missing = [r for r in ONE_ROW_GROUP["requests"] if r not in reader.filled]
         if len(missing) == 2:
             for rid in missing:
                 for col in table.columns:

@@ -27,6 +27,10 @@ from .numbers import Parsed, is_page_number, parse_cell, split_text, squash, to_
 _MIN_COLUMN_NUMBERING = 3
 # Tokens (label pieces and numbers) a table's region may hold: the requests table prints about
 # 250; ten times that is a page of something else, or a hostile file.
+# FORMS.md: a 2021-layout report may print （六）其他处理 as one row (3.其他); these sub-items are
+# then not printed at all, and count as 0.
+ONE_ROW_GROUP = {"requests": ("other_no_correction", "other_no_fee")}
+
 MAX_TOKENS = 3000
 
 
@@ -79,6 +83,37 @@ def tokenize(lines: list[Line]) -> list[Tok]:
                 pieces[0].edge = True
             toks.extend(pieces)
     return toks
+
+
+def _row_readings(vals: list[Tok], p: int, n: int, joins: int = 2):
+    """The ways the numbers from ``p`` on can make one row of ``n`` cells: page numbers (alone
+    at a page's edge) left out before it, and up to ``joins`` numbers wrapped onto the next
+    line joined (digits only). Yields (cells, where the next row starts)."""
+    while True:
+        yield from _cells(vals, p, n, joins)
+        if p < len(vals) and vals[p].edge:
+            p += 1
+            continue
+        return
+
+
+def _cells(vals: list[Tok], p: int, n: int, joins: int):
+    if n == 0:
+        yield [], p
+        return
+    if p >= len(vals):
+        return
+    t = vals[p]
+    for rest, q in _cells(vals, p + 1, n - 1, joins):
+        yield [t, *rest], q
+    if joins and p + 1 < len(vals):
+        u = vals[p + 1]
+        if (u.key != t.key and t.parsed.raw.isdigit() and not t.parsed.raw.startswith("0")
+                and u.parsed.raw.isdigit()):
+            joined = replace(t, parsed=parse_cell(t.parsed.raw + u.parsed.raw),
+                             joined=f"{t.parsed.raw}/{u.parsed.raw}")
+            for rest, q in _cells(vals, p + 2, n - 1, joins - 1):
+                yield [joined, *rest], q
 
 
 def _could_be_page(t: Tok) -> bool:
@@ -449,30 +484,56 @@ class TableReader:
 
     def _order_proof(self, toks: list[Tok]):
         """The table's numbers in print order, row after row, when that is the one reading that
-        works: after leaving out page numbers (a number alone at a page's edge, tried each way),
-        exactly as many numbers as the table has cells, and every relation of the table holding
-        (``_relations_prove``). A dump that lost the labels' places (every label after the
-        numbers, headers in pieces between them) still prints the numbers in order; a dump read
-        column by column would not add up. Two readings that both work prove nothing."""
+        works. A dump that lost the labels' places (every label after the numbers, headers in
+        pieces between them) still prints the numbers in order; a dump read column by column
+        would not add up. Row by row, the next numbers are taken as printed, or with a number
+        alone at a page's edge left out (a page number), or with a number wrapped over two
+        lines joined (``153`` then ``4``: 1534) where the row's relation proves the join.
+        Accepted when the numbers fill the table exactly, every relation of the table holds
+        (``_relations_prove``), and no other reading does the same.
+        """
         if not self.table_relations:
             return None
         rows = self.table.rows
-        ncols = [len(self.table.row_columns(r)) for r in rows]
         vals = [t for t in toks if t.kind == "val" and not t.numbering]
-        edges = [n for n, t in enumerate(vals) if t.edge]
-        extra = len(vals) - sum(ncols)
-        if extra < 0 or extra > len(edges) or len(edges) > 6:
+        if sum(t.edge for t in vals) > 6:
             return None
-        found = None
-        for drop in combinations(edges, extra):
-            seq = iter(t for n, t in enumerate(vals) if n not in drop)
-            placed = {i: [(c, next(seq), al.Placement(-1, i, c, al.MARGIN, None)) for c in range(n)]
-                      for i, n in enumerate(ncols)}
-            if self._relations_prove(placed):
-                if found is not None:
-                    return None
-                found = placed
-        return found
+        omissible = {rows.index(r) for r in rows if r.id in ONE_ROW_GROUP.get(self.table.section, ())}
+        found: list[dict] = []
+        budget = [20000]
+
+        def parse(printed: list[int], k: int, p: int, placed: dict) -> None:
+            budget[0] -= 1
+            if budget[0] < 0 or len(found) > 1:
+                return
+            if k == len(printed):
+                if all(t.edge for t in vals[p:]) and self._relations_prove(placed):
+                    found.append(dict(placed))
+                return
+            i = printed[k]
+            row = rows[i]
+            n = len(self.table.row_columns(row))
+            for cells in _row_readings(vals, p, n):
+                got, q = cells
+                if any(t.joined for t in got) and self._relation_holds(row, [t.parsed.value for t in got]) is not True:
+                    continue
+                if self._relation_holds(row, [t.parsed.value for t in got]) is False:
+                    continue
+                placed[i] = [(c, t, al.Placement(-1, i, c, al.MARGIN, None)) for c, t in enumerate(got)]
+                parse(printed, k + 1, q, placed)
+                del placed[i]
+
+        for omitted in ((), tuple(omissible)) if omissible else ((),):
+            parse([i for i in range(len(rows)) if i not in omitted], 0, 0, {})
+        if budget[0] < 0 or len(found) != 1:
+            return None
+        for i, items in found[0].items():
+            if any(t.joined for _c, t, _p in items):
+                self.report.warn("wrapped_number",
+                                 f"“{rows[i].label}”行有数字折行印在两行，已按本行勾稽关系合并："
+                                 + "、".join(f"{t.joined}→{t.parsed.raw}" for _c, t, _p in items if t.joined),
+                                 section=self.table.section, provenance=self._prov(items[0][1]))
+        return found[0]
 
     def _relation_holds(self, row: Row, values: list[Decimal | None]) -> bool | None:
         """The row's relations on its values (a blank part as 0); None when it has none, or when
