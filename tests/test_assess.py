@@ -144,3 +144,21 @@ def test_marks_as_the_workbook_holds_them():
     marked = a.with_marks(Mark.of(i, review, note) for i, (review, note) in marks.items())
     assert marked.verdict == FAILED_EXPLAINED
     assert Mark.of("x", "核实过了").review == Review.UNREVIEWED  # not a drop-down word: 未核实
+
+
+def test_cells_in_doubt_show_beside_the_verdict():
+    """A dump whose rows the reader could not place: the rows are null, and the verdict never
+    reads a clean 通过 in the summary, check's line, or the JSON."""
+    dump = Path(__file__).resolve().parent / "fixtures" / "zoo" / "text" / "fj-commerce-2020.pdf.landscape.reading.txt"
+    a = assess(read_report(dump))
+    doubt = [k for w in a.warnings if w.code in ("unanchored_row", "uncertain_row") for k in w.keys]
+    assert doubt and set(doubt) <= set(a.review)
+    assert all(a.report.number(k) is None for k in a.review)
+    assert a.verdict == "通过" and a.headline == f"通过（{len(a.review)} 个单元格未能可靠读取，待核对）"
+    runner = CliRunner()
+    line = runner.invoke(cli, ["check", str(dump)]).output.splitlines()[0]
+    assert line.endswith(a.headline)
+    assert f"校验：{a.headline}" in runner.invoke(cli, ["extract", str(dump)]).output
+    data = json.loads(runner.invoke(cli, ["extract", str(dump), "--json"]).output)
+    assert data["review"] == a.review
+    assert {tuple(f["keys"]) for f in data["findings"] if f["kind"] == "reading" and len(f.get("keys", ())) > 1}

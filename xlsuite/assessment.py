@@ -136,13 +136,28 @@ class Assessment:
             base = warning_id(w)
             seen[base] += 1
             items.append(Item(base if seen[base] == 1 else f"{base}#{seen[base]}", "reading",
-                              Severity(w.severity), w.message, (w.key,) if w.key else ()))
+                              Severity(w.severity), w.message, w.keys or ((w.key,) if w.key else ())))
         return [replace(i, mark=self.marks.get(i.id)) for i in items]
 
     @property
     def strict_passed(self) -> bool:
         """Passed, and every other finding explained by a reviewer (``--strict``)."""
         return self.passed and all(i.explained for i in self.findings)
+
+    @property
+    def review(self) -> list[str]:
+        """The keys whose cells wait for a person: left null by a reader in doubt, or read by OCR
+        without certainty (``xlsuite.ocr.review.needs_review``). Shown beside the verdict
+        everywhere, so a report is never a clean 通过 while cells wait."""
+        from .ocr.review import needs_review
+
+        return [k for k, v in self.report.values.items() if needs_review(v)]
+
+    @property
+    def headline(self) -> str:
+        """The verdict as front-ends print it: with （N 个单元格待核对） when cells wait for a person."""
+        n = len(self.review)
+        return self.verdict + (f"（{n} 个单元格未能可靠读取，待核对）" if n else "")
 
     @property
     def verdict(self) -> str:
@@ -174,6 +189,9 @@ class Assessment:
             "warnings": [w.to_dict() for w in self.warnings],
             "findings": [i.to_dict() for i in self.findings],
         }
+        review = self.review
+        if review:
+            d["review"] = review  # cells a person must look at (see ``review``)
         if self.metrics:
             d["metrics"] = self.metrics
         return d

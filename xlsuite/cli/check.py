@@ -69,7 +69,7 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
                        "previous": prev_path, **a.to_dict(), "figures": [f.to_dict() for f in figures(report)]})
             continue
         m = report.meta
-        click.echo(f"{path}：{m.agency or '（未识别机关）'} {m.year or ''}年度 {m.form} —— {a.verdict}")
+        click.echo(f"{path}：{m.agency or '（未识别机关）'} {m.year or ''}年度 {m.form} —— {a.headline}")
         if prev_path:
             click.echo(f"  上年报告：{prev_path}")
         for r in a.hard_failures + a.soft_failures:

@@ -63,7 +63,7 @@ def _print_summary(report, assessment) -> None:
     for key in headline_keys():
         click.echo(f"  {form.label_of(key)}：{_fmt(report.number(key))}")
     bad = assessment.hard_failures
-    click.echo(f"  校验：{assessment.verdict}" + (f"（{len(bad)} 项不通过）" if bad else ""))
+    click.echo(f"  校验：{assessment.headline}" + (f"（{len(bad)} 项不通过）" if bad else ""))
     if assessment.flagged:
         click.echo(f"  内容审核：{len(assessment.flagged)} 项提示（xlsuite check 列出）")
     for w in report.warnings[:10]:

@@ -104,11 +104,11 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
                 written[target] = path
                 row = {"source": path, "output": str(target), "agency": report.meta.agency,
                        "year": report.meta.year, "form": report.meta.form, "verdict": assessment.verdict,
-                       "passed": assessment.passed,
+                       "passed": assessment.passed, "review": assessment.review,
                        "warnings": len(report.warnings)}
                 rows.append(row)
                 if not as_json:
-                    say(f"{target}  ←  {printable(path)}（{row['verdict']}）")
+                    say(f"{target}  ←  {printable(path)}（{assessment.headline}）")
     if as_json:
         emit_json({"outdir": str(out), "written": sum(1 for r in rows if "output" in r),
                    "failed": sum(1 for r in rows if "error" in r), "files": rows})
