@@ -1,0 +1,63 @@
+"""Issue 20's acceptance on a fast subset of the layout zoo (tests/fixtures/zoo).
+
+Every pdftotext dump, Markdown and HTML file, and one PDF per sample (the layouts taken by
+turns) is read in-process and scored cell by cell against its golden
+(``tests/fixtures/zoo_score.py``). No OCR here: the scans are in ``benchmarks/zoo.py``.
+
+- no cell is WRONG, anywhere;
+- exact >= 98 % of cells on the PDFs, the ``-layout`` dumps and the Markdown;
+- exact >= 90 % on reading-order dumps that keep each row's numbers together;
+- exact >= 50 % on column-major reading-order dumps;
+- no file is SILENT: a clean 通过 with a wrong or to-review cell that no warning names.
+"""
+from __future__ import annotations
+
+import pytest
+
+from .fixtures import zoo_score as zs
+
+EXACT = {"pdf": 0.98, "pdftotext-layout": 0.98, "markdown": 0.98, "pdftotext-reading": 0.90,
+         "pdftotext-column-major": 0.50}
+CATEGORIES = ("pdf", "pdftotext-reading", "pdftotext-column-major", "pdftotext-layout", "markdown", "html")
+
+
+def _subset() -> list[zs.Entry]:
+    es = zs.entries(categories=CATEGORIES)
+    pdfs = sorted((e for e in es if e.category == "pdf"), key=lambda e: e.name)
+    stems = sorted({e.golden for e in pdfs})
+    layouts = sorted({e.info["layout"] for e in pdfs})
+    keep = {(s, layouts[i % len(layouts)]) for i, s in enumerate(stems)}
+    return [e for e in es if e.category != "pdf" or (e.golden, e.info["layout"]) in keep]
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict[str, list[zs.Score]]:
+    out: dict[str, list[zs.Score]] = {}
+    for e in _subset():
+        out.setdefault(e.category, []).append(zs.score_file(e, **zs.read_options(e)))
+    return out
+
+
+def _wrong(ss: list[zs.Score]) -> list[str]:
+    return [f"{s.name}: " + "; ".join(f"{k} {g}≠{w}" for k, g, w in s.wrong[:3]) for s in ss if s.wrong]
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_no_wrong_cell(scores, category):
+    assert _wrong(scores[category]) == []
+
+
+@pytest.mark.parametrize("category", sorted(EXACT))
+def test_exact_share(scores, category):
+    total = zs.Total()
+    for s in scores[category]:
+        total.add(s)
+    worst = sorted(scores[category], key=lambda s: s.exact / s.cells)[:3]
+    assert total.exact_share >= EXACT[category], (
+        f"{category}: exact {total.exact}/{total.cells}; lowest: "
+        + ", ".join(f"{s.name} {s.exact}/{s.cells}" for s in worst))
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_no_silent_file(scores, category):
+    assert [f"{s.name}: {s.silent_keys[:3]}" for s in scores[category] if s.silent] == []
