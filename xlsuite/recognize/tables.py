@@ -19,6 +19,7 @@ from ..document import Line
 from ..forms import Column, Row, Table
 from ..model import Finding, Provenance, Report, Value
 from . import align as al
+from . import colmajor as cm
 from . import evidence as ev
 from . import wrapped as wr
 from .numbers import Parsed, is_page_number, parse_cell, split_text, squash, to_number
@@ -411,6 +412,18 @@ class TableReader:
             # labels (wherever the dump put them) are not needed.
             placed_rows, junk, damaged = in_order, [], {}
             trusted = {i: "table" for i in placed_rows}
+        if len(trusted) < len(rows) and (by_cols := cm.read_tokens(
+                self.table, self.table_relations, toks, self._relations_prove,
+                ONE_ROW_GROUP.get(self.table.section, ()))) is not None:
+            # Printed block by block, column by column (a rotated page's dump): the one way the
+            # blocks tile the table with every relation holding.
+            placed_rows, junk, damaged = {i: [(c, t, al.Placement(-1, i, c, al.MARGIN, None)) for c, t in items]
+                                          for i, items in by_cols.items()}, [], {}
+            trusted = {i: "table" for i in placed_rows}
+            self.report.warnings.append(Finding(
+                "column_major", f"表格{self.table.section}的数字是分块按列印出的（如横排页面的文本），"
+                                f"已按表格的行列与全部勾稽关系还原：只有这一种还原方式成立", "info",
+                section=self.table.section))
         if len(trusted) < len(rows) and self._all_zero(toks):
             return self._fill_zeros(toks)
         # A number alone at a page's edge may be the page number: a row that took one needs a proof.
