@@ -34,9 +34,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
 
-# Search steps (rectangles tried) for one table: the requests table of a report takes a few
-# hundred to a few thousand; a hostile or foreign stream stops here (a few tenths of a second).
-BUDGET = 20000
+# Search steps (blocks placed) for one table: the requests table of a landscape dump takes under
+# a hundred; a stream that is no such print stops here (a few hundredths of a second).
+BUDGET = 2000
+# Blocks a table's numbers may fall into: a form table has under 200 cells; the search goes
+# one level deeper (in Python's stack) for each block.
+MAX_BLOCKS = 250
 
 _FREE = object()  # an empty cell of the grid
 _START, _END = 1, 2  # a block of a column starts / ends at this cell
@@ -56,7 +59,7 @@ class Num:
 @dataclass
 class Outcome:
     rows: dict[int, list[Num]] | None  # form row -> its numbers in column order; None: no proof
-    why: str  # "proven" | "ambiguous" | "no_reading" | "budget" | "count"
+    why: str  # "proven" | "ambiguous" | "no_reading" | "budget" | "count" | "no_blocks"
     steps: int = 0
     readings: int = 0  # readings with every relation holding, by their values
 
@@ -178,6 +181,8 @@ class _Search:
             after = self.avail[b + 1] if same_page else {}
             self.avail[b] = {h: widths.get(h, 0) + after.get(h, 0) for h in set(widths) | set(after)}
             self.run_end[b] = self.run_end[b + 1] if self.twin[b + 1] else b + 1
+        self.later = [self.avail[e] if e < nb and blocks_[e][0].page == blocks_[b][0].page else {}
+                      for b, e in enumerate(self.run_end[:nb])] + [{}]
         self.last_of_page = [b + 1 == nb or blocks_[b + 1][0].page != blocks_[b][0].page for b in range(nb)]
 
     # --- the search -------------------------------------------------------------------------
@@ -226,23 +231,28 @@ class _Search:
         the page, and every shape to come on the page has a place (an open band of its height
         with room, or rows below the bands for a new one, with numbers enough on the page to
         fill them)."""
-        room = sum(self.ncols[top] - filled for top, _h, filled in self.bands)
+        ncols, bands = self.ncols, self.bands
+        room = 0
+        need: dict[int, int] = {}  # free cells of the open bands, by height
+        above: dict[int, int] = {}  # the same, in bands above ``low``
+        for top, h, filled in bands:
+            free = ncols[top] - filled
+            room += free
+            need[h] = need.get(h, 0) + free
+            if top < low:
+                above[h] = above.get(h, 0) + free
         spare = self.rest_page[b] - room  # numbers the page has for rows below the open bands
         if spare < 0:
             return False
-        # the open bands of each height, filled by blocks of that height still to come (a band
-        # above ``low`` not by the twins of this block)
-        need: dict[int, int] = {}
-        above: dict[int, int] = {}
-        for top, h, filled in self.bands:
-            need[h] = need.get(h, 0) + self.ncols[top] - filled
-            if top < low:
-                above[h] = above.get(h, 0) + self.ncols[top] - filled
-        later = self.avail[self.run_end[b]] if self.run_end[b] < len(self.blocks) and \
-            self.blocks[self.run_end[b]][0].page == self.blocks[b][0].page else {}
-        if any(n > self.avail[b].get(h, 0) for h, n in need.items()) or \
-                any(n > later.get(h, 0) for h, n in above.items()):
-            return False
+        # the open bands of each height are filled by blocks of that height still to come on
+        # the page (those above ``low`` not by the twins of this block)
+        avail, later = self.avail[b], self.later[b]
+        for h, n in need.items():
+            if n > avail.get(h, 0):
+                return False
+        for h, n in above.items():
+            if n > later.get(h, 0):
+                return False
         for shapes in self.shapes_ahead[b]:
             if not any(self.has_place(h, w, spare) for h, w in shapes):
                 return False
@@ -320,6 +330,33 @@ class _Search:
         return _ALIVE if len(self.found) <= 1 else _STOP
 
 
+def _heights_fit(blks: list[list[Num]], frame: str, widths: list[int]) -> bool:
+    """Necessary for a tiling, where every row has the same columns: each page's rows are bands
+    of the heights its blocks have, a band of height h taking blocks of that height that span
+    its columns. False when no such sum of heights, page by page, makes the table's rows."""
+    if len(set(widths)) != 1:
+        return True
+    width = widths[0]
+    sums = {0}
+    b = 0
+    while b < len(blks):
+        page = blks[b][0].page
+        span: dict[int, int] = {}  # columns the page's blocks of each height can cover
+        while b < len(blks) and blks[b][0].page == page:
+            best: dict[int, int] = {}
+            for nums in _variants(blks[b]):
+                for _o, h, w in _shapes(nums, frame) if nums else ():
+                    best[h] = max(best.get(h, 0), w)
+            for h, w in best.items():
+                span[h] = span.get(h, 0) + w
+            b += 1
+        rows = {0}
+        for h, w in span.items():
+            rows = {r + h * k for r in rows for k in range(w // width + 1) if r + h * k <= len(widths)}
+        sums = {x + y for x in sums for y in rows if x + y <= len(widths)}
+    return len(widths) in sums
+
+
 def search(runs: Iterable[Sequence[Num]], ncols: Sequence[int], holds: Callable[[dict[int, list[Num]]], bool],
            relations: Sequence[Sequence[tuple[int, int, int]]] = (), layouts: Sequence[Sequence[int]] | None = None,
            budget: int = BUDGET) -> Outcome:
@@ -330,6 +367,13 @@ def search(runs: Iterable[Sequence[Num]], ncols: Sequence[int], holds: Callable[
     ``layouts``: the ways the form's rows may be printed (a list of form rows each; by default
     all of them), e.g. a group printed as one row, its other rows not at all."""
     blks = blocks(runs)
+    if all(len(b) == 1 for b in blks):
+        # every number printed on its own: the blocks say nothing of the layout, and the
+        # search would try every interleaving of the rows (the row-by-row reading is the
+        # order proof's)
+        return Outcome(None, "no_blocks")
+    if len(blks) > MAX_BLOCKS:
+        return Outcome(None, "count")
     n_all = sum(len(b) for b in blks)
     n_must = sum(not x.edge for b in blks for x in b)
     if layouts is None:
@@ -343,6 +387,8 @@ def search(runs: Iterable[Sequence[Num]], ncols: Sequence[int], holds: Callable[
             if not (n_must <= cells <= n_all):
                 continue
             tried = True
+            if not _heights_fit(blks, frame, [ncols[i] for i in printed]):
+                continue
             _Search(blks, printed, ncols, relations, holds, budget, found, steps, frame).run()
             if steps[0] > budget or len(found) > 1:
                 break
@@ -362,12 +408,13 @@ def reconstruct(runs: Iterable[Sequence[Num]], ncols: Sequence[int], holds: Call
     return search(runs, ncols, holds, relations, layouts, budget).rows
 
 
-def read_tokens(table, relations, toks, holds, omit: Sequence[str] = ()):
+def read_tokens(table, relations, toks, holds, omit: Sequence[str] = (), known: dict | None = None):
     """A form table's reading from its tokens (``tables.Tok``: text and numbers in print
     order), proven as ``search`` says; None otherwise. ``relations``: the table's relations as
     signed keys (left terms, right terms); ``holds``: the caller's test of a whole reading, on
     rows placed as {row: [(column, token, None)]}; ``omit``: the rows of a group the report may
-    print as one row (not printed at all then). Returns {row: [(column, token)]}."""
+    print as one row (not printed at all then); ``known``: rows already read by their labels
+    ({row: values}), which the reading must agree with. Returns {row: [(column, token)]}."""
     if len(relations) < 3:
         return None  # a reading is proven by relations holding on non-zero numbers: too few here
     rows = table.rows
@@ -397,4 +444,7 @@ def read_tokens(table, relations, toks, holds, omit: Sequence[str] = ()):
         {i: [(c, n.ref, None) for c, n in enumerate(nums)] for i, nums in placed.items()}), rels, layouts)
     if out.rows is None:
         return None
+    for i, values in (known or {}).items():
+        if [n.value for n in out.rows.get(i, ())] != list(values):
+            return None  # the labels read this row otherwise: one of the two readings is wrong
     return {i: [(c, n.ref) for c, n in enumerate(nums)] for i, nums in out.rows.items()}

@@ -414,7 +414,8 @@ class TableReader:
             trusted = {i: "table" for i in placed_rows}
         if len(trusted) < len(rows) and (by_cols := cm.read_tokens(
                 self.table, self.table_relations, toks, self._relations_prove,
-                ONE_ROW_GROUP.get(self.table.section, ()))) is not None:
+                ONE_ROW_GROUP.get(self.table.section, ()),
+                {i: [t.parsed.value for _c, t, _p in placed_rows[i]] for i in trusted if i in placed_rows})) is not None:
             # Printed block by block, column by column (a rotated page's dump): the one way the
             # blocks tile the table with every relation holding.
             placed_rows, junk, damaged = {i: [(c, t, al.Placement(-1, i, c, al.MARGIN, None)) for c, t in items]
