@@ -6,7 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from xlsuite.forms.schema import Column, Row, Table
 from xlsuite.recognize import colmajor as cm
+from xlsuite.recognize.numbers import parse_cell
+from xlsuite.recognize.tables import Tok
 
 from .fixtures import zoo_score as zs
 
@@ -148,6 +151,52 @@ def test_more_numbers_than_cells_is_no_table():
     cols = [[GRID[r][c] for r in range(3)] for c in range(3)] + [[1]]
     out = cm.search(column_blocks(cols), [3, 3, 3], holds, relations())
     assert out.rows is None and out.why == "count"
+
+
+# The same table as a form table read from its tokens (labels and numbers in print order).
+TABLE = Table("t", (Column("a", "甲"), Column("b", "乙"), Column("total", "合计")),
+              (Row("all", "总数", ("总数",)), Row("x", "第一项", ("第一项",)), Row("y", "第二项", ("第二项",))))
+KEY_RELATIONS = tuple(((("t.%s.total" % r, 1),), (("t.%s.a" % r, 1), ("t.%s.b" % r, 1))) for r in ("all", "x", "y")) + \
+    tuple(((("t.all.%s" % c, 1),), (("t.x.%s" % c, 1), ("t.y.%s" % c, 1))) for c in ("a", "b", "total"))
+
+
+def toks_of(items: list) -> list[Tok]:
+    """Text labels and columns of numbers (one to a line, a blank line after each column)."""
+    out, line = [], 1
+    for item in items:
+        if isinstance(item, str):
+            out.append(Tok("text", text=item, page=1, line=line))
+            line += 1
+        else:
+            for v in item:
+                out.append(Tok("val", parsed=parse_cell(str(v)), page=1, line=line))
+                line += 1
+        line += 1
+    return out
+
+
+def prove(placed) -> bool:
+    v = {(TABLE.rows[i].id, TABLE.columns[c].id): t.parsed.value for i, items in placed.items() for c, t, _p in items}
+    key = lambda k: tuple(k.split(".")[1:])  # noqa: E731
+    return all(sum(v[key(k)] * s for k, s in left) == sum(v[key(k)] * s for k, s in right)
+               for left, right in KEY_RELATIONS)
+
+
+def read(items) -> list[list[int]] | None:
+    got = cm.read_tokens(TABLE, KEY_RELATIONS, toks_of(items), prove)
+    return None if got is None else [[int(t.parsed.value) for _c, t in got[i]] for i in sorted(got)]
+
+
+def test_a_form_table_read_from_its_tokens():
+    cols = [[GRID[r][c] for r in range(3)] for c in range(3)]
+    assert read(["总数", "第一项", "第二项", *cols]) == GRID
+
+
+def test_a_block_of_rows_printed_before_their_labels_is_not_trusted():
+    # the relations cannot tell 第一项 from 第二项 (both parts of 总数): with their labels printed
+    # after the numbers, nothing says which of the two rows the numbers below 总数 are
+    cols = [[GRID[r][c] for r in range(3)] for c in range(3)]
+    assert read(["总数", *cols, "第一项", "第二项"]) is None
 
 
 @pytest.fixture(scope="module")

@@ -447,4 +447,35 @@ def read_tokens(table, relations, toks, holds, omit: Sequence[str] = (), known: 
     for i, values in (known or {}).items():
         if [n.value for n in out.rows.get(i, ())] != list(values):
             return None  # the labels read this row otherwise: one of the two readings is wrong
+    # The relations cannot tell the rows of one group apart: a block of several rows placed a
+    # band higher or lower adds up all the same. Such a row's label must be printed before
+    # its first number (as a rotated page's dump prints them); a row printed as a row of its
+    # own keeps the print order's.
+    row_of = {id(n): i for i, nums in out.rows.items() for n in nums}
+    tall = {row_of[id(n)] for blk in blocks(r for r in runs if r)
+            if len({row_of.get(id(n)) for n in blk} - {None}) > 1 for n in blk if id(n) in row_of}
+    first_label = _labels_first_printed(toks, rows)
+    at = {id(t): n for n, t in enumerate(toks)}
+    for i in tall:
+        if first_label.get(i, len(toks)) > min(at[id(n.ref)] for n in out.rows[i]):
+            return None
     return {i: [(c, n.ref) for c, n in enumerate(nums)] for i, nums in out.rows.items()}
+
+
+def _labels_first_printed(toks, rows) -> dict[int, int]:
+    """For each row, the token where a fragment of its label is first printed (wrapped labels
+    matched on the text joined)."""
+    texts = [(n, t.text) for n, t in enumerate(toks) if t.kind == "text"]
+    joined = "".join(x for _n, x in texts)
+    ends, pos = [], 0
+    for n, x in texts:
+        pos += len(x)
+        ends.append((pos, n))
+    first: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        for f in row.fragments:
+            at = joined.find(f)
+            if at >= 0:
+                n = next(n for e, n in ends if e >= at + len(f))
+                first[i] = min(first.get(i, n), n)
+    return first
