@@ -8,29 +8,38 @@ sometimes a block that belongs further up printed after the rows below it. The l
 printed elsewhere (all of them first, in pieces), so they cannot say which number is whose.
 
 The model. The numbers fall into *blocks*: numbers on consecutive lines, with no text, blank
-line or page break between them. Each block is a rectangle of the grid (printed rows x the
-row's columns), read column after column (each column top to bottom) or row after row. The
-rectangles together tile the grid, page by page (a page holds whole rows: a table continued on
-the next page continues with the next row). Their order obeys the order of a page: the first
-column is filled from the top down; a rectangle further right follows the rectangle to its
-left (its rows start and end where a block of the column to its left starts and ends; that
-column is filled there already). A number alone at a page's edge may be the page number: it
-is tried both as a cell and as left out.
+line or page turn between them. A printed line is a row of the table (a page set upright) or a
+column of it (text running across a rotated table), the same for the whole table; a block of m
+lines of k numbers is then a rectangle of m rows and k columns read row after row, or of k rows
+and m columns read column after column. The rectangles tile the grid page by page (a page holds
+whole rows: a table continued on the next page continues with its next row). A page's rows
+fall into *bands*, opened from the top down in print order by the first block placed in them;
+every block of a band has the band's height, and a band fills from its first column to its
+last in print order, though blocks of other bands may come between (a band's last columns
+printed after the rows below it). A number alone on a page's last line may be the page number:
+it is tried both as a cell and as left out.
 
-The proof. Every reading the model allows is searched (depth first, with the relations of the
-table checked as soon as all their cells are placed, and the cells still free counted against
-the numbers still to come); readings that reach the same numbers in the same cells are
-explored once. A reading is accepted only when every relation of the table holds on it
-(``holds``: the caller's test, which also asks that some of them hold on non-zero numbers) and
-every other such reading gives the same values: blocks of zeros may trade places, different
-numbers may not. Past a budget of search steps, or with two readings of different values, there
-is no answer: the caller leaves the rows null with a warning, never a guess.
+The proof. Every reading the model allows is searched, depth first, the relations of the table
+checked as soon as all their cells are placed, and a shape no tiling can finish from (the open
+bands' free cells against the numbers left on the page, a block to come with no band of its
+height) given up at once; readings with the same numbers in the same cells are explored once,
+and so are blocks printing the same numbers one after the other. A reading is accepted only
+when every relation holds on it (``holds``: the caller's test, which also asks that some of
+them hold on non-zero numbers) and every other such reading gives the same values: blocks of
+zeros may trade places, different numbers may not. Past a budget of search steps, or with two
+readings of different values, there is no answer: the caller leaves the rows null with a
+warning, never a guess.
+
+What no relation can check comes from the order alone: which part column a block is (the
+columns of a band are filled left to right) and which rows of one group a band holds (bands
+open top down). ``read_tokens`` checks the second against the labels as well: a block of
+several rows is trusted only where its rows' labels are printed before it.
 
 Pure data in, pure data out: no file, no Report.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
 
@@ -42,7 +51,6 @@ BUDGET = 2000
 MAX_BLOCKS = 250
 
 _FREE = object()  # an empty cell of the grid
-_START, _END = 1, 2  # a block of a column starts / ends at this cell
 
 
 @dataclass(frozen=True)
@@ -112,11 +120,12 @@ _STOP, _DEAD, _ALIVE = 0, 1, 2  # what a subtree of the search gave
 
 
 class _Search:
-    """Depth first over the blocks in print order. A page's rows fall into *bands*: the rows
-    of the first block placed there; every block of a band has its height, and a band fills
-    from left to right. The structure (which bands are open, how far each is filled) is
-    remembered when no tiling can be finished from it (``dead``), whatever the numbers; the
-    structure with the same numbers is explored once (``seen``)."""
+    """Depth first over the blocks in print order, for one way of printing the rows and one
+    frame. The structure (the rows below the bands, the open bands and how far each is filled)
+    is remembered when no tiling can be finished from it (``dead``), whatever the numbers; the
+    structure with the same numbers is explored once (``seen``). A block printing the same
+    numbers as the one before it (``twin``) goes to the same band or a lower one: the other
+    orders give the same grid."""
 
     def __init__(self, blocks_: list[list[Num]], printed: Sequence[int], ncols: Sequence[int],
                  relations: Sequence[Sequence[tuple[int, int, int]]], holds, budget: int,
@@ -165,9 +174,13 @@ class _Search:
             need = frozenset() if any(not nums for nums, _s in self.options[b]) else frozenset([mine])
             self.shapes_ahead[b] = need | (self.shapes_ahead[b + 1] if same_page else frozenset())
         # a block printing the same numbers as the one before it, in the same way
-        self.twin = [b > 0 and [o[1] for o in self.options[b]] == [o[1] for o in self.options[b - 1]] and blocks_[b][0].page == blocks_[b - 1][0].page
-                     and [x.value for x in blocks_[b]] == [x.value for x in blocks_[b - 1]]
-                     and not any(x.edge for x in blocks_[b] + blocks_[b - 1]) for b in range(nb)] + [False]
+        def twin(b: int) -> bool:
+            one, other = blocks_[b], blocks_[b - 1]
+            return (one[0].page == other[0].page and [x.value for x in one] == [x.value for x in other]
+                    and [o[1] for o in self.options[b]] == [o[1] for o in self.options[b - 1]]
+                    and not any(x.edge for x in one + other))
+
+        self.twin = [b > 0 and twin(b) for b in range(nb)] + [False]
         # from each block on, to the end of its page: how many columns the blocks of each height
         # can fill (at most), and where the run of twins a block belongs to ends
         self.avail: list[dict[int, int]] = [{} for _ in range(nb + 1)]
