@@ -192,6 +192,14 @@ def test_a_form_table_read_from_its_tokens():
     assert read(["总数", "第一项", "第二项", *cols]) == GRID
 
 
+def test_a_number_wrapped_onto_the_next_line_is_joined_where_the_relations_prove_it():
+    cols = [[GRID[r][c] for r in range(3)] for c in range(3)]
+    cols[2] = [2, 1, 9, 12]  # 21 printed as "2" over "1"
+    got = cm.read_tokens(TABLE, KEY_RELATIONS, toks_of(["总数", "第一项", "第二项", *cols]), prove)
+    assert [[int(t.parsed.value) for _c, t in got[i]] for i in sorted(got)] == GRID
+    assert got[0][2][1].joined == "2/1"
+
+
 def test_a_block_of_rows_printed_before_their_labels_is_not_trusted():
     # the relations cannot tell 第一项 from 第二项 (both parts of 总数): with their labels printed
     # after the numbers, nothing says which of the two rows the numbers below 总数 are

@@ -39,9 +39,11 @@ Pure data in, pure data out: no file, no Report.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
+
+from .numbers import parse_cell
 
 # Search steps (blocks placed) for one table: the requests table of a landscape dump takes under
 # a hundred; a stream that is no such print stops here (a few hundredths of a second).
@@ -62,6 +64,8 @@ class Num:
     page: int | None = None
     edge: bool = False  # alone on a page's last line: perhaps the page number
     ref: Any = None
+    raw: str = ""  # as printed
+    parts: tuple[Num, ...] = ()  # a number wrapped over two lines, joined: its printed pieces
 
 
 @dataclass
@@ -108,12 +112,24 @@ def _shapes(nums: Sequence[Num], frame: str) -> list[tuple[str, int, int]]:
 
 
 def _variants(block: Sequence[Num]) -> list[list[Num]]:
-    """The block as printed, and with each number alone at a page's edge left out."""
+    """The block as printed; with each number alone at a page's edge left out; and, in a stack
+    of numbers one to a line, with one number wrapped onto the next line joined (``160`` over
+    ``9``: 1609; digits only, the first piece not starting with 0)."""
     edges = [i for i, x in enumerate(block) if x.edge]
     out = [list(block)]
     for i in edges[:2]:
         out += [[x for j, x in enumerate(v) if x is not block[i]] for v in out]
-    return out
+    joined = []
+    for v in out:
+        lines = [x.line for x in v]
+        if len(v) < 3 or None in lines or len(set(lines)) != len(v):
+            continue
+        for j in range(len(v) - 1):
+            a, b = v[j], v[j + 1]
+            if a.raw.isdigit() and b.raw.isdigit() and not a.raw.startswith("0") and b.line == a.line + 1:
+                raw = a.raw + b.raw
+                joined.append(v[:j] + [Num(Decimal(raw), a.line, a.page, False, None, raw, (a, b))] + v[j + 2:])
+    return out + joined
 
 
 _STOP, _DEAD, _ALIVE = 0, 1, 2  # what a subtree of the search gave
@@ -232,7 +248,8 @@ class _Search:
         result = _DEAD
         for nums, shapes in self.options[b]:
             for order, h, w in shapes if nums else [("", 0, 0)]:
-                for band in self.places(h, w, low) if nums else [None]:
+                wrapped = any(x.parts for x in nums)
+                for band in self.places(h, w, low, wrapped) if nums else [None]:
                     got = self.step(b, nums, order, h, w, band)
                     if got == _STOP:
                         return _STOP
@@ -277,13 +294,14 @@ class _Search:
             return True
         return any(bh == h and filled + w <= self.ncols[top] for top, bh, filled in self.bands)
 
-    def places(self, h: int, w: int, low: int) -> list[int]:
+    def places(self, h: int, w: int, low: int, wrapped: bool) -> list[int]:
         """The bands (by index; -1 for a new band below the others) a block of h rows and w
-        columns may go to, none above row ``low``."""
+        columns may go to, none above row ``low``. A block read with a wrapped number joined
+        goes beside blocks of its height only: it opens no band."""
         out = [i for i, (top, bh, filled) in enumerate(self.bands)
                if bh == h and filled + w <= self.ncols[top] and top >= low]
         f = self.frontier
-        if f + h <= self.nrows and len(set(self.ncols[f:f + h])) == 1 and w <= self.ncols[f]:
+        if not wrapped and f + h <= self.nrows and len(set(self.ncols[f:f + h])) == 1 and w <= self.ncols[f]:
             out.append(-1)
         return out
 
@@ -388,7 +406,10 @@ def search(runs: Iterable[Sequence[Num]], ncols: Sequence[int], holds: Callable[
     if len(blks) > MAX_BLOCKS:
         return Outcome(None, "count")
     n_all = sum(len(b) for b in blks)
-    n_must = sum(not x.edge for b in blks for x in b)
+    # numbers that must be cells: all but those alone at a page's edge, less one for each block
+    # where a wrapped number may be joined
+    n_must = sum(not x.edge for b in blks for x in b) - sum(
+        any(x.parts for v in _variants(b) for x in v) for b in blks)
     if layouts is None:
         layouts = [range(len(ncols))]
     found: dict = {}
@@ -440,7 +461,7 @@ def read_tokens(table, relations, toks, holds, omit: Sequence[str] = (), known: 
         elif not t.numbering:
             if not runs:
                 runs.append([])
-            runs[-1].append(Num(t.parsed.value, t.line, t.page, t.edge, t))
+            runs[-1].append(Num(t.parsed.value, t.line, t.page, t.edge, t, t.parsed.raw))
     rels = []
     for left, right in relations:
         terms = []
@@ -454,25 +475,33 @@ def read_tokens(table, relations, toks, holds, omit: Sequence[str] = (), known: 
     if dropped := {index[r] for r in omit if r in index}:
         layouts.append([i for i in range(len(rows)) if i not in dropped])
     out = search([r for r in runs if r], ncols, lambda placed: holds(
-        {i: [(c, n.ref, None) for c, n in enumerate(nums)] for i, nums in placed.items()}), rels, layouts)
+        {i: [(c, _token(n), None) for c, n in enumerate(nums)] for i, nums in placed.items()}), rels, layouts)
     if out.rows is None:
         return None
     for i, values in (known or {}).items():
         if [n.value for n in out.rows.get(i, ())] != list(values):
             return None  # the labels read this row otherwise: one of the two readings is wrong
-    # The relations cannot tell the rows of one group apart: a block of several rows placed a
-    # band higher or lower adds up all the same. Such a row's label must be printed before
-    # its first number (as a rotated page's dump prints them); a row printed as a row of its
-    # own keeps the print order's.
-    row_of = {id(n): i for i, nums in out.rows.items() for n in nums}
-    tall = {row_of[id(n)] for blk in blocks(r for r in runs if r)
-            if len({row_of.get(id(n)) for n in blk} - {None}) > 1 for n in blk if id(n) in row_of}
+    # The relations cannot tell the rows of one group apart: a band placed higher or lower adds
+    # up all the same. Where blocks of several rows are read (not a row-by-row print, which is
+    # the order proof's), each row's label must be printed before its first number, as a
+    # rotated page's dump prints them.
+    row_of = {id(p): i for i, nums in out.rows.items() for n in nums for p in n.parts or (n,)}
+    if all(len({row_of.get(id(n)) for n in blk} - {None}) <= 1 for blk in blocks(r for r in runs if r)):
+        return {i: [(c, _token(n)) for c, n in enumerate(nums)] for i, nums in out.rows.items()}
     first_label = _labels_first_printed(toks, rows)
     at = {id(t): n for n, t in enumerate(toks)}
-    for i in tall:
-        if first_label.get(i, len(toks)) > min(at[id(n.ref)] for n in out.rows[i]):
+    for i in out.rows:
+        if first_label.get(i, len(toks)) > min(at[id((n.parts[0] if n.parts else n).ref)] for n in out.rows[i]):
             return None
-    return {i: [(c, n.ref) for c, n in enumerate(nums)] for i, nums in out.rows.items()}
+    return {i: [(c, _token(n)) for c, n in enumerate(nums)] for i, nums in out.rows.items()}
+
+
+def _token(n: Num):
+    """The caller's token for a number; for one wrapped over two lines, the first piece's
+    token holding the number joined (``joined``: how it was printed)."""
+    if not n.parts:
+        return n.ref
+    return replace(n.parts[0].ref, parsed=parse_cell(n.raw), joined="/".join(p.raw for p in n.parts))
 
 
 def _labels_first_printed(toks, rows) -> dict[int, int]:

@@ -425,6 +425,11 @@ class TableReader:
                 "column_major", f"表格{self.table.section}的数字是分块按列印出的（如横排页面的文本），"
                                 f"已按表格的行列与全部勾稽关系还原：只有这一种还原方式成立", "info",
                 section=self.table.section))
+            for i, items in by_cols.items():
+                if wrapped := [t for _c, t in items if t.joined]:
+                    self.report.warn("wrapped_number", f"“{rows[i].label}”行有数字折行印在两行，已按表格勾稽关系合并："
+                                     + "、".join(f"{t.joined}→{t.parsed.raw}" for t in wrapped),
+                                     section=self.table.section, provenance=self._prov(wrapped[0]))
         if len(trusted) < len(rows) and self._all_zero(toks):
             return self._fill_zeros(toks)
         # A number alone at a page's edge may be the page number: a row that took one needs a proof.
