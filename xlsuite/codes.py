@@ -29,6 +29,7 @@ UNCERTAIN_ROW = "uncertain_row"  # the numbers could as well belong to a neighbo
 DAMAGED_ROW = "damaged_row"  # the row's relation fails beside numbers nobody took
 WRAPPED_NUMBER = "wrapped_number"  # a number printed over two lines, joined where the row proves it
 ALL_ZERO = "all_zero"  # as many numbers as cells, all 0: every cell 0 whatever the order
+COLUMN_MAJOR = "column_major"  # numbers printed block by block, column by column: put back by the grid and relations
 TABLE_TOO_LONG = "table_too_long"  # thousands of tokens in a table region: not aligned (bounded time)
 WORKBOOK_CELL = "workbook_cell"  # a standard workbook's cell holds text, not a number
 VALUE_OUT_OF_RANGE = "value_out_of_range"  # a number no report can hold (400 digits, infinity): blank

@@ -126,7 +126,8 @@ def _variants(block: Sequence[Num]) -> list[list[Num]]:
             continue
         for j in range(len(v) - 1):
             a, b = v[j], v[j + 1]
-            if a.raw.isdigit() and b.raw.isdigit() and not a.raw.startswith("0") and b.line == a.line + 1:
+            if a.raw.isdigit() and b.raw.isdigit() and not a.raw.startswith("0") and a.line is not None \
+                    and b.line == a.line + 1:
                 raw = a.raw + b.raw
                 joined.append(v[:j] + [Num(Decimal(raw), a.line, a.page, False, None, raw, (a, b))] + v[j + 2:])
     return out + joined
@@ -354,7 +355,9 @@ class _Search:
                 self.rel_left[rel] += 1
 
     def finish(self) -> int:
-        rows = {f: [self.tok[self.offset[r] + c] for c in range(self.ncols[r])] for r, f in enumerate(self.printed)}
+        # every cell is filled here
+        rows = {f: [x for c in range(self.ncols[r]) if (x := self.tok[self.offset[r] + c]) is not None]
+                for r, f in enumerate(self.printed)}
         values = tuple(sorted((f, tuple(x.value for x in nums)) for f, nums in rows.items()))
         if values not in self.found and self.holds(rows):
             self.found[values] = rows
