@@ -45,9 +45,9 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .numbers import parse_cell
 
-# Search steps (blocks placed) for one table: the requests table of a landscape dump takes under
-# a hundred; a stream that is no such print stops here (a few hundredths of a second).
-BUDGET = 2000
+# Search steps (a block placed, or left out) for one table: the requests table of a landscape
+# dump takes a few hundred; a stream that is no such print stops here (under a tenth of a second).
+BUDGET = 1500
 # Blocks a table's numbers may fall into: a form table has under 200 cells; the search goes
 # one level deeper (in Python's stack) for each block.
 MAX_BLOCKS = 250
@@ -163,6 +163,7 @@ class _Search:
         self.steps = steps
         self.seen: dict = {}
         self.dead: set = set()
+        self.fits: dict = {}  # structure -> whether ``feasible``
         self.frontier = 0  # the first row no band holds yet
         self.bands: list[tuple[int, int, int]] = []  # open bands of this page: (top row, height, filled)
         # relations over the printed cells (rows not printed count as 0)
@@ -223,7 +224,6 @@ class _Search:
     def visit(self, b: int, low: int) -> int:
         """``low``: the top row the block's band may not be above (a block like the one before
         it goes to the same band or a lower one: the other orders give the same grid)."""
-        self.steps[0] += 1
         if self.steps[0] > self.budget or len(self.found) > 1:
             return _STOP
         skey = (b, low if self.twin[b] else 0, self.frontier, tuple(self.bands))
@@ -233,7 +233,7 @@ class _Search:
         got = self.seen.get(vkey)
         if got is not None:
             return got
-        got = self.expand(b, low if self.twin[b] else 0)
+        got = self.expand(b, low if self.twin[b] else 0, skey)
         if got == _STOP:
             return _STOP
         self.seen[vkey] = got
@@ -241,10 +241,13 @@ class _Search:
             self.dead.add(skey)
         return got
 
-    def expand(self, b: int, low: int) -> int:
+    def expand(self, b: int, low: int, skey: tuple) -> int:
         if b == len(self.blocks):
             return self.finish() if self.frontier == self.nrows and not self.bands else _DEAD
-        if not self.feasible(b, low):
+        ok = self.fits.get(skey)
+        if ok is None:
+            ok = self.fits[skey] = self.feasible(b, low)
+        if not ok:
             return _DEAD
         result = _DEAD
         for nums, shapes in self.options[b]:
@@ -307,6 +310,9 @@ class _Search:
         return out
 
     def step(self, b: int, nums: list[Num], order: str, h: int, w: int, band: int | None) -> int:
+        self.steps[0] += 1
+        if self.steps[0] > self.budget:
+            return _STOP
         saved = (self.frontier, list(self.bands))
         cells: list[int] = []
         ok = True
