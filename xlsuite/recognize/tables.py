@@ -422,8 +422,8 @@ class TableReader:
                                           for i, items in by_cols.items()}, [], {}
             trusted = {i: "table" for i in placed_rows}
             self.report.warnings.append(Finding(
-                "column_major", f"表格{self.table.section}的数字是分块按列印出的（如横排页面的文本），"
-                                f"已按表格的行列与全部勾稽关系还原：只有这一种还原方式成立", "info",
+                "column_major", f"表格{self.table.section}的数字按印出的分块（逐列或逐行，如横排页面的文本）"
+                                f"还原到表格的行列：全部勾稽关系成立，且只有这一种还原方式成立", "info",
                 section=self.table.section))
             for i, items in by_cols.items():
                 if wrapped := [t for _c, t in items if t.joined]:
