@@ -54,6 +54,11 @@ class Mark:
         words = {r.value: r for r in Review}
         return cls(finding, words.get((review or "").strip(), Review.UNREVIEWED), (note or "").strip())
 
+    @property
+    def text(self) -> str:
+        """How the mark reads beside its finding: 已核实无误：<说明>."""
+        return f"{self.review}：{self.note}" if self.note else str(self.review)
+
 
 @dataclass(frozen=True)
 class Item:
@@ -202,13 +207,15 @@ def assess(report: Report, previous: Report | None = None, *, audit_text: bool =
 
     ``audit_text=False`` leaves out the audit, for callers that did not read the
     narrative (the roll-up's fast workbook reader). A roll-up total's narrative is
-    generated, not written, so it is never audited.
+    generated, not written, so it is never audited. The reviewers' 核实 marks a
+    workbook carries (``report.reviews``) are applied.
     """
     relations = check(report)
     if previous is not None:
         relations += check_years(previous, report)
     audited = audit(report) if audit_text and report.meta.source_kind != "rollup" else []
-    return Assessment(report, relations, audited, previous)
+    marks = {fid: Mark.of(fid, review, note) for fid, (review, note) in report.reviews.items()}
+    return Assessment(report, relations, audited, previous, marks)
 
 
 @dataclass

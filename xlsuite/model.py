@@ -99,6 +99,8 @@ class Report:
     # Facts recognition records for the audit (the warnings say the same in words):
     tables_absent: dict[str, str] = field(default_factory=dict)  # section -> why (codes.SECTION_MISSING …)
     blank_cells: dict[str, str] = field(default_factory=dict)  # key -> what was printed ("" empty, "/" …)
+    # Reviewers' 核实 marks a standard workbook carries: finding id -> (核实, 说明); ``assess`` applies them.
+    reviews: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def number(self, key: str) -> Number | None:
         v = self.values.get(key)

@@ -30,8 +30,12 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
     before is among the sources (or given with --previous), the cross-year
     relations R8-R10 are checked too.
 
-    Exit code 1 when any hard relation fails (any warning too, with --strict),
-    2 when a source cannot be read, 0 otherwise.
+    A standard workbook's 核实 marks (the 校验 sheet's 核实/说明) are shown with
+    their findings: a hard failure marked 已核实 reads 不通过（已说明） and still
+    fails; a marked warning no longer counts for --strict.
+
+    Exit code 1 when any hard relation fails (any warning not marked 已核实
+    too, with --strict), 2 when a source cannot be read, 0 otherwise.
 
     \b
     Example:
@@ -76,17 +80,23 @@ def command(sources: tuple[str, ...], as_json: bool, previous: str | None, stric
             level = "错误" if r.severity == Severity.ERROR else "警告"
             click.echo(f"  [{level}] {r.id} {r.message}")
             click.echo("         " + "，".join(f"{k}={v}" for k, v in r.values.items()))
+            _print_mark(a.marks.get(r.id))
         unchecked = [r for r in a.relations if r.status == Status.NOT_CHECKABLE]
         if unchecked:
             click.echo(f"  {STATUS_ZH[Status.NOT_CHECKABLE]}：{len(unchecked)} 项（数据空缺）：" +
                        "、".join(r.id for r in unchecked[:8]) + ("……" if len(unchecked) > 8 else ""))
-        _print_audit(a.flagged)
+        _print_audit(a.flagged, a.marks)
     if code == ExitCode.BAD_INPUT:
         return code
     return merge(assessed).exit_code(strict)
 
 
-def _print_audit(flagged) -> None:
+def _print_mark(mark) -> None:
+    if mark is not None and (mark.explained or mark.note):
+        click.echo(f"         核实：{mark.text}")
+
+
+def _print_audit(flagged, marks) -> None:
     from ..audit.result import SECTION_NAMES
 
     blanks = [r for r in flagged if r.id.startswith(("R12.completeness.blank.", "R12.completeness.unread."))]
@@ -97,6 +107,7 @@ def _print_audit(flagged) -> None:
         click.echo(f"         位置：{r.where()}")
         if r.sentence:
             click.echo(f"         原文：{_excerpt(r.sentence, r.left)}")
+        _print_mark(marks.get(r.id))
     if blanks:
         # Dozens of blank cells are one fact about a table: count them per section, name a few.
         per = Counter(r.section for r in blanks)

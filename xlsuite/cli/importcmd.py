@@ -88,9 +88,9 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
                 assessment = assess(report)
                 try:
                     if last_year is not None:
-                        _write_compared(last_year, report, target, assessment.relations, overwrite, force)
+                        _write_compared(last_year, report, target, assessment, overwrite, force)
                     else:
-                        write_workbook(report, target, results=assessment.relations, overwrite=overwrite)
+                        write_workbook(report, target, assessment=assessment, overwrite=overwrite)
                 except FileExistsError:
                     exists = XlsuiteError(f"{printable(path)}：{target} 已存在，未覆盖", code="output_exists")
                     code = _fail(rows, path, error_line(exists, hints=OVERWRITE), as_json, say)
@@ -118,16 +118,17 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
     return code
 
 
-def _write_compared(previous, report, target: Path, results, overwrite: bool, force: bool) -> None:
+def _write_compared(previous, report, target: Path, assessment, overwrite: bool, force: bool) -> None:
     """The standard workbook with the comparison against last year's report (CompareError if refused)."""
     from ..compare import compare_reports
     from ..compare.workbook import add_comparison
     from ..workbook import build_workbook, save_atomic
+    from ..workbook.marks import previous_marks
 
     if target.exists() and not overwrite:
         raise FileExistsError(str(target))
     cmp = compare_reports(previous, report, force=force)
-    wb = build_workbook(report, results)
+    wb = build_workbook(report, assessment=assessment, marks=previous_marks(target) if target.exists() else None)
     add_comparison(wb, cmp, first=False)
     save_atomic(wb, target, overwrite=overwrite)
 

@@ -28,7 +28,9 @@ def command(workbooks: tuple[str, ...], to: tuple[str, ...], cc: tuple[str, ...]
     Each workbook is checked first and goes out as one message: subject
     【政府信息公开年报】<机关> <年度>年度（已校验）, the key figures and the verdict
     in the body, the workbook attached. If any workbook fails a hard relation
-    nothing is sent (exit 1) unless --force. A message the server does not take
+    nothing is sent (exit 1) unless --force, or unless every failing relation
+    is marked 核实 with its reason in the 校验 sheet: then the subject says
+    不通过（已说明） and the body gives each reason. A message the server does not take
     is kept in the outbox (exit 3); `xlsuite send --outbox` sends it later.
     The password comes from the XLSUITE_SMTP_PASSWORD environment variable or
     the system keyring, never from the command line. Exit 2: unreadable

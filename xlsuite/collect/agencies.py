@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..audit.years import agency_key
+from ..text import agency_key
 from ..errors import XlsuiteError
 
 # Column -> the header texts that name it (the first is the one we write).

@@ -164,6 +164,14 @@ def examine(letter: Letter, agencies: AgencyList | None, year: int,
     return [_book(name, data, agencies, year, scratch, own) for name, _t, data in books]
 
 
+def finding_line(f: dict) -> str:
+    """A finding as the tracker and the replies show it, with the agency's 核实 mark."""
+    line = f"{f['id']} {f['message']}"
+    if f.get("review"):
+        line += f"——核实：{f['review']}" + (f"：{f['note']}" if f.get("note") else "")
+    return line
+
+
 def _book(name: str, data: bytes | None, agencies: AgencyList | None, year: int, scratch,
           own: str | None) -> Item:
     from ..readers import read_report, sniff
@@ -192,12 +200,20 @@ def _book(name: str, data: bytes | None, agencies: AgencyList | None, year: int,
     if not m.agency:
         return Item(JUNK, f"附件 {name} 的封面没有填写机关名称，无法确定报送单位", NOT_REPORT, name, own, m.year)
     listed = agencies.find(m.agency) if agencies is not None else None
-    assessment = assess(report)  # as xlsuite check and the 校验 button assess it
-    failures = [{"id": r.id, "message": r.message} for r in assessment.hard_failures]
-    warnings = [f"{r.id} {r.message}" for r in assessment.soft_failures + assessment.flagged]
+    assessment = assess(report)  # as xlsuite check and the 校验 button assess it, 核实 marks included
+
+    def marked(r) -> dict:
+        d = {"id": r.id, "message": r.message}
+        mark = assessment.marks.get(r.id)
+        if mark is not None and (mark.explained or mark.note):
+            d["review"], d["note"] = str(mark.review), mark.note
+        return d
+
+    failures = [marked(r) for r in assessment.hard_failures]
+    warnings = [finding_line(marked(r)) for r in assessment.soft_failures + assessment.flagged]
     warnings += [w.message for w in report.warnings]
     item = Item(STORED, "", None, name, listed.name if listed else m.agency, m.year, m.form, suffix, data,
-                "不通过" if failures else "通过", failures, warnings)
+                assessment.verdict, failures, warnings)
     if agencies is not None and listed is None:
         item.outcome, item.kind = OFF_LIST, OFF_LIST
         item.reason = f"机关“{m.agency}”不在名单中" + (f"（发件邮箱属于名单中的{own}）" if own else "")

@@ -12,7 +12,8 @@ from email.utils import format_datetime, make_msgid
 from .. import __version__
 from ..mail.message import SUBJECT_PREFIX
 from .agencies import Agency
-from .intake import JUNK, KIND_ZH, OFF_LIST, STORED
+from ..assessment import FAILED_EXPLAINED
+from .intake import JUNK, KIND_ZH, OFF_LIST, STORED, finding_line
 from .tracker import when
 
 DEFAULT_OFFICE = "我办"
@@ -53,6 +54,8 @@ def ack_subject(record: dict) -> str | None:
         first = reports[0]
         failed = sum(len(i.get("failures", [])) for i in reports)
         verdict = f"未通过，{failed} 项勾稽关系不成立" if failed else "通过"
+        if failed and all(i.get("verdict") == FAILED_EXPLAINED for i in reports if i.get("failures")):
+            verdict += "，均已说明"
         if any(i.get("outcome") == OFF_LIST for i in reports) and not failed:
             verdict = "通过；机关不在名单中"
         return f"{SUBJECT_PREFIX}回执：已收到{_title(first)}（{verdict}）"
@@ -81,10 +84,14 @@ def ack_message(record: dict, *, sender: str, office: str = DEFAULT_OFFICE, cont
             if it.get("outcome") == OFF_LIST:
                 lines.append(f"  注意：{it.get('reason')}，请确认机关名称与名单一致（工作簿“封面”的机关名称）。")
             failures = it.get("failures", [])
-            if failures:
+            if failures and it.get("verdict") == FAILED_EXPLAINED:
+                lines.append(f"  校验结论：{FAILED_EXPLAINED}：下列 {len(failures)} 项勾稽关系不成立，"
+                             "贵单位已核实并说明，我办将据此审核：")
+                lines += [f"  [错误] {finding_line(f)}" for f in failures]
+            elif failures:
                 lines.append(f"  校验结论：未通过，下列 {len(failures)} 项勾稽关系不成立，请改正后重新报送"
-                             "（可用 xlsuite send 发送）：")
-                lines += [f"  [错误] {f['id']} {f['message']}" for f in failures]
+                             "（可用 xlsuite send 发送；核实无误的，在“校验”表的“核实”列标记并写明说明）：")
+                lines += [f"  [错误] {finding_line(f)}" for f in failures]
             else:
                 lines.append("  校验结论：通过。")
             if it.get("warnings"):

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..atomic import write_bytes
+from ..assessment import FAILED_EXPLAINED
 from ..errors import XlsuiteError
 from .agencies import AgencyList
 from .config import CollectConfig, get_imap_password
@@ -183,7 +184,8 @@ def _line(it: Item, sender: str | None, subject: str) -> str:
     who = sender or "（发件人不明）"
     if it.outcome == JUNK:
         return f"未收取（{KIND_ZH.get(it.kind or '', '')}）：《{subject or '无主题'}》← {who}：{it.reason}"
-    verdict = "通过" if not it.failures else f"未通过，{len(it.failures)} 项勾稽关系不成立"
+    verdict = ("通过" if not it.failures else f"未通过，{len(it.failures)} 项勾稽关系不成立"
+               + ("，均已核实说明" if it.verdict == FAILED_EXPLAINED else ""))
     path = it.path
     if it.outcome == OFF_LIST:
         return f"名单外：{it.attachment} ← {who}：{it.reason}，存于 {path}（{verdict}）"

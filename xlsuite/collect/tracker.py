@@ -9,7 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..audit.years import agency_key
+from ..assessment import FAILED_EXPLAINED
+from ..assessment import PASSED as PASSED_VERDICT
+from ..text import agency_key
 from .agencies import Agency, AgencyList
 from .inbox import NEW, OLDER, REPLACED
 from .intake import JUNK, KIND_ZH, OFF_LIST, STORED
@@ -21,8 +23,9 @@ STATES = ("pass", "fail", "missing", "outside")
 STATE_ZH = {"pass": PASSED, "fail": "已报送（未通过）", "missing": MISSING, "outside": OUTSIDE}
 
 
-def failed_text(n: int) -> str:
-    return f"{FAILED_PREFIX}，{n} 项）"
+def failed_text(n: int, explained: bool = False) -> str:
+    """已报送（未通过，N 项）, or …，已说明） when the agency marked every failure 核实 (still 未通过)."""
+    return f"{FAILED_PREFIX}，{n} 项" + ("，已说明）" if explained else "）")
 
 
 @dataclass
@@ -39,11 +42,12 @@ class Row:
     notes: list[str] = field(default_factory=list)
     ref: str | None = None             # the message it came in
     reply: str | None = None           # 已发送 / 待发 …
+    verdict: str = ""                  # 通过 / 不通过 / 不通过（已说明）
 
     @property
     def status(self) -> str:
         if self.state == "fail":
-            return failed_text(len(self.failures))
+            return failed_text(len(self.failures), self.verdict == FAILED_EXPLAINED)
         return STATE_ZH[self.state]
 
 
@@ -99,9 +103,10 @@ def build(records: list[dict], agencies: AgencyList | None, year: int) -> Status
         for it in rec.get("items", []):
             if (it.get("year") if it.get("outcome") != JUNK else rec.get("year")) != year:
                 continue  # another year's report, or an item from another year's collection
-            row = Row(it.get("agency") or "", "pass" if it.get("verdict") == "通过" else "fail", None, date,
+            row = Row(it.get("agency") or "", "pass" if it.get("verdict") == PASSED_VERDICT else "fail", None, date,
                       rec.get("from"), rec.get("subject", ""), it.get("path"), it.get("failures", []),
-                      it.get("warnings", []), [], rec.get("ref"), REPLY_ZH.get(replied.get(rec.get("ref") or "", "")))
+                      it.get("warnings", []), [], rec.get("ref"), REPLY_ZH.get(replied.get(rec.get("ref") or "", "")),
+                      it.get("verdict", ""))
             outcome = it.get("outcome")
             listed = agencies.find(it.get("agency")) if agencies is not None else None
             if outcome == STORED:

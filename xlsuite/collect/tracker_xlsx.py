@@ -11,7 +11,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from .intake import KIND_ZH
+from .intake import KIND_ZH, finding_line
 from .tracker import FAILED_PREFIX, MISSING, OUTSIDE, PASSED, STATE_ZH, Row, Status, when
 
 SHEET, LOG_SHEET = "报送情况", "来件记录"
@@ -145,7 +145,7 @@ def write_tracker(status: Status, path: str | os.PathLike, *, list_name: str | N
 
 def _row_values(n: int, r: Row) -> tuple:
     a = r.agency
-    problems = "\n".join(f"[错误] {f['id']} {f['message']}" for f in r.failures)
+    problems = "\n".join(f"[错误] {finding_line(f)}" for f in r.failures)
     if r.warnings and r.state in ("pass", "fail"):
         problems += ("\n" if problems else "") + f"[提示] {len(r.warnings)} 项，见工作簿“校验”表"
     sender = r.sender or ""

@@ -13,7 +13,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..assessment import Assessment, assess
+from ..assessment import FAILED_EXPLAINED, Assessment, assess
 from ..atomic import write_bytes
 from ..checks import CheckResult
 from ..errors import ExitCode, SourceError, XlsuiteError
@@ -132,9 +132,11 @@ def send_workbooks(paths: list[str | os.PathLike], config: MailConfig | str | os
             maybe.append(None)
             continue
         maybe.append(p)
-        if p.failures and not force:
+        if p.failures and p.assessment.verdict != FAILED_EXPLAINED and not force:
+            # A failure the agency has marked 核实 (with its reason) does not block: the mail says 不通过（已说明）.
             outcomes.append(p.outcome(REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）未通过校验，"
-                                               f"{len(p.failures)} 项勾稽关系不成立"))
+                                               f"{len(p.failures)} 项勾稽关系不成立（核实无误的，可在“校验”表的"
+                                               "“核实”列标记并写明说明后再发送）"))
         elif p.carries and not force:
             outcomes.append(p.outcome(REFUSED, f"拒绝发送：{path}（{title_of(p.report)}）{'、'.join(p.carries)}，"
                                                "标准工作簿不应含有这些内容；确需发送可强制发送，邮件主题会注明"))

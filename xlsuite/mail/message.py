@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
 
 from .. import __version__
-from ..assessment import Assessment
+from ..assessment import FAILED_EXPLAINED, Assessment
 from ..checks import Status
 from ..forms import get_form
 from ..forms.headline import HEADLINE
@@ -25,6 +25,7 @@ from ..sanitize import for_header
 SUBJECT_PREFIX = "【政府信息公开年报】"
 MARK_CHECKED = "已校验"
 MARK_FAILED = "未通过校验"
+MARK_EXPLAINED = FAILED_EXPLAINED  # every failing relation marked 核实 by the agency, with its reason
 MISSING = "空缺"  # a blank cell is shown as such, never as 0
 
 # What the office above looks at first (the one headline list, beside the forms).
@@ -78,10 +79,17 @@ def title_of(report: Report) -> str:
 
 def subject_for(assessment: Assessment, carries: list[str] | tuple[str, ...] = ()) -> str:
     """``carries``: what the attachment holds beyond the standard workbook (``vouch.concerns``), sent on --force."""
-    mark = MARK_CHECKED if assessment.passed else MARK_FAILED
+    mark = (MARK_CHECKED if assessment.passed else
+            MARK_EXPLAINED if assessment.verdict == FAILED_EXPLAINED else MARK_FAILED)
     if carries:
         mark += "；" + "、".join(carries)
     return f"{SUBJECT_PREFIX}{title_of(assessment.report)}（{mark}）"
+
+
+def _marked(line: str, assessment: Assessment, finding_id: str) -> str:
+    """A finding's line with the agency's 核实 mark, when it has one."""
+    m = assessment.marks.get(finding_id)
+    return f"{line}——核实：{m.text}" if m is not None and (m.explained or m.note) else line
 
 
 MAX_NOTES = 10
@@ -94,7 +102,9 @@ def verdict_lines(assessment: Assessment) -> list[str]:
     counts = a.counts()
     passed, unchecked = counts[Status.PASS], counts[Status.NOT_CHECKABLE]
     summary = f"{passed} 项通过" + (f"，{unchecked} 项因数据空缺无法校验" if unchecked else "")
-    if failed:
+    if failed and a.verdict == FAILED_EXPLAINED:
+        head = f"校验结论：{MARK_EXPLAINED}（{len(failed)} 项勾稽关系不成立，均已由报送单位核实说明；{summary}）"
+    elif failed:
         head = f"校验结论：{MARK_FAILED}（{len(failed)} 项勾稽关系不成立；{summary}）"
     elif not a.relations:
         head = "校验结论：无法校验（未识别报告表式）"
@@ -102,9 +112,9 @@ def verdict_lines(assessment: Assessment) -> list[str]:
         notes = len(soft) + len(flagged)
         head = f"校验结论：通过（{summary}" + (f"，{notes} 项提示" if notes else "") + "）"
     lines = [head]
-    lines += [f"[错误] {r.id} {r.message}" for r in failed]
-    lines += [f"[提示] {r.id} {r.message}" for r in soft]
-    lines += [f"[审核] {r.id} {r.message}" for r in flagged[:MAX_NOTES]]
+    lines += [_marked(f"[错误] {r.id} {r.message}", a, r.id) for r in failed]
+    lines += [_marked(f"[提示] {r.id} {r.message}", a, r.id) for r in soft]
+    lines += [_marked(f"[审核] {r.id} {r.message}", a, r.id) for r in flagged[:MAX_NOTES]]
     if len(flagged) > MAX_NOTES:
         lines.append(f"[审核] ……另有 {len(flagged) - MAX_NOTES} 项")
     lines += [f"[提示] {w.message}" for w in warnings[:MAX_NOTES]]
@@ -132,14 +142,20 @@ class Attachment:
         return hashlib.sha256(self.data).hexdigest()
 
 
+def _intro(assessment: Assessment) -> str:
+    if assessment.passed:
+        return "已经 xlsuite 校验。"
+    if assessment.verdict == FAILED_EXPLAINED:
+        return "经 xlsuite 校验未通过，不成立的勾稽关系均已由本单位核实，说明附后。"
+    return "经 xlsuite 校验未通过，按发送人要求仍予报送，请注意下列问题。"
+
+
 def plain_body(assessment: Assessment, attachment: Attachment) -> str:
     report = assessment.report
-    failed = not assessment.passed
     lines = [
         "您好：",
         "",
-        f"随信附上{title_of(report)}政府信息公开工作年度报告标准工作簿，"
-        + ("经 xlsuite 校验未通过，按发送人要求仍予报送，请注意下列问题。" if failed else "已经 xlsuite 校验。"),
+        f"随信附上{title_of(report)}政府信息公开工作年度报告标准工作簿，" + _intro(assessment),
         "",
     ]
     lines += verdict_lines(assessment)
@@ -173,8 +189,7 @@ def html_body(assessment: Assessment, attachment: Attachment) -> str:
         cell = f'<td rowspan="{span}">{e(f.heading)}</td>' if first else ""
         rows.append(f"<tr>{cell}<td>{e(f.label)}</td><td style=\"text-align:right\">{e(f.text)}</td></tr>")
     details = "".join(f"<li>{e(line)}</li>" for line in verdict[1:])
-    intro = ("经 xlsuite 校验<b>未通过</b>，按发送人要求仍予报送，请注意下列问题。" if failed
-             else "已经 xlsuite 校验。")
+    intro = e(_intro(assessment)).replace("未通过", "<b>未通过</b>")
     return (
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
         "<body style=\"font-family:'Microsoft YaHei',SimSun,sans-serif\">"

@@ -24,6 +24,7 @@ class WorkbookContents:
     values: dict[str, Number | None]
     narrative: dict[str, str] = field(default_factory=dict)  # section id -> paragraphs joined by newlines
     problems: list[tuple[str, str]] = field(default_factory=list)  # (key, Chinese message): read as blank
+    marks: dict[str, tuple[str, str]] = field(default_factory=dict)  # 校验's 核实/说明 by finding id (workbook.marks)
 
 
 def cell_number(raw: Any) -> tuple[Number | None, str | None]:
@@ -96,6 +97,7 @@ def to_report(contents: WorkbookContents, source: str | None) -> Report:
     listed = set(sections_from_cover(form.id, m.get("sections")))
     filled = {k.split(".")[0] for k, v in report.values.items() if v.value is not None} | set(report.narrative)
     report.sections_found = [s.id for s in form.sections if s.id in listed | filled]
+    report.reviews = dict(contents.marks)
     for key, message in contents.problems:
         report.warn(codes.WORKBOOK_CELL, message, key=key)
     if not m.get("agency"):

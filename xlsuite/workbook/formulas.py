@@ -118,24 +118,24 @@ def sheet_order(form_id: str) -> tuple[Instance, ...]:
 UNREVIEWED_ZH, CONFIRMED_ZH, CORRECTED_ZH = (Review.UNREVIEWED.value, Review.CONFIRMED.value,
                                              Review.CORRECTED.value)
 REVIEW_CHOICES = (UNREVIEWED_ZH, CONFIRMED_ZH, CORRECTED_ZH)
+EXPLAINED_CHOICES = tuple(r.value for r in Review if r != Review.UNREVIEWED)
 FAILED_EXPLAINED_ZH = FAILED_EXPLAINED
 
 
 def explained_formula(review_cell: str) -> str:
-    """True when the 核实 cell says the finding was looked at (已核实无误 or 已更正)."""
-    return f'OR({review_cell}="{CONFIRMED_ZH}",{review_cell}="{CORRECTED_ZH}")'
+    """True when the 核实 cell says the finding was looked at (as ``Mark.explained``)."""
+    return "OR(" + ",".join(f'{review_cell}="{c}"' for c in EXPLAINED_CHOICES) + ")"
 
 
 def verdict_formula(result_range: str, severity_range: str, review_range: str | None = None) -> str:
-    """``checks.verdict``: 通过 unless a hard relation fails; 不通过（已说明） when every failing one is marked 核实.
-
-    A marked failure stays a failure: the verdict never turns 通过 because of a mark.
+    """``checks.verdict``, as ``Assessment.verdict``: 通过 unless a hard relation fails; 不通过（已说明）
+    when every failing one is marked 核实. A mark never turns the verdict into 通过.
     """
     hard = f'COUNTIFS({result_range},"{FAIL_ZH}",{severity_range},"{SEVERITY_ZH["error"]}")'
     if review_range is None:
         return f'=IF({hard}>0,"{FAIL_ZH}","{PASS_ZH}")'
     unexplained = (f'COUNTIFS({result_range},"{FAIL_ZH}",{severity_range},"{SEVERITY_ZH["error"]}",'
-                   f'{review_range},"<>{CONFIRMED_ZH}",{review_range},"<>{CORRECTED_ZH}")')
+                   + ",".join(f'{review_range},"<>{c}"' for c in EXPLAINED_CHOICES) + ")")
     return f'=IF({hard}>0,IF({unexplained}>0,"{FAIL_ZH}","{FAILED_EXPLAINED_ZH}"),"{PASS_ZH}")'
 
 

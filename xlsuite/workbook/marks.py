@@ -42,12 +42,12 @@ def marks_from_rows(rows: list[list[Any]]) -> Marks:
     return out
 
 
-def read_marks(path: str | os.PathLike) -> Marks:
+def read_marks(path: str | os.PathLike, limits=None) -> Marks:
     """The marks of a standard workbook file (empty when it has no 校验 sheet or no marks)."""
     from ..limits import current
     from .cells import SparseSheets
 
-    sheets = SparseSheets(os.fspath(path), current())  # the 校验 sheet's own cells, never its whole extent
+    sheets = SparseSheets(os.fspath(path), limits or current())  # the 校验 sheet's own cells, never its whole extent
     if not sheets.has_sheet(L.CHECKS):
         sheets.close()
         return {}

@@ -23,7 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
-from ..checks import STATUS_ZH, CheckResult, check
+from ..assessment import Assessment, Item, assess
+from ..checks import STATUS_ZH, CheckResult
 from ..forms import Form, get_form
 from ..model import Meta, Report, Value
 from ..ocr.review import needs_review
@@ -107,19 +108,24 @@ def blank_report(form_id: str) -> Report:
 def build_workbook(report: Report, results: list[CheckResult] | None = None, *,
                    cover_extra: dict[str, str] | None = None, source_sha256: str | None = None,
                    imported_at: str | None = None, template: bool = False,
-                   marks: Mapping[str, tuple[str, str]] | None = None) -> Workbook:
+                   marks: Mapping[str, tuple[str, str]] | None = None,
+                   assessment: Assessment | None = None) -> Workbook:
     """The standard workbook of a report (see docs/workbook.md).
 
-    ``results`` are the Python engine's results at import time (computed when
-    None); they fill the 导入时结果 column beside the live formula results.
+    ``results`` are the Python engine's results at import time; they fill the
+    导入时结果 column beside the live formula results. Without them the report is
+    assessed (or ``assessment`` used): its results, and its findings beyond the
+    relation rows (audit, reading notes) listed under the relations for 核实.
     ``marks`` (finding id -> (核实, 说明)) are reviewers' marks to put back, e.g.
     those of the workbook this one replaces. ``template=True`` leaves the import
     details blank (the blank forms).
     """
     report = clean_report(report)  # control characters from a damaged source: dropped, with a warning
     form = get_form(report.meta.form or "gov2021")
+    if results is None and assessment is None and report.meta.form and not template:
+        assessment = assess(report)
     if results is None:
-        results = check(report) if report.meta.form else []
+        results = assessment.relations if assessment is not None else []
     meta = cover_meta(report, report.meta.source, source_sha256=source_sha256, imported_at=imported_at,
                       template=template)
     wb = Workbook()
@@ -135,7 +141,8 @@ def build_workbook(report: Report, results: list[CheckResult] | None = None, *,
             _narrative(wb, report, section)
         else:
             _table(wb, report, form, section)
-    involved = _checks(wb, form, {r.id: r for r in results}, marks or {})
+    involved = _checks(wb, form, {r.id: r for r in results}, marks or {},
+                       assessment.findings if assessment is not None else None)
     _live_highlights(wb, form, involved)
     return wb
 
@@ -386,8 +393,12 @@ def _verdict_colours(ws: Worksheet, ref: str) -> None:
 
 
 def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult],
-            marks: Mapping[str, tuple[str, str]]) -> dict[str, dict[str, list[str]]]:
-    """The 校验 sheet; returns key -> severity -> names of the result cells that involve it."""
+            marks: Mapping[str, tuple[str, str]], findings: list[Item] | None) -> dict[str, dict[str, list[str]]]:
+    """The 校验 sheet; returns key -> severity -> names of the result cells that involve it.
+
+    Below the relation rows, the other findings of the import (audit, reading notes,
+    cross-year relations), each with its id and the same 核实/说明 columns.
+    """
     ws = wb.create_sheet(L.CHECKS)
     width = len(CHECK_HEADERS)
     _title(ws, "校验：勾稽关系（由公式即时计算）", width)
@@ -441,7 +452,9 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult],
         _name(wb, L.check_name(inst.id), L.CHECKS, f"{RESULT_COL}{row}")
         for key in inst.keys:
             involved.setdefault(key, {}).setdefault(inst.severity, []).append(L.check_name(inst.id))
-    _review_validation(ws, f"{REVIEW_COL}{CHECK_FIRST_ROW}:{REVIEW_COL}{last}")
+    dv = _review_validation(ws, f"{REVIEW_COL}{CHECK_FIRST_ROW}:{REVIEW_COL}{last}")
+    if findings is not None:  # an imported report's assessment (not a template, total or comparison)
+        _findings_block(ws, [f for f in findings if f.id not in {i.id for i in insts}], marks, last + 3, dv)
     rows = f"A{CHECK_FIRST_ROW}:{get_column_letter(width)}{last}"
     r0 = CHECK_FIRST_ROW
     ws.conditional_formatting.add(rows, FormulaRule(
@@ -460,7 +473,39 @@ def _checks(wb: Workbook, form: Form, at_import: dict[str, CheckResult],
     return involved
 
 
-def _review_validation(ws: Worksheet, ref: str) -> None:
+FINDING_KIND_ZH = {"relation": "跨年度", "audit": "审核", "reading": "识别"}
+FINDING_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+FINDINGS_TITLE = "审核与识别提示（导入时）"
+
+
+def _findings_block(ws: Worksheet, findings: list[Item], marks: Mapping[str, tuple[str, str]], row: int,
+                    dv: DataValidation) -> None:
+    """The findings without a relation row, to be marked like them (the marks reader finds the header)."""
+    title = ws.cell(row, 1, f"{FINDINGS_TITLE}：{len(findings)} 项" + (
+        "。核实后在“核实”列选择，并在“说明”中写明原因。" if findings else ""))
+    title.font = TEXT_BOLD
+    if not findings:
+        return
+    head = row + 1
+    for col, text in ((1, "编号"), (2, "内容"), (8, "级别"), (9, "类别"), (10, "核实"), (11, "说明")):
+        c = ws.cell(head, col, text)
+        c.font, c.fill, c.alignment, c.border = TEXT_BOLD, HEADER_FILL, WRAP_CENTER, BORDER
+    ws.merge_cells(start_row=head, start_column=2, end_row=head, end_column=7)
+    st = Styles()
+    for n, f in enumerate(findings, start=head + 1):
+        review, note = marks.get(f.id, ("", ""))
+        for col, value in ((1, f.id), (2, f.message), (8, FINDING_SEVERITY_ZH.get(str(f.severity), str(f.severity))),
+                           (9, FINDING_KIND_ZH.get(f.kind, f.kind)), (10, review or None), (11, note or None)):
+            put_text(ws.cell(n, col), value)
+        ws.merge_cells(start_row=n, start_column=2, end_row=n, end_column=7)
+        for col in range(1, 12):
+            st.apply(ws.cell(n, col), font=SMALL_GREY if col == 1 else BODY, border=BORDER,
+                     alignment=WRAP_LEFT if col in (1, 2, 11) else CENTER)
+        ws.row_dimensions[n].height = 13 * max(1, -(-len(f.message) // 70), -(-len(f.id) // 30)) + 2
+    dv.add(f"{REVIEW_COL}{head + 1}:{REVIEW_COL}{head + len(findings)}")
+
+
+def _review_validation(ws: Worksheet, ref: str) -> DataValidation:
     """The 核实 drop-down: 未核实 / 已核实无误 / 已更正."""
     dv = DataValidation(type="list", formula1='"' + ",".join(REVIEW_CHOICES) + '"', allow_blank=True,
                         showInputMessage=True, showErrorMessage=True, promptTitle="核实",
@@ -469,6 +514,7 @@ def _review_validation(ws: Worksheet, ref: str) -> None:
                         errorTitle="核实", error="请从下拉列表中选择：" + "、".join(REVIEW_CHOICES))
     ws.add_data_validation(dv)
     dv.add(ref)
+    return dv
 
 
 def _any_failed(names: Iterable[str]) -> str:

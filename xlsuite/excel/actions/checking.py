@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...assessment import Assessment, assess
+from ...assessment import Assessment, Mark, assess
 from ...checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, CheckResult
 from ...forms import get_form
 from ...relations import instances
 from ...workbook import layout as L
 from ...workbook import writer as W
 from ...workbook.formulas import BLANK_ZH
+from ...workbook.marks import marks_from_rows
 from .. import book
 from ..adapter import WorkbookAdapter
 
@@ -58,6 +59,7 @@ def check_workbook(adapter: WorkbookAdapter) -> Checked:
     """Assess the workbook's current values; colour the cells of failing relations and refresh 校验."""
     br = book.read_report(adapter)
     assessment = assess(br.report)
+    assessment = assessment.with_marks(_marks(adapter, [r.id for r in assessment.relations if r.failed]))
     results = assessment.relations
     red: set[str] = set()
     yellow: set[str] = set()
@@ -78,6 +80,21 @@ def check_workbook(adapter: WorkbookAdapter) -> Checked:
             book.set_fill(adapter, name, INPUT)
     _refresh_sheet(adapter, form.id, {r.id: r for r in results})
     return Checked(br, assessment, sorted(red), sorted(yellow))
+
+
+def _marks(adapter: WorkbookAdapter, ids: list[str]) -> list[Mark]:
+    """The 核实/说明 of the failing relations' rows (only those: each cell read is a call into Excel)."""
+    review_col, note_col = W.CHECK_HEADERS.index("核实") + 1, W.CHECK_HEADERS.index("说明") + 1
+    out = []
+    for fid in ids:
+        place = adapter.locate(L.check_name(fid))
+        if place is None:
+            continue
+        found = marks_from_rows([["编号", "核实", "说明"],
+                                 [fid, adapter.get(place.sheet, place.row, review_col),
+                                  adapter.get(place.sheet, place.row, note_col)]])
+        out += [Mark.of(fid, review, note) for fid, (review, note) in found.items()]
+    return out
 
 
 def _refresh_sheet(adapter: WorkbookAdapter, form_id: str, by_id: dict[str, CheckResult]) -> None:
@@ -114,7 +131,9 @@ def summary(checked: Checked, name: str) -> str:
     if failed:
         lines.append("不通过的关系：")
         for r in failed[:MAX_LISTED]:
-            lines.append(f"· [{'错误' if r.severity == 'error' else '警告'}] {r.message}")
+            mark = checked.assessment.marks.get(r.id)
+            lines.append(f"· [{'错误' if r.severity == 'error' else '警告'}] {r.message}"
+                         + (f"（核实：{mark.text}）" if mark is not None and mark.explained else ""))
         if len(failed) > MAX_LISTED:
             lines.append(f"……另有 {len(failed) - MAX_LISTED} 项，见“{L.CHECKS}”表。")
         lines.append(f"涉及的单元格已标红（错误）或标黄（警告），“{L.CHECKS}”表的“{REFRESHED_HEADER}”一列已刷新。")

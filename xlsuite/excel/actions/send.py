@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
+from ...assessment import FAILED_EXPLAINED
 from ...errors import XlsuiteError
 from ..adapter import WorkbookAdapter
 from .base import BAD_INPUT, DONE, NOT_SENT, REFUSED, Outcome, cancelled, finish, refused_by
@@ -58,9 +59,9 @@ def run(adapter: WorkbookAdapter) -> Outcome:
     checked = check_workbook(adapter)
     adapter.save()
     name = os.path.basename(adapter.path)
-    if checked.failures:
-        return finish(adapter, REFUSED, "没有发送：工作簿未通过校验，请改正标红的单元格后再发送。\n\n" +
-                      summary(checked, name), "error")
+    if checked.failures and checked.verdict != FAILED_EXPLAINED:
+        return finish(adapter, REFUSED, "没有发送：工作簿未通过校验，请改正标红的单元格后再发送"
+                      "（核实无误的，在“校验”表的“核实”列标记并写明说明）。\n\n" + summary(checked, name), "error")
     method = adapter.ask_choice("发送方式", METHODS) if outlook_available() else SMTP
     if method is None:
         return cancelled(adapter, "发送")
