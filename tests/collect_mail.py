@@ -148,3 +148,44 @@ def write_eml(messages: list[bytes], folder: Path) -> Path:
     for n, raw in enumerate(messages, 1):
         (folder / f"{n:03d}.eml").write_bytes(raw)
     return folder
+
+
+def office_mail(subject: str, sender: str, n: int, attachments: list[tuple[str, bytes]] = ()) -> bytes:
+    """A message as an ordinary mail program sends it (file names in RFC 2231, as Python writes them)."""
+    msg = EmailMessage()
+    msg["Subject"], msg["From"], msg["To"], msg["Message-ID"] = subject, sender, CITY, f"<office{n}@example.cn>"
+    msg["Date"] = (T0 + timedelta(hours=n)).strftime("%a, %d %b %Y %H:%M:%S %z")
+    msg.set_content("请查收。")
+    for name, data in attachments:
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return message_bytes(msg)
+
+
+# How older Chinese mail programs name an attachment: raw GBK or UTF-8 bytes, RFC 2047 or RFC 2231 in GBK
+NAMINGS = ("raw-gbk", "raw-utf8", "rfc2047-gbk", "rfc2231-gbk")
+
+
+def legacy_mail(subject: str, sender: str, n: int, filename: str, data: bytes, naming: str) -> bytes:
+    """A message with one workbook whose file name (and, when raw, subject) are written as ``naming``."""
+    import base64
+    from urllib.parse import quote
+
+    charset = "utf-8" if naming == "raw-utf8" else "gbk"
+    if naming.startswith("raw"):
+        name_param = b'filename="' + filename.encode(charset) + b'"'
+        subject_line = subject.encode(charset)
+    elif naming == "rfc2047-gbk":
+        name_param = f'filename="=?GBK?B?{base64.b64encode(filename.encode("gbk")).decode()}?="'.encode()
+        subject_line = f"=?GBK?B?{base64.b64encode(subject.encode('gbk')).decode()}?=".encode()
+    else:
+        name_param = f"filename*=gbk''{quote(filename.encode('gbk'))}".encode()
+        subject_line = f"=?GBK?B?{base64.b64encode(subject.encode('gbk')).decode()}?=".encode()
+    when = (T0 + timedelta(hours=n)).strftime("%a, %d %b %Y %H:%M:%S %z")
+    return b"\r\n".join([
+        b"From: " + sender.encode(), b"To: " + CITY.encode(), b"Subject: " + subject_line,
+        f"Message-ID: <legacy{n}@example.cn>".encode(), f"Date: {when}".encode(), b"MIME-Version: 1.0",
+        b'Content-Type: multipart/mixed; boundary="part"', b"", b"--part", b"Content-Type: text/plain; charset=GBK",
+        b"", "请查收。".encode("gbk"), b"--part",
+        b"Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        b"Content-Disposition: attachment; " + name_param, b"Content-Transfer-Encoding: base64", b"",
+        base64.encodebytes(data).replace(b"\n", b"\r\n") + b"--part--", b""])

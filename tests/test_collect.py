@@ -28,7 +28,7 @@ from xlsuite.collect.imap import encode_folder
 from xlsuite.collect.tracker_xlsx import HEADER_ROW, HEADERS
 from xlsuite.readers import read_report
 
-from .collect_mail import STRANGER, T0, YEAR, build_corpus, write_eml
+from .collect_mail import NAMINGS, STRANGER, T0, YEAR, build_corpus, legacy_mail, office_mail, write_eml
 from .dovecot import Dovecot, DovecotUnavailable, free_port
 from .test_mail_smtp import SmtpServer, tls_files  # noqa: F401 - tls_files is a fixture
 
@@ -130,6 +130,7 @@ def test_thirty_messages_over_imap(corpus, dovecot, tmp_path):
     assert junk[0].startswith("未收取（不是年报）：《报送联系人信息》← " + STRANGER)
     damaged_from = corpus.agencies[27].emails[0]
     assert junk[1].startswith(f"未收取（附件损坏）：《【政府信息公开年报】{corpus.damaged} {YEAR}年度（已校验）》← {damaged_from}")
+    assert junk[1].endswith("），请对方重新发送")
     assert f"{YEAR} 年度报送情况：名单 28 个机关：已报送（通过）25，已报送（未通过）2，未报送 1，名单外来件 1" in r.output
 
     # the tracker: 25 通过, 2 未通过, 1 未报送, the stranger's row
@@ -331,7 +332,10 @@ def test_exported_folder_with_replies(corpus, smtp, tmp_path):
 
     [damaged] = by_to[corpus.agencies[27].emails[0]]
     assert damaged["Subject"] == "【政府信息公开年报】回执：来件未能收取（附件损坏）"
-    assert "已损坏（压缩包结构损坏" in damaged.get_body(("plain",)).get_content()
+    body = damaged.get_body(("plain",)).get_content()
+    name = f"{YEAR}-{corpus.damaged}.xlsx"
+    assert f"附件 {name}：未能收取（附件损坏）：附件 {name} 已损坏（压缩包结构损坏" in body
+    assert "）。\n  请重新发送。\n" in body and "请对方" not in body  # the sender is the one to send again
 
     rows = tracker_rows(out)
     assert rows[corpus.valid[3]]["回执"] == "已发送"
@@ -481,3 +485,42 @@ def test_ordinary_mail_is_counted_not_listed(corpus, tmp_path):
     assert "来件未收取（不是年报）：邮件没有附件" in rows[corpus.agencies[3].name]["说明"]
     log = openpyxl.load_workbook(out / "报送情况.xlsx")["来件记录"]
     assert [log.cell(r, 4).value for r in range(2, 5)] == ["关于召开周例会的通知", "2020年度年报什么时候交？", "年报已发"]
+
+
+def test_odd_messages_of_a_real_mailbox(corpus, tmp_path):
+    """Two workbooks in one mail, file names and subjects as older Chinese mail programs write them,
+    an old .xls, a mail without attachment; --json gives what the lines say."""
+    a, books = corpus.agencies, corpus.workbooks
+    legacy = a[3:3 + len(NAMINGS)]
+    messages = [office_mail("两份年报", a[1].emails[0], 1, [(f"{YEAR}-{a[1].name}.xlsx", books[a[1].name]),
+                                                        (f"{YEAR}-{a[2].name}.xlsx", books[a[2].name])]),
+                office_mail("年报（旧格式）", a[10].emails[0], 2, [("年报.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))]),
+                office_mail("年报", a[11].emails[0], 3)]
+    messages += [legacy_mail(f"{x.name}年报", x.emails[0], 10 + n, f"{YEAR}-{x.name}.xlsx", books[x.name], naming)
+                 for n, (x, naming) in enumerate(zip(legacy, NAMINGS))]
+    out = tmp_path / "收件"
+    r = run("collect", "--from", write_eml(messages, tmp_path / "导出"), "--list", corpus.list_csv, "-o", out,
+            "--year", YEAR, "--json")
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.stdout)
+    by_subject = {m["subject"]: m for m in got["received"]}
+    assert list(by_subject) == ["两份年报", "年报（旧格式）", "年报"] + [f"{x.name}年报" for x in legacy]
+
+    two = by_subject["两份年报"]
+    assert two["lines"] == [f"收取：{YEAR}/{YEAR}-{x.name}.xlsx ← {a[1].emails[0]}（通过）" for x in a[1:3]]
+    assert [(i["agency"], i["outcome"], i["placed"]) for i in two["items"]] == [(x.name, "stored", "new") for x in a[1:3]]
+    assert by_subject["年报（旧格式）"]["lines"] == [
+        f"未收取（不是年报）：《年报（旧格式）》← {a[10].emails[0]}：邮件中没有 Excel 工作簿附件（附件：年报.xls）；"
+        "旧版 .xls 不是标准工作簿，请用 xlsuite import 生成 .xlsx"]
+    assert by_subject["年报"]["lines"] == [f"未收取（不是年报）：《年报》← {a[11].emails[0]}：邮件没有附件"]
+    for x in legacy:  # every naming gives the name that was sent
+        [item] = by_subject[f"{x.name}年报"]["items"]
+        assert (item["attachment"], item["agency"], item["verdict"]) == (f"{YEAR}-{x.name}.xlsx", x.name, "通过")
+
+    names = [x.name for x in a[1:3] + legacy]
+    assert stored(out) == {f"{YEAR}-{n}.xlsx": books[n] for n in names}
+    assert got["counts"] == {"pass": len(names), "missing": 28 - len(names)}
+    rows = {row["agency"]: row for row in got["rows"]}
+    assert rows[a[2].name]["sender"] == a[1].emails[0] and rows[a[2].name]["path"] == f"{YEAR}/{YEAR}-{a[2].name}.xlsx"
+    assert rows[a[10].name]["status"] == "未报送" and "年报.xls" in rows[a[10].name]["notes"][0]
+    assert tracker_rows(out)[a[11].name]["说明"] == "2021-01-10 12:00 来件未收取（不是年报）：邮件没有附件"

@@ -198,13 +198,14 @@ class ImapMailbox:
             return {}
         from email.parser import BytesHeaderParser
 
+        from .intake import message_id
+
         out: dict[int, str | None] = {u: None for u in uids}
         data = self._uid("FETCH", uid_set(uids), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
         for attrs, literal in _fetched(data):
             uid = _uid_of(attrs)
             if uid in out:
-                value = BytesHeaderParser().parsebytes(literal or b"").get("Message-ID")
-                out[uid] = str(value).strip() if value else None
+                out[uid] = message_id(BytesHeaderParser().parsebytes(literal or b"").get("Message-ID"))
         return out
 
     def fetch(self, uid: int) -> tuple[bytes, datetime | None]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email import policy
+from email import message_from_string, policy
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
@@ -77,8 +77,38 @@ class Letter:
     message: Message             # the whole message (compat32: three times faster to parse than the default)
 
 
+def message_id(value) -> str | None:
+    """A Message-ID as an ID: a header folded onto its next line keeps the fold's whitespace, an ID has none."""
+    text = "".join(str(value).split()) if value is not None else ""
+    return text or None
+
+
+def _escaped(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def text8(value: str) -> str:
+    """A header sent as raw 8-bit bytes (older Chinese mail programs send a file name or a subject in
+    GBK, unencoded), decoded: UTF-8 when it is, else GB18030 (a superset of GBK). The parser keeps such
+    bytes as surrogate escapes; a header without them is returned as it is."""
+    if not _escaped(value):
+        return value
+    data = value.encode("ascii", "surrogateescape")
+    for charset in ("utf-8", "gb18030"):
+        try:
+            return data.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", "replace")
+
+
 def parse(raw: bytes, received: datetime | None) -> Letter:
-    head = BytesHeaderParser(policy=policy.default).parsebytes(raw)  # headers decoded (RFC 2047)
+    message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    if any(_escaped(v) for _k, v in message.raw_items() if isinstance(v, str)):
+        head = message_from_string("".join(f"{k}: {text8(v) if isinstance(v, str) else v}\n"
+                                           for k, v in message.raw_items()) + "\n", policy=policy.default)
+    else:
+        head = BytesHeaderParser(policy=policy.default).parsebytes(raw)  # headers decoded (RFC 2047)
     name, sender = _address(head, "From")
     _n, reply_to = _address(head, "Reply-To")
     try:
@@ -88,9 +118,7 @@ def parse(raw: bytes, received: datetime | None) -> Letter:
     if date is not None and date.tzinfo is None:
         date = date.replace(tzinfo=timezone.utc)
     date = date or received or datetime.now().astimezone()
-    mid = head["Message-ID"]
-    return Letter(str(mid).strip() if mid else None, sender, name, reply_to, _header(head, "Subject"), date,
-                  BytesParser(policy=policy.compat32).parsebytes(raw))
+    return Letter(message_id(head["Message-ID"]), sender, name, reply_to, _header(head, "Subject"), date, message)
 
 
 def _header(msg: Message, name: str) -> str:
@@ -116,6 +144,12 @@ def _filename(part: Message) -> str | None:
     """The attachment's name: RFC 2231 (``filename*=``) or, as many Chinese mail programs send it, RFC 2047."""
     try:
         name = part.get_filename()
+        if name is None or _escaped(name) or "\ufffd" in name:  # sent as raw GBK or UTF-8 bytes
+            fixed = Message()
+            for k, v in part.raw_items():
+                if k.lower() in ("content-disposition", "content-type") and isinstance(v, str):
+                    fixed[k] = text8(v)
+            name = fixed.get_filename() or name
         if name and "=?" in name:
             name = str(make_header(decode_header(name)))
     except Exception:  # noqa: BLE001 - an undecodable name is still an attachment
@@ -178,19 +212,19 @@ def _book(name: str, data: bytes | None, agencies: AgencyList | None, year: int,
 
     suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in WORKBOOK_SUFFIXES else ".xlsx"
     if not data:
-        return Item(JUNK, f"附件 {name} 已损坏（无法解码或为空），请对方重新发送", DAMAGED, name, own)
+        return Item(JUNK, f"附件 {name} 已损坏（无法解码或为空）", DAMAGED, name, own)
     with scratch(data, suffix) as path:
         try:
             if sniff(path) != "workbook":
-                return Item(JUNK, f"附件 {name} 已损坏（扩展名是 Excel 工作簿，内容却不是），请对方重新发送",
+                return Item(JUNK, f"附件 {name} 已损坏（扩展名是 Excel 工作簿，内容却不是）",
                             DAMAGED, name, own)
             report = read_report(path)
         except SourceError as e:
             if e.code in DAMAGED_CODES:
-                return Item(JUNK, f"附件 {name} 已损坏（{e.reason}），请对方重新发送", DAMAGED, name, own)
+                return Item(JUNK, f"附件 {name} 已损坏（{e.reason}）", DAMAGED, name, own)
             return Item(JUNK, f"附件 {name} 不是年报标准工作簿（{e.reason}）", NOT_REPORT, name, own)
         except Exception as e:  # noqa: BLE001 - a reader bug on one attachment must not stop the batch
-            return Item(JUNK, f"附件 {name} 无法读取（{type(e).__name__}: {e}），请对方重新发送",
+            return Item(JUNK, f"附件 {name} 无法读取（{type(e).__name__}: {e}）",
                         DAMAGED, name, own)
     m = report.meta
     if m.year != year:

@@ -15,6 +15,7 @@ from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from ..errors import XlsuiteError
+from .intake import message_id
 
 MAILDIR_SUBDIRS = ("cur", "new")
 EML_SUFFIXES = (".eml",)
@@ -71,7 +72,7 @@ def folder_envelopes(folder: Path, known_refs: set[str], known_ids: set[str]) ->
                 mid = BytesHeaderParser().parse(f).get("Message-ID")
         except OSError as e:
             raise XlsuiteError(f"无法读取邮件文件 {path}（{e.strerror or e}）") from None
-        mid = str(mid).strip() if mid else None
+        mid = message_id(mid)
         if mid and mid in known_ids:
             continue
 

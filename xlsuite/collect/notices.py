@@ -13,7 +13,7 @@ from .. import __version__
 from ..mail.message import SUBJECT_PREFIX
 from .agencies import Agency
 from ..assessment import FAILED_EXPLAINED
-from .intake import JUNK, KIND_ZH, OFF_LIST, STORED, finding_line
+from .intake import DAMAGED, JUNK, KIND_ZH, OFF_LIST, STORED, finding_line, message_id
 from .tracker import when
 
 DEFAULT_OFFICE = "我办"
@@ -27,9 +27,8 @@ def _message(subject: str, body: str, *, sender: str, to: str, now: datetime | N
     msg["To"] = to
     msg["Date"] = format_datetime((now or datetime.now()).astimezone())
     msg["Message-ID"] = make_msgid("xlsuite", domain=sender.rpartition("@")[2] or None)
+    in_reply_to = message_id(in_reply_to)  # the ID alone, never a fold of the header it came from
     if in_reply_to:
-        # A Message-ID read from a folded header keeps the fold's whitespace.
-        in_reply_to = " ".join(in_reply_to.split())
         msg["In-Reply-To"] = in_reply_to
         msg["References"] = in_reply_to
     msg["X-Mailer"] = f"xlsuite {__version__}"
@@ -98,7 +97,7 @@ def ack_message(record: dict, *, sender: str, office: str = DEFAULT_OFFICE, cont
                 lines.append(f"  另有 {len(it['warnings'])} 项提示，请在工作簿“校验”表中查看。")
         else:
             lines.append(f"附件 {name}：未能收取（{KIND_ZH.get(it.get('kind'), '')}）：{it.get('reason')}。")
-            lines.append("  请核对后重新发送。")
+            lines.append("  请重新发送。" if it.get("kind") == DAMAGED else "  请核对后重新发送。")
         lines.append("")
     body = "\n".join(lines + _footer()[1:]) + "\n"
     return _message(subject, body, sender=sender, to=to, now=now, in_reply_to=record.get("message_id"), kind="ack")

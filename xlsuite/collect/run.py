@@ -20,7 +20,7 @@ from ..errors import XlsuiteError
 from .agencies import AgencyList
 from .config import CollectConfig, get_imap_password
 from .inbox import NEW, OLDER, REPLACED, SAME, TRACKER, Inbox, safe_name, sha256
-from .intake import JUNK, KIND_ZH, OFF_LIST, STORED, Item, examine, parse
+from .intake import DAMAGED, JUNK, KIND_ZH, OFF_LIST, STORED, Item, examine, parse
 from .mailbox import Envelope, folder_envelopes, imap_envelopes
 from .notices import DEFAULT_OFFICE, ack_message, reminder_message
 from .tracker import Status, build, message_records, when
@@ -183,7 +183,8 @@ def _one(inbox: Inbox, env: Envelope, index: _Index, agencies, year: int) -> Rec
 def _line(it: Item, sender: str | None, subject: str) -> str:
     who = sender or "（发件人不明）"
     if it.outcome == JUNK:
-        return f"未收取（{KIND_ZH.get(it.kind or '', '')}）：《{subject or '无主题'}》← {who}：{it.reason}"
+        again = "，请对方重新发送" if it.kind == DAMAGED else ""
+        return f"未收取（{KIND_ZH.get(it.kind or '', '')}）：《{subject or '无主题'}》← {who}：{it.reason}{again}"
     verdict = ("通过" if not it.failures else f"未通过，{len(it.failures)} 项勾稽关系不成立"
                + ("，均已核实说明" if it.verdict == FAILED_EXPLAINED else ""))
     path = it.path
