@@ -361,6 +361,15 @@ def test_reminders_dry_run_then_send(corpus, smtp, tmp_path):
     for a in missing:
         assert f"演示：将催报 {a.name} → {a.emails[0]}（【政府信息公开年报】催报：请报送{a.name} {YEAR}年度报告）" in dry.output
     assert f"（演示，没有发送。共 {len(missing)} 封；确认后加 --send 发送。第一封如下：）" in dry.output
+    machine = run(*base, "--json")
+    assert machine.exit_code == 0, machine.output
+    plan = json.loads(machine.stdout)
+    assert (plan["year"], plan["agencies"], plan["sent"]) == (YEAR, 28, False)
+    assert [(x["agency"], x["status"], x["to"]) for x in plan["reminders"]] == \
+        [(a.name, "preview", a.emails[0]) for a in missing]
+    assert plan["reminders"][-1]["subject"] == f"【政府信息公开年报】催报：请报送{corpus.damaged} {YEAR}年度报告"
+    assert "请于 2021年01月31日 前将校验通过的标准工作簿报送至 city-gkb@xm.gov.cn" in plan["reminders"][-1]["body"]
+    assert smtp.received == [] and not (tmp_path / "outbox").exists()
 
     sent = run(*base, "--send")
     assert sent.exit_code == 0, sent.output
@@ -451,6 +460,8 @@ def test_ribbon_collect_button(corpus, tmp_path):
     assert outcome.status == DONE, outcome.alert
     tracker = tmp_path / "收件" / "报送情况.xlsx"
     assert adapter.opened == [str(tracker)]
+    progress = [s for s in adapter.statuses if s and s.startswith("收集：收取邮件")]
+    assert progress == [f"收集：收取邮件：{n}/5……" for n in range(1, 6)]
     assert f"名单 28 个机关：已报送（通过）3，已报送（未通过）0，未报送 25，名单外来件 0。" in outcome.alert
     assert "· 未收取（附件损坏）" in outcome.alert
     assert len(stored(tmp_path / "收件")) == 3

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import click
 
 from ..errors import ExitCode
-from .common import echo_err, emit_json, xlsuite_command
+from .common import Bar, echo_err, emit_json, xlsuite_command
 
 
 def list_option(f):
@@ -76,9 +77,10 @@ def command(from_dir, list_path, output, year, config_path, move_to, since, repl
 
     cfg, agencies, out, year = settings(config_path, list_path, output, year, required=from_dir is None)
     mail = load_config(config_path) if reply else None
-    result = collect(out, year=year, agencies=agencies, config=cfg, from_dir=from_dir, move_to=move_to,
-                     since=since.date() if since else None, reply=mail, office=cfg.office,
-                     on_message=None if as_json else _print_received)
+    with Bar("收取邮件") as bar:
+        result = collect(out, year=year, agencies=agencies, config=cfg, from_dir=from_dir, move_to=move_to,
+                         since=since.date() if since else None, reply=mail, office=cfg.office,
+                         on_message=None if as_json else partial(_print_received, say=bar.echo), on_progress=bar)
     code = ExitCode.OK
     queued = [o for o in result.replies if o.status != "sent"]
     if as_json:
@@ -95,11 +97,11 @@ def command(from_dir, list_path, output, year, config_path, move_to, since, repl
     return code
 
 
-def _print_received(r) -> None:
+def _print_received(r, say=click.echo) -> None:
     if r.unrelated:
         return  # ordinary mail: counted in the summary, listed in the tracker's 来件记录
     for line in r.lines:
-        click.echo(line)
+        say(line)
 
 
 def _summary(result, agencies) -> None:

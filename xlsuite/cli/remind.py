@@ -5,7 +5,7 @@ import click
 
 from ..errors import ExitCode, XlsuiteError
 from .collect import common_options, settings
-from .common import xlsuite_command
+from .common import emit_json, xlsuite_command
 
 
 @xlsuite_command("remind", hints={"no_list": "请用 --list 给出机关名单"})
@@ -13,7 +13,8 @@ from .common import xlsuite_command
 @click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="请对方在此日期前报送（写在催报邮件中）。")
 @click.option("--send", "really", is_flag=True, help="真的发送；不加时只显示将发给谁、邮件内容（演示）。")
-def command(list_path, output, year, config_path, deadline, really) -> ExitCode:
+@click.option("--json", "as_json", is_flag=True, help="结果输出为一个 JSON 对象（每个未报送机关一项）。")
+def command(list_path, output, year, config_path, deadline, really, as_json) -> ExitCode:
     """催报：给名单中尚未报送的机关发邮件。Remind the agencies that have not reported.
 
     Who has reported comes from the collection folder (what `xlsuite collect`
@@ -37,6 +38,11 @@ def command(list_path, output, year, config_path, deadline, really) -> ExitCode:
     mail = load_config(config_path)
     reminders = remind(out, agencies, year, mail, send=really, office=cfg.office,
                        deadline=deadline.date() if deadline else None)
+    code = ExitCode.NOT_SENT if any(r.status == "queued" for r in reminders) else ExitCode.OK
+    if as_json:
+        emit_json({"year": year, "agencies": len(agencies), "sent": really,
+                   "reminders": [_to_json(r) for r in reminders]})
+        return code
     if not reminders:
         click.echo(f"名单中的 {len(agencies)} 个机关都已报送 {year} 年度报告，无需催报。")
     for r in reminders:
@@ -50,4 +56,14 @@ def command(list_path, output, year, config_path, deadline, really) -> ExitCode:
         body = msg.get_body(("plain",))
         for line in (body.get_content() if body is not None else "").splitlines():
             click.echo(f"  {line}")
-    return ExitCode.NOT_SENT if any(r.status == "queued" for r in reminders) else ExitCode.OK
+    return code
+
+
+def _to_json(r) -> dict:
+    """status: preview (dry run) / sent / queued (kept in the outbox) / already (today) / no_email."""
+    out = {"agency": r.agency, "status": r.status, "line": r.line, "to": None, "subject": None, "body": None}
+    if r.message is not None:
+        body = r.message.get_body(("plain",))
+        out.update(to=str(r.message["To"]), subject=str(r.message["Subject"]),
+                   body=body.get_content() if body is not None else None)
+    return out

@@ -76,14 +76,17 @@ def collect(out: str | os.PathLike, *, year: int, agencies: AgencyList | None = 
             config: CollectConfig | None = None, from_dir: str | os.PathLike | None = None,
             password: str | None = None, move_to: str | None = None, since: date | None = None,
             reply=None, reply_password: str | None = None, office: str = DEFAULT_OFFICE,
-            on_message: Callable[[Received], None] | None = None, now: datetime | None = None) -> CollectResult:
+            on_message: Callable[[Received], None] | None = None,
+            on_progress: Callable[[int, int], None] | None = None, now: datetime | None = None) -> CollectResult:
     """Fetch new submissions into ``out`` and regenerate its tracker.
 
     Source: ``from_dir`` (a folder of .eml files or a Maildir) when given, else the
     IMAP mailbox of ``config``. ``move_to`` moves collected messages to that IMAP
     folder (nothing is deleted otherwise). ``reply`` (a MailConfig) acknowledges
-    each new message to its sender. Raises XlsuiteError (MailboxError …) when the
-    mailbox cannot be read; everything about one message is in its ``Received``.
+    each new message to its sender. ``on_message`` hears of each message collected,
+    ``on_progress(done, total)`` of how many of the new messages are done. Raises
+    XlsuiteError (MailboxError …) when the mailbox cannot be read; everything about
+    one message is in its ``Received``.
     """
     if from_dir is not None and not Path(from_dir).is_dir():
         raise XlsuiteError(f"找不到邮件文件夹：{from_dir}")
@@ -95,7 +98,7 @@ def collect(out: str | os.PathLike, *, year: int, agencies: AgencyList | None = 
         index = _Index(records)
         if from_dir is not None:
             envelopes = folder_envelopes(Path(from_dir), index.refs, index.ids)
-            result.received = _ingest(inbox, envelopes, index, agencies, year, on_message)
+            result.received = _ingest(inbox, envelopes, index, agencies, year, on_message, on_progress)
         else:
             from .imap import ImapMailbox
 
@@ -106,7 +109,7 @@ def collect(out: str | os.PathLike, *, year: int, agencies: AgencyList | None = 
             move_to = move_to or cfg.move_to
             with ImapMailbox(cfg, pw, writable=bool(move_to)) as box:
                 envelopes = imap_envelopes(box, index.refs, index.ids, since)
-                result.received = _ingest(inbox, envelopes, index, agencies, year, on_message)
+                result.received = _ingest(inbox, envelopes, index, agencies, year, on_message, on_progress)
                 if move_to:
                     result.moved = _move_collected(box, index, move_to, since)
         if reply is not None:
@@ -142,15 +145,17 @@ class _Index:
 
 
 def _ingest(inbox: Inbox, envelopes, index: _Index, agencies: AgencyList | None, year: int,
-            on_message) -> list[Received]:
+            on_message, on_progress) -> list[Received]:
     out = []
-    for env in envelopes:
-        if env.ref in index.refs or (env.message_id and env.message_id in index.ids):
-            continue  # the same message twice in this run's listing
-        got = _one(inbox, env, index, agencies, year)
-        out.append(got)
-        if on_message:
-            on_message(got)
+    todo = list(envelopes)  # only what the ledger does not hold: the count of new messages
+    for n, env in enumerate(todo, 1):
+        if not (env.ref in index.refs or (env.message_id and env.message_id in index.ids)):
+            got = _one(inbox, env, index, agencies, year)  # (else the same message twice in this listing)
+            out.append(got)
+            if on_message:
+                on_message(got)
+        if on_progress:
+            on_progress(n, len(todo))
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from ...errors import XlsuiteError
-from ..adapter import WorkbookAdapter
+from ..adapter import WorkbookAdapter, status_progress
 from .base import BAD_INPUT, DONE, Outcome, cancelled, finish, refused_by
 
 
@@ -32,7 +32,8 @@ def run(adapter: WorkbookAdapter) -> Outcome:
         agencies = read_list(list_path)
         out = str(cfg.output) if cfg.output else os.path.join(os.path.dirname(os.path.abspath(list_path)), "收件")
         year = cfg.year or default_year()
-        result = collect(out, year=year, agencies=agencies, config=cfg, from_dir=from_dir, office=cfg.office)
+        result = collect(out, year=year, agencies=agencies, config=cfg, from_dir=from_dir, office=cfg.office,
+                         on_progress=status_progress(adapter, "收集：收取邮件"))
     except XlsuiteError as e:
         return refused_by(adapter, e, "收集")
     assert result.status is not None  # collect() always builds the status it writes
