@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -152,6 +153,17 @@ def test_thirty_messages_over_imap(corpus, dovecot, tmp_path):
     bad = rows[corpus.invalid[0]]
     assert "[错误] R1.requests.total" in bad["问题"] and "[错误] R2.requests.new" in bad["问题"]
     assert tiles(out) == {"名单机关": 28, PASSED: 25, "已报送（未通过）": 2, MISSING: 1, OUTSIDE: 1}
+    # the colours: one conditional rule per state over the rows, the first whose prefix the 状态 starts with
+    ws = openpyxl.load_workbook(out / "报送情况.xlsx")["报送情况"]
+    [(area, rules)] = [(str(cf.sqref), cf.rules) for cf in ws.conditional_formatting]
+    assert area == f"A{HEADER_ROW + 1}:L{HEADER_ROW + 29}"
+    colour = {}
+    for rule in rules:
+        [(n, prefix)] = re.findall(rf'^LEFT\(\$F{HEADER_ROW + 1},(\d+)\)="(.+)"$', rule.formula[0])
+        assert len(prefix) == int(n) and rule.stopIfTrue
+        colour[prefix] = rule.dxf.fill.bgColor.rgb[-6:]
+    shown = Counter(next(colour[p] for p in colour if row["状态"].startswith(p)) for row in rows.values())
+    assert shown == {"C6EFCE": 25, "FFC7CE": 2, "FFEB9C": 1, "F8CBAD": 1}  # green, red, yellow, orange
 
     # nothing changed on the server: every message still there, none marked read
     assert dovecot.count("city") == 30

@@ -146,7 +146,7 @@ def build(records: list[dict], agencies: AgencyList | None, year: int) -> Status
         row = current.pop(a.key) if a.key in current else Row(a.name, "missing")
         row.name, row.agency = a.name, a
         rows.append(row)
-    rows.extend(sorted(current.values(), key=lambda r: r.date or datetime.min))  # no list: every agency
+    rows.extend(sorted(current.values(), key=lambda r: r.date.timestamp() if r.date else 0))  # no list: every agency
     for row in rows:
         key = agency_key(row.name)
         if earlier[key]:
