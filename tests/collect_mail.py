@@ -3,9 +3,10 @@
 Messages are built with ``send``'s own code (``xlsuite.mail.message.build_message``,
 serialised by ``xlsuite.mail.smtp.message_bytes``) around standard workbooks of
 synthetic agencies (``xlsuite.rollup.synth``). Writing a workbook takes over a
-second on a busy machine, so only three are written; the other agencies' are
-byte-level copies with the agency's name put in place of a placeholder (the
-cover's name and the narrative are the only places it appears).
+second on a busy machine, so only three are written, and read once each as
+``send`` reads what it attaches; the other agencies' are byte-level copies with
+the agency's name put in place of a placeholder (the cover's name and the
+narrative are the only places it appears), read as the copy with that name.
 
 The 30 messages: 25 agencies with a valid workbook (agency 1 resubmits: its first
 message, days earlier, carried a broken workbook), 2 agencies with a workbook
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
@@ -54,6 +55,7 @@ class Corpus:
     valid: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     damaged: str = ""                           # the agency whose attachment arrived damaged
+    reports: dict[str, Report] = field(default_factory=dict)  # agency -> that workbook as read
 
     @property
     def resubmitter(self) -> str:
@@ -76,15 +78,19 @@ def retarget(src: Path, agency: str, placeholder: str) -> bytes:
     return out.read_bytes()
 
 
-def report_message(data: bytes, filename: str, sender: str, when: datetime, folder: Path,
+def report_message(report: Report, data: bytes, filename: str, sender: str, when: datetime,
                    damage: bool = False) -> bytes:
-    """What ``xlsuite send`` would put on the wire for this workbook (``damage``: cut in half on the way)."""
-    path = folder / filename
-    path.write_bytes(data)
-    report = read_report(path)  # send reads the workbook it attaches, then checks it
+    """What ``xlsuite send`` would put on the wire for this workbook, read as ``report`` (``damage``: cut
+    in half on the way)."""
     attached = data[: len(data) // 2] if damage else data
     msg = build_message(assess(report), Attachment(filename, attached), sender=sender, to=[CITY], now=when)
     return message_bytes(msg)
+
+
+def as_read(template: Report, agency: str, placeholder: str) -> Report:
+    """``template`` (a workbook read back) as ``retarget`` makes it for ``agency``: only the name differs."""
+    narrative = {k: v.replace(placeholder, agency) for k, v in template.narrative.items()}
+    return replace(template, meta=replace(template.meta, agency=agency), narrative=narrative)
 
 
 def stranger_message(when: datetime, folder: Path) -> bytes:
@@ -116,6 +122,8 @@ def build_corpus(folder: Path) -> Corpus:
     src.mkdir()
     good = [write_workbook(a, src / "a.xlsx"), write_workbook(b, src / "b.xlsx")]
     bad = write_workbook(broken, src / "broken.xlsx")
+    # send reads the workbook it attaches, then checks it: each of the three is read once, as send reads it
+    read = {p: read_report(p) for p in (*good, bad)}
 
     names = agency_names(28)
     agencies = [Agency(n, CONTACTS[i % len(CONTACTS)], (f"gkb{i + 1:02d}@agency{i + 1:02d}.xm.gov.cn",),
@@ -125,19 +133,23 @@ def build_corpus(folder: Path) -> Corpus:
     wire.mkdir()
     c = Corpus(folder, agencies, list_csv, [], {}, b"", valid=names[:25], invalid=names[25:27], damaged=names[27])
 
-    def mail(i: int, data: bytes, when: datetime, damage: bool = False) -> bytes:
-        return report_message(data, f"{YEAR}-{names[i]}.xlsx", agencies[i].emails[0], when, wire, damage)
+    def mail(i: int, src: Path, placeholder: str, when: datetime, damage: bool = False) -> bytes:
+        data = retarget(src, names[i], placeholder)
+        if not damage:
+            c.workbooks[names[i]] = data
+            c.reports[names[i]] = as_read(read[src], names[i], placeholder)
+        return report_message(as_read(read[src], names[i], placeholder), data, f"{YEAR}-{names[i]}.xlsx", agencies[i].emails[0],
+                              when, damage)
 
-    c.first_version = retarget(bad, names[0], PLACEHOLDERS[0])
-    c.messages.append(mail(0, c.first_version, T0 - timedelta(days=5)))
-    for i, name in enumerate(names[:27]):
+    c.messages.append(mail(0, bad, PLACEHOLDERS[0], T0 - timedelta(days=5)))
+    c.first_version = c.workbooks[names[0]]
+    for i in range(27):
         n = i % 2
-        data = retarget(good[n], name, PLACEHOLDERS[n]) if i < 25 else retarget(bad, name, PLACEHOLDERS[0])
-        c.workbooks[name] = data
-        c.messages.append(mail(i, data, T0 + timedelta(minutes=7 * i)))
+        src, placeholder = (good[n], PLACEHOLDERS[n]) if i < 25 else (bad, PLACEHOLDERS[0])
+        c.messages.append(mail(i, src, placeholder, T0 + timedelta(minutes=7 * i)))
         if i == 12:
             c.messages.append(stranger_message(T0 + timedelta(minutes=7 * i + 3), wire))
-    c.messages.append(mail(27, retarget(good[1], names[27], PLACEHOLDERS[1]), T0 + timedelta(hours=6), damage=True))
+    c.messages.append(mail(27, good[1], PLACEHOLDERS[1], T0 + timedelta(hours=6), damage=True))
     assert len(c.messages) == 30
     return c
 
