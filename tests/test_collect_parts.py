@@ -102,3 +102,18 @@ def test_placing_versions(tmp_path):
     assert status == OLDER and old.parent == kept.parent and old.read_bytes() == b"v0"
     assert path.read_bytes() == b"v2"
     assert safe_name('某局:"总"/分局. ') == "某局_总_分局"
+
+
+def test_one_collector_per_folder(tmp_path):
+    """A second collect (another window, the ribbon) on the same folder stops with one line; the first goes on."""
+    from click.testing import CliRunner
+
+    from xlsuite.cli import cli
+
+    (tmp_path / "导出").mkdir()
+    with Inbox(tmp_path / "收件").lock():
+        r = CliRunner().invoke(cli, ["collect", "--from", str(tmp_path / "导出"), "-o", str(tmp_path / "收件")])
+        assert r.exit_code == 2
+        assert r.output == f"错误：另一个收集（xlsuite collect）正在使用 {tmp_path / '收件'}：请等它结束后再运行\n"
+    again = CliRunner().invoke(cli, ["collect", "--from", str(tmp_path / "导出"), "-o", str(tmp_path / "收件")])
+    assert again.exit_code == 0 and again.output.startswith("没有新邮件")
