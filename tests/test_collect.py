@@ -457,6 +457,10 @@ def test_collect_help_and_bad_inputs(tmp_path):
     assert nofolder.exit_code == 2 and "找不到邮件文件夹" in nofolder.output
     noconfig = CliRunner().invoke(cli, ["collect", "-o", str(tmp_path / "o"), "--config", str(tmp_path / "x.toml")])
     assert noconfig.exit_code == 2 and "找不到邮件配置文件" in noconfig.output
+    (tmp_path / "x.toml").write_text("[collect]\n", encoding="utf-8")
+    nolist = run("remind", "-o", tmp_path / "o", "--config", tmp_path / "x.toml")
+    assert nolist.exit_code == 2
+    assert nolist.output == "错误：没有机关名单；请在配置文件 [collect] list 中填写名单文件；或用 --list 给出\n"
 
 
 def test_ribbon_collect_button(corpus, tmp_path):

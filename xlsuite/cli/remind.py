@@ -8,7 +8,7 @@ from .collect import common_options, settings
 from .common import emit_json, xlsuite_command
 
 
-@xlsuite_command("remind", hints={"no_list": "请用 --list 给出机关名单"})
+@xlsuite_command("remind", hints={"no_list": "或用 --list 给出"})
 @common_options
 @click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="请对方在此日期前报送（写在催报邮件中）。")
@@ -34,7 +34,7 @@ def command(list_path, output, year, config_path, deadline, really, as_json) -> 
 
     cfg, agencies, out, year = settings(config_path, list_path, output, year, required=False)
     if agencies is None:
-        raise XlsuiteError("没有机关名单", code="no_list", remedy="请在配置文件 [collect] list 中填写")
+        raise XlsuiteError("没有机关名单", code="no_list", remedy="请在配置文件 [collect] list 中填写名单文件")
     mail = load_config(config_path)
     reminders = remind(out, agencies, year, mail, send=really, office=cfg.office,
                        deadline=deadline.date() if deadline else None)
