@@ -152,11 +152,12 @@ service imap-login {{
             c.authenticate("PLAIN", lambda _: f"\0{user}\0{password}".encode("utf-8"))
         return c
 
-    def append(self, user: str, messages: list[bytes], folder: str = "INBOX") -> None:
+    def append(self, user: str, messages: list[bytes], folder: str = "INBOX", received=None) -> None:
+        """Deliver ``messages``; ``received`` (a datetime) is when the server says it got them (default now)."""
         c = self.connect(user)
         try:
             for raw in messages:
-                typ, data = c.append(folder, None, None, raw)
+                typ, data = c.append(folder, None, imaplib.Time2Internaldate(received) if received else None, raw)
                 assert typ == "OK", data
         finally:
             c.logout()

@@ -35,7 +35,8 @@ from .test_mail_smtp import SmtpServer, tls_files  # noqa: F401 - tls_files is a
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
-USERS = {"city": "pw-city", "kill": "pw-kill", "move": "pw-move", "gkb": "口令-2021", "tls": "pw-tls"}
+USERS = {"city": "pw-city", "kill": "pw-kill", "move": "pw-move", "gkb": "口令-2021", "tls": "pw-tls",
+         "window": "pw-window"}
 PASSED, FAILED2, MISSING, OUTSIDE = "已报送（通过）", "已报送（未通过，2 项）", "未报送", "名单外来件"
 
 
@@ -242,6 +243,24 @@ def test_move_to_a_chinese_folder(corpus, dovecot, tmp_path):
     again = run("collect", "--list", corpus.list_csv, "-o", out, "--year", YEAR, "--config", cfg, "--move-to",
                 "已收取", password="pw-move")
     assert again.output.startswith("没有新邮件") and dovecot.count("move", encode_folder("已收取")) == 3
+
+
+def test_search_window(corpus, dovecot, tmp_path):
+    """Only mail the server received in the last window_days (180) is looked at, unless --since says otherwise."""
+    from datetime import datetime, timedelta
+
+    dovecot.append("window", corpus.messages[2:4], received=datetime.now().astimezone() - timedelta(days=400))
+    dovecot.append("window", corpus.messages[4:5])
+    cfg = config(tmp_path, dovecot, "window")
+    out = tmp_path / "收件"
+    base = ["collect", "--list", corpus.list_csv, "-o", out, "--year", YEAR, "--config", cfg]
+    recent = run(*base, password="pw-window")
+    assert recent.exit_code == 0, recent.output
+    assert list(stored(out)) == [f"{YEAR}-{corpus.valid[3]}.xlsx"]
+    since = (datetime.now() - timedelta(days=500)).strftime("%Y-%m-%d")
+    older = run(*base, "--since", since, password="pw-window")
+    assert older.exit_code == 0, older.output
+    assert sorted(stored(out)) == sorted(f"{YEAR}-{n}.xlsx" for n in corpus.valid[1:4])
 
 
 def test_chinese_password_logs_in(corpus, dovecot, tmp_path):
