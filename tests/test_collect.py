@@ -572,3 +572,32 @@ def test_odd_messages_of_a_real_mailbox(corpus, tmp_path):
     assert rows[a[2].name]["sender"] == a[1].emails[0] and rows[a[2].name]["path"] == f"{YEAR}/{YEAR}-{a[2].name}.xlsx"
     assert rows[a[10].name]["status"] == "未报送" and "年报.xls" in rows[a[10].name]["notes"][0]
     assert tracker_rows(out)[a[11].name]["说明"] == "2021-01-10 12:00 来件未收取（不是年报）：邮件没有附件"
+
+
+def test_last_years_workbook_on_file_is_the_previous_year(corpus, tmp_path):
+    """An agency's workbook collected last year (in <-o>/<年度-1>/) is its previous year: the cross-year
+    relations are checked as `xlsuite check --previous` checks them."""
+    from dataclasses import replace
+
+    from xlsuite.model import Value
+    from xlsuite.workbook import write_workbook
+
+    one, two = corpus.valid[1], corpus.valid[2]
+    now = corpus.reports[one]
+    before = replace(now, meta=replace(now.meta, year=YEAR - 1), values=dict(now.values))
+    for col in ("natural", "org_commercial", "org_research", "org_social", "org_legal", "org_other", "total"):
+        before.values[f"requests.carried_out.{col}"] = now.values[f"requests.carried_in.{col}"]
+    for col in ("natural", "total"):  # last year's report carried three more cases over than this one took in
+        before.values[f"requests.carried_out.{col}"] = Value(now.number(f"requests.carried_in.{col}") + 3)
+    out = tmp_path / "收件"
+    (out / str(YEAR - 1)).mkdir(parents=True)
+    write_workbook(before, out / str(YEAR - 1) / f"{YEAR - 1}-{one}.xlsx")
+    r = run("collect", "--from", write_eml(corpus.messages[2:4], tmp_path / "导出"), "--list", corpus.list_csv,
+            "-o", out, "--year", YEAR, "--json")
+    assert r.exit_code == 0, r.output
+    [[first], [second]] = [m["items"] for m in json.loads(r.stdout)["received"]]
+    assert (first["agency"], second["agency"]) == (one, two)
+    cross = [w for w in first["warnings"] if w.startswith("R8.")]
+    assert len(cross) == 2 and all("本年“上年结转”应等于上年报告的“结转下年度继续办理”" in w for w in cross)
+    assert first["verdict"] == "通过"  # a warning, as in check
+    assert not [w for w in second["warnings"] if w.startswith("R8.")]  # no workbook of last year on file

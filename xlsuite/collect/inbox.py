@@ -132,6 +132,10 @@ class Inbox:
     def current(self, year: int, agency: str, suffix: str = ".xlsx", off_list: bool = False) -> Path:
         return self.year_dir(year, off_list) / f"{year}-{safe_name(agency)}{suffix}"
 
+    def on_file(self, year: int, agency: str) -> Path | None:
+        """The current workbook of a listed agency for ``year``, when one was collected."""
+        return next((p for s in WORKBOOK_SUFFIXES if (p := self.current(year, agency, s)).is_file()), None)
+
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 

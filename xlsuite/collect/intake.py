@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..assessment import assess
 from ..errors import SourceError
+from ..model import Report
 from .agencies import AgencyList
 
 # What became of one attachment (or of a message with none)
@@ -181,8 +182,13 @@ def is_workbook(filename: str, ctype: str) -> bool:
 
 
 def examine(letter: Letter, agencies: AgencyList | None, year: int,
-            scratch: Callable[[bytes, str], AbstractContextManager[Path]]) -> list[Item]:
-    """What each workbook attachment of ``letter`` is; one JUNK item when it carries none."""
+            scratch: Callable[[bytes, str], AbstractContextManager[Path]],
+            previous: Callable[[str], Report | None] | None = None) -> list[Item]:
+    """What each workbook attachment of ``letter`` is; one JUNK item when it carries none.
+
+    ``previous(agency)`` is that agency's report of the year before when there is one
+    (the cross-year relations are then checked too, as ``xlsuite check --previous`` does).
+    """
     found = attachments(letter.message)
     books = [(n, t, d) for n, t, d in found if is_workbook(n, t)]
     sender_agency = agencies.by_email(letter.sender) if agencies else None
@@ -195,7 +201,7 @@ def examine(letter: Letter, agencies: AgencyList | None, year: int,
         item = Item(JUNK, reason, NOT_REPORT, names or None, own)
         item.unrelated = own is None and not any(w in letter.subject + names for w in REPORT_WORDS)
         return [item]
-    return [_book(name, data, agencies, year, scratch, own) for name, _t, data in books]
+    return [_book(name, data, agencies, year, scratch, own, previous) for name, _t, data in books]
 
 
 def finding_line(f: dict) -> str:
@@ -207,7 +213,7 @@ def finding_line(f: dict) -> str:
 
 
 def _book(name: str, data: bytes | None, agencies: AgencyList | None, year: int, scratch,
-          own: str | None) -> Item:
+          own: str | None, previous: Callable[[str], Report | None] | None) -> Item:
     from ..readers import read_report, sniff
 
     suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in WORKBOOK_SUFFIXES else ".xlsx"
@@ -234,7 +240,9 @@ def _book(name: str, data: bytes | None, agencies: AgencyList | None, year: int,
     if not m.agency:
         return Item(JUNK, f"附件 {name} 的封面没有填写机关名称，无法确定报送单位", NOT_REPORT, name, own, m.year)
     listed = agencies.find(m.agency) if agencies is not None else None
-    assessment = assess(report)  # as xlsuite check and the 校验 button assess it, 核实 marks included
+    before = previous(listed.name if listed else m.agency) if previous is not None else None
+    # as xlsuite check and the 校验 button assess it, 核实 marks included
+    assessment = assess(report, before if before is not None and before.meta.year == year - 1 else None)
 
     def marked(r) -> dict:
         d = {"id": r.id, "message": r.message}

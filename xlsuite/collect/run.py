@@ -17,6 +17,7 @@ from pathlib import Path
 from ..atomic import write_bytes
 from ..assessment import FAILED_EXPLAINED
 from ..errors import XlsuiteError
+from ..model import Report
 from .agencies import AgencyList
 from .config import CollectConfig, get_imap_password
 from .inbox import NEW, OLDER, REPLACED, SAME, TRACKER, Inbox, safe_name, sha256
@@ -123,12 +124,21 @@ class _Index:
     """What the ledger knows: collected messages, and per agency-year when the current version was sent."""
 
     def __init__(self, records: list[dict]):
+        self._previous: dict[str, Report | None] = {}
         self.refs: set[str] = set()
         self.ids: set[str] = set()
         self.latest: dict[tuple, datetime] = {}
         self.dates: dict[str, datetime] = {}
         for rec in message_records(records):
             self.add(rec)
+
+    def previous(self, inbox: Inbox, year: int) -> Callable[[str], Report | None]:
+        """agency -> its report of ``year`` on file in the collection folder (read once a run), or None."""
+        def of(agency: str) -> Report | None:
+            if agency not in self._previous:
+                self._previous[agency] = _read_quietly(inbox.on_file(year, agency))
+            return self._previous[agency]
+        return of
 
     def add(self, rec: dict) -> None:
         self.refs.add(rec["ref"])
@@ -142,6 +152,18 @@ class _Index:
                 key = (it.get("year"), safe_name(it.get("agency") or ""), it.get("outcome"))
                 if key not in self.latest or sent > self.latest[key]:
                     self.latest[key] = sent
+
+
+def _read_quietly(path: Path | None) -> Report | None:
+    """A workbook collected earlier, or None when it cannot be read now (its own run said why)."""
+    from ..readers import read_report
+
+    if path is None:
+        return None
+    try:
+        return read_report(path)
+    except Exception:  # noqa: BLE001 - last year's file never stops this year's collection
+        return None
 
 
 def _ingest(inbox: Inbox, envelopes, index: _Index, agencies: AgencyList | None, year: int,
@@ -162,7 +184,7 @@ def _ingest(inbox: Inbox, envelopes, index: _Index, agencies: AgencyList | None,
 def _one(inbox: Inbox, env: Envelope, index: _Index, agencies, year: int) -> Received:
     raw, received = env.fetch()
     letter = parse(raw, received)
-    items = examine(letter, agencies, year, inbox.scratch)
+    items = examine(letter, agencies, year, inbox.scratch, index.previous(inbox, year - 1))
     lines = []
     for it in items:
         placed = path = None
