@@ -601,3 +601,29 @@ def test_last_years_workbook_on_file_is_the_previous_year(corpus, tmp_path):
     assert len(cross) == 2 and all("本年“上年结转”应等于上年报告的“结转下年度继续办理”" in w for w in cross)
     assert first["verdict"] == "通过"  # a warning, as in check
     assert not [w for w in second["warnings"] if w.startswith("R8.")]  # no workbook of last year on file
+
+
+def test_replies_wait_in_the_outbox_when_the_server_is_down(corpus, tmp_path):
+    """The mail server down: collecting goes on, the replies are kept (exit 3) and go with the next run."""
+    smtp = SmtpServer()  # not started yet
+    folder = write_eml(corpus.messages[2:5], tmp_path / "导出")
+    cfg = config(tmp_path, None, smtp=smtp)
+    args = ["collect", "--from", folder, "--list", corpus.list_csv, "-o", tmp_path / "收件", "--year", YEAR,
+            "--config", cfg, "--reply"]
+    down = run(*args)
+    assert down.exit_code == 3, down.output
+    assert len(stored(tmp_path / "收件")) == 3
+    assert len(list((tmp_path / "outbox").glob("回执-*.eml"))) == 3
+    assert {row["回执"] for n, row in tracker_rows(tmp_path / "收件").items() if n in corpus.valid[1:4]} == \
+        {"待发（见待发箱）"}
+    smtp.start()
+    try:
+        up = run(*args)
+        assert up.exit_code == 0, up.output
+        assert up.output.startswith("没有新邮件")
+        assert sorted(str(m["To"]) for m in received(smtp)) == [a.emails[0] for a in corpus.agencies[1:4]]
+        assert {row["回执"] for n, row in tracker_rows(tmp_path / "收件").items() if n in corpus.valid[1:4]} == \
+            {"已发送"}
+        assert run(*args).exit_code == 0 and len(smtp.received) == 3  # sent once
+    finally:
+        smtp.stop()
