@@ -627,3 +627,22 @@ def test_replies_wait_in_the_outbox_when_the_server_is_down(corpus, tmp_path):
         assert run(*args).exit_code == 0 and len(smtp.received) == 3  # sent once
     finally:
         smtp.stop()
+
+
+def test_tracker_that_cannot_be_written_loses_nothing(corpus, tmp_path):
+    """报送情况.xlsx cannot be replaced (open in Excel on Windows; here a folder in its place): the workbooks
+    are collected all the same, one error line and exit 2; the next run writes the tracker."""
+    out = tmp_path / "收件"
+    (out / "报送情况.xlsx").mkdir(parents=True)
+    args = ["collect", "--from", write_eml(corpus.messages[2:4], tmp_path / "导出"), "--list", corpus.list_csv,
+            "-o", out, "--year", YEAR]
+    blocked = run(*args)
+    assert blocked.exit_code == 2
+    [error] = blocked.stderr.splitlines()
+    assert error.startswith(f"错误：无法更新 {out / '报送情况.xlsx'}（") and \
+        error.endswith("）：若它正在 Excel 中打开，请关闭后重新运行 xlsuite collect（已收取的邮件不会重复收取）")
+    assert len(stored(out)) == 2
+    (out / "报送情况.xlsx").rmdir()
+    again = run(*args)
+    assert again.exit_code == 0 and again.output.startswith("没有新邮件")
+    assert Counter(row["状态"] for row in tracker_rows(out).values()) == {PASSED: 2, MISSING: 26}
