@@ -280,6 +280,14 @@ def test_f10_validate_keeps_a_backup_of_what_it_cannot_keep(cli, h, tmp_path):
     assert len(backups) == 1 and "文本框" in r.out and backups[0].name in r.out
     with zipfile.ZipFile(backups[0]) as z:
         assert b"STAFF NOTE" in z.read("xl/drawings/drawing1.xml")
+    # 导入 the same way: its backup holds the text box, and the message says it is not in the new workbook.
+    wb.write_bytes((h / "F10-excel-validate-drops-staff-content" / "staff-textbox.orig.xlsx").read_bytes())
+    r = cli.run(["excel", "reimport", "--workbook", wb, "--file", EXAMPLES / "shishi-commerce-2019.md"], tmp_path)
+    assert r.killed is None and "Traceback" not in r.err and r.code in (0, 1), r.err
+    [new] = [b for b in tmp_path.glob("staff.备份-*.xlsx") if b not in backups]
+    assert "文本框" in r.out and new.name in r.out
+    with zipfile.ZipFile(new) as z:
+        assert b"STAFF NOTE" in z.read("xl/drawings/drawing1.xml")
 
 
 # --- F11 killed runs leave no temporary file for good -----------------------------------------------------------------
