@@ -30,6 +30,7 @@ DAMAGED_ROW = "damaged_row"  # the row's relation fails beside numbers nobody to
 WRAPPED_NUMBER = "wrapped_number"  # a number printed over two lines, joined where the row proves it
 ALL_ZERO = "all_zero"  # as many numbers as cells, all 0: every cell 0 whatever the order
 COLUMN_MAJOR = "column_major"  # numbers printed block by block, column by column: put back by the grid and relations
+NEGATIVE_VALUE = "negative_value"  # a negative number in a column that cannot be negative: null, flagged
 TABLE_TOO_LONG = "table_too_long"  # thousands of tokens in a table region: not aligned (bounded time)
 WORKBOOK_CELL = "workbook_cell"  # a standard workbook's cell holds text, not a number
 VALUE_OUT_OF_RANGE = "value_out_of_range"  # a number no report can hold (400 digits, infinity): blank
@@ -45,6 +46,7 @@ OCR_UNAVAILABLE = "ocr_unavailable"
 OCR_USED = "ocr_used"
 OCR_LOW_CONFIDENCE = "ocr_low_confidence"
 OCR_CONFUSABLE = "ocr_confusable"
+OCR_MISREAD = "ocr_misread"  # an OCR'd cell of letters that look like digits (o for 0): null, flagged
 IMAGE_OUTSIDE = "image_outside"  # a web page points at a picture outside its own folder: not read
 IMAGE_TOO_LARGE = "image_too_large"  # a picture beside the page is over the pixel budget: not read
 

@@ -48,6 +48,7 @@ class Tok:
     numbering: bool = False  # on a line numbering the columns (1 2 3 … 7)
     rcol: int | None = None  # a table cell's column counted from the right of its line
     joined: str | None = None  # the printed pieces of a number wrapped over two lines (153/4)
+    misread: bool = False  # an OCR'd cell of letters that look like digits (o for 0): value unknown
 
 
 def tokenize(lines: list[Line]) -> list[Tok]:
@@ -62,11 +63,17 @@ def tokenize(lines: list[Line]) -> list[Tok]:
         key = (ln.page, n)
         if ln.cells is not None:
             parsed = [parse_cell(c) for c in ln.cells]
-            left = sum(1 for p in parsed if p is not None)
+            left = sum(1 for c, p in zip(ln.cells, parsed) if p is not None or (
+                ln.confidences is not None and _misread_digits(c, parsed)))
             for i, cell in enumerate(ln.cells):
                 conf = ln.confidences[i] if ln.confidences and i < len(ln.confidences) else None
                 p = parsed[i]
-                if p is None:
+                if p is None and conf is not None and _misread_digits(cell, parsed):
+                    # OCR read a digit as a letter (0 as o): a cell in its column, value unknown.
+                    left -= 1
+                    toks.append(Tok("val", parsed=Parsed(None, cell.strip()), page=ln.page, line=ln.line,
+                                    confidence=conf, key=key, rcol=left, misread=True))
+                elif p is None:
                     # A cell may still hold label and number together ("规章 3"), as OCR and
                     # loose layouts produce; split it like free text.
                     for piece in split_text(cell):
@@ -115,6 +122,19 @@ def _cells(vals: list[Tok], p: int, n: int, joins: int):
                              joined=f"{t.parsed.raw}/{u.parsed.raw}")
             for rest, q in _cells(vals, p + 2, n - 1, joins - 1):
                 yield [joined, *rest], q
+
+
+_LOOKALIKE = re.compile(r"[0-9oO〇DQlI|Ss]{1,6}")
+
+
+def _misread_digits(cell: str, parsed: list) -> bool:
+    """An OCR'd cell of digits and look-alike letters (o O D for 0, l I | for 1, S for 5), in a
+    line of cells that are mostly numbers: a number misread, not a label."""
+    text = cell.strip()
+    if not _LOOKALIKE.fullmatch(text) or text.isdigit():
+        return False
+    numbers = sum(1 for p in parsed if p is not None and p.value is not None)
+    return numbers >= max(2, len(parsed) // 2)
 
 
 def _could_be_page(t: Tok) -> bool:
@@ -333,6 +353,12 @@ class TableReader:
 
     def _store(self, key: str, col: Column, t: Tok, label: str) -> None:
         p = t.parsed
+        if t.misread:
+            why = f"文字识别（OCR）把这一格读成“{p.raw}”，不是数字，记为空值，请对照原件填写"
+            self.report.warn("ocr_misread", f"{self.report_label(key)}：{why}", key=key,
+                             section=self.table.section, provenance=self._prov(t))
+            self.report.values[key] = Value(None, replace(self._prov(t), review=why))
+            return
         if p.value is None:
             what = "空白" if p.blank else f"“{p.raw}”"
             self.report.blank_cells[key] = "" if p.blank else p.raw
@@ -341,6 +367,13 @@ class TableReader:
             self.report.values[key] = Value(None, self._prov(t))
             return
         value, unit = p.value, p.unit
+        if value < 0 and col.kind != "signed":
+            # A count or an amount is never negative: a dash read into the number (OCR, a rule).
+            why = f"“{p.raw}”是负数，但这一格不能为负（可能把横线读进了数字），记为空值，请对照原件填写"
+            self.report.warn("negative_value", f"{self.report_label(key)}：{why}", key=key,
+                             section=self.table.section, provenance=self._prov(t))
+            self.report.values[key] = Value(None, replace(self._prov(t), review=why))
+            return
         if col.kind == "money":
             value, unit = self._money(key, col, p, label, t)
         self.report.values[key] = Value(to_number(value), self._prov(t, unit))
@@ -681,6 +714,14 @@ class TableReader:
             return null_row("uncertain_row",
                             f"“{row.label}”行的数字（{shown}）也可能属于{names}，版式无法确定，"
                             f"本行记为空值，请对照原件核对")
+        values = [t.parsed.value for _c, t, _p in placed]
+        if (any(t.confidence is not None for _c, t, _p in placed) and None in values
+                and self._relation_holds(row, values) is False):
+            # OCR left a cell empty and the row does not add up: a number it did not see, or saw
+            # wrong; a printed error is not told apart from a misreading here.
+            return null_row("damaged_row",
+                            f"“{row.label}”行文字识别（OCR）得到的数字（{shown}）有空格且不满足本行的勾稽关系，"
+                            f"可能有数字未识别或识别有误，本行记为空值，请对照原件填写")
         if not anchored and not self._proven(row, [t for _c, t, _p in placed]):
             return null_row("unanchored_row",
                             f"“{row.label}”行的数字（{shown}）旁边没有本行的标签，只能按顺序推断，"
