@@ -49,6 +49,7 @@ class Tok:
     rcol: int | None = None  # a table cell's column counted from the right of its line
     joined: str | None = None  # the printed pieces of a number wrapped over two lines (153/4)
     misread: bool = False  # an OCR'd cell of letters that look like digits (o for 0): value unknown
+    review: str | None = None  # why a person must still look at this value (a look-alike read as a digit)
 
 
 def tokenize(lines: list[Line]) -> list[Tok]:
@@ -125,6 +126,15 @@ def _cells(vals: list[Tok], p: int, n: int, joins: int):
 
 
 _LOOKALIKE = re.compile(r"[0-9oO〇DQlI|Ss]{1,6}")
+
+
+_AS_DIGIT = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                           "S": "5", "s": "5"})
+
+
+def _lookalike_value(raw: str) -> Decimal | None:
+    digits = raw.translate(_AS_DIGIT)
+    return Decimal(digits) if digits.isdigit() and (digits == "0" or not digits.startswith("0")) else None
 
 
 def _misread_digits(cell: str, parsed: list) -> bool:
@@ -353,6 +363,11 @@ class TableReader:
 
     def _store(self, key: str, col: Column, t: Tok, label: str) -> None:
         p = t.parsed
+        if t.review:
+            self.report.warn("ocr_misread", f"{self.report_label(key)}：{t.review}", key=key,
+                             section=self.table.section, provenance=self._prov(t))
+            self.report.values[key] = Value(to_number(p.value), replace(self._prov(t), review=t.review))
+            return
         if t.misread:
             why = f"文字识别（OCR）把这一格读成“{p.raw}”，不是数字，记为空值，请对照原件填写"
             self.report.warn("ocr_misread", f"{self.report_label(key)}：{why}", key=key,
@@ -705,6 +720,7 @@ class TableReader:
             return null_row("missing_numbers",
                             f"“{row.label}”行应有{len(cols)}个数字，只读到{len(placed)}个（{shown}），"
                             f"无法确定各属哪一列，本行记为空值，请核对")
+        placed = self._read_lookalikes(row, placed)
         unsure = [(c, t, p) for c, t, p in placed if p.margin < al.MARGIN]
         if unsure:
             me = self.table.rows.index(row)
@@ -732,6 +748,31 @@ class TableReader:
             self._store(f"{section}.{row.id}.{col.id}", col, t, header)
             n += 0 if t.parsed.value is None else 1
         return n
+
+    def _read_lookalikes(self, row: Row, placed):
+        """OCR cells of digit look-alikes (D or o for 0) read as those digits where the row's
+        relation then holds and proves them: the misread cells all on one side of every
+        relation (two on opposite sides could be 8 and 8 as well as 0 and 0). Still flagged
+        for review, with the reason."""
+        mis = {c: _lookalike_value(t.parsed.raw) for c, t, _p in placed if t.misread}
+        if not mis or None in mis.values():
+            return placed
+        cols = [c.id for c in self.table.row_columns(row)]
+        ids = {cols[c] for c in mis}
+        for left, right in self.row_relations:
+            if all(c in cols for c in left + right) and not (ids <= set(left) or ids <= set(right)):
+                return placed
+        values = [mis.get(c, t.parsed.value) for c, t, _p in placed]
+        if self._relation_holds(row, values) is not True:
+            return placed
+        out = []
+        for c, t, p in placed:
+            if c in mis:
+                why = (f"文字识别（OCR）读作“{t.parsed.raw}”，按本行勾稽关系应为 {mis[c]}，"
+                       f"已按 {mis[c]} 填入，请对照原件核对")
+                t = replace(t, parsed=Parsed(mis[c], str(mis[c])), misread=False, review=why)
+            out.append((c, t, p))
+        return out
 
     def _proven(self, row: Row, vals: list[Tok]) -> bool:
         """A row relation (总计 = the sum of its parts) holds on the row's printed numbers, with
