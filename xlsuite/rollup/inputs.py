@@ -2,7 +2,7 @@
 
 Inputs go through the one batch reader (``xlsuite.readers.read_many``), numbers
 only: a standard workbook is read through its defined names with the fast
-reader (zip + python-calamine), never loaded whole. The hard relations of each
+reader (the zip and only the named cells, ``workbook.cells``), never loaded whole. The hard relations of each
 input are checked in the worker too (``packed_entry``), so that the main
 process only adds numbers.
 """

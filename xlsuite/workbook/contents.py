@@ -1,7 +1,7 @@
 """What a standard workbook holds, and the one conversion of it to a Report.
 
 Two readers fill ``WorkbookContents``: the fast file reader (``reader.read_workbook``:
-zip + calamine, for check, send, roll-up and dataset) and the ribbon, through its
+the zip and only the named cells, for check, send, roll-up and dataset) and the ribbon, through its
 adapter on the workbook open in Excel (``xlsuite.excel.book``). Both hand it to
 ``to_report``, so a workbook means the same report whichever way it was read.
 """
