@@ -125,10 +125,10 @@ def _cells(vals: list[Tok], p: int, n: int, joins: int):
                 yield [joined, *rest], q
 
 
-_LOOKALIKE = re.compile(r"[0-9oO〇DQlI|Ss]{1,6}")
+_LOOKALIKE = re.compile(r"[0-9oO〇DQθΘøØlI|Ss]{1,6}")
 
 
-_AS_DIGIT = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+_AS_DIGIT = str.maketrans({"o": "0", "O": "0", "〇": "0", "D": "0", "Q": "0", "θ": "0", "Θ": "0", "ø": "0", "Ø": "0", "l": "1", "I": "1", "|": "1",
                            "S": "5", "s": "5"})
 
 
