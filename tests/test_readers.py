@@ -1,6 +1,10 @@
 """Reader behaviour beyond the seeds: encodings, layout tables, image tables, pages, odd cells."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from xlsuite.readers import html, markdown, read_report, sniff, text
 from xlsuite.recognize import recognize
 
@@ -129,3 +133,19 @@ def test_gov2021_three_other_rows():
     assert r.number("requests.other_no_correction.natural") == 1
     assert r.number("requests.other_misc.natural") == 0
     assert not any(w.code == "other_one_row" for w in r.warnings)
+
+
+def test_a_row_never_borrows_a_number_across_another_groups_heading(tmp_path):
+    """pdftotext's reading order of a plain PDF puts 55 (政府集中采购's 采购项目数量) after the
+    第二十条第（九）项 heading, right after 行政事业性收费's numbers: not a cell of that row."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    pdf = Path(__file__).parent / "fixtures" / "generated" / "fj-commerce-2020.pdf.plain.pdf"
+    dump = tmp_path / "fj.txt"
+    subprocess.run(["pdftotext", str(pdf), str(dump)], check=True)
+    r = read_report(dump)
+    assert r.number("active.fees.change") in (None, 0)
+    assert r.number("active.fees.prev_items") in (None, 0)

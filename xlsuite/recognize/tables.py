@@ -22,7 +22,7 @@ from . import align as al
 from . import colmajor as cm
 from . import evidence as ev
 from . import wrapped as wr
-from .numbers import Parsed, is_page_number, parse_cell, split_text, squash, to_number
+from .numbers import Parsed, is_page_number, nfkc, parse_cell, split_text, squash, to_number
 
 # A cell or line that numbers the columns ("1 2 3 4 5 6 7", "数据1 … 数据6"): a header, not values.
 _MIN_COLUMN_NUMBERING = 3
@@ -453,6 +453,9 @@ class TableReader:
         trusted = ev.trusted_rows(stream, owner, positions, ncols, self.table.layout == "flat",
                                   lambda i: self._proven(rows[i], [t for _c, t, _p in placed_rows[i]]),
                                   result.label_side)
+        for i in self._across_headings(toks, positions):
+            if trusted.get(i) != "relation":
+                trusted.pop(i, None)
         if len(trusted) < len(rows) and not damaged and self._table_proven(placed_rows, junk):
             trusted = {i: "table" for i in placed_rows}
         if len(trusted) < len(rows) and (in_order := self._order_proof(toks)) is not None:
@@ -495,6 +498,23 @@ class TableReader:
             count += self._fill(row, placed, header, i in trusted)
         self._report_junk(junk, by_row, toks)
         return count
+
+    def _across_headings(self, toks: list[Tok], positions: dict[int, list[int]]) -> list[int]:
+        """Rows whose numbers stand on both sides of another group's printed heading (第二十条第
+        （九）项 between two numbers of a 第（八）项 row): a row is printed under its own heading,
+        so such a placement borrowed a number from the next block. Order alone no longer vouches
+        for it."""
+        if self.table.layout == "flat":
+            return []
+        rows = self.table.rows
+        headings = {squash(nfkc(r.group)): r.group for r in rows if r.group}
+        out = []
+        for i, where in positions.items():
+            others = [h for h, g in headings.items() if g != rows[i].group]
+            between = (t for t in toks[min(where):max(where)] if t.kind == "text")
+            if any(h in squash(nfkc(t.text)) for t in between for h in others):
+                out.append(i)
+        return out
 
     def _all_zero(self, toks: list[Tok]) -> bool:
         """The table's region prints exactly as many numbers as the table has cells, all 0 and
