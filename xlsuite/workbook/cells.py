@@ -9,6 +9,8 @@ the cells parsed count against ``Limits.xlsx_cells``.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import functools
 import posixpath
 import re
@@ -126,12 +128,18 @@ class SparseSheets:
             cols = by_sheet.setdefault(sheet, (set(), {}))[1]
             cols[c] = min(r, cols.get(c, r))
         shared: dict[int, list[tuple[str, tuple[int, int], bool, bool]]] = {}
-        try:
+        with self._parsing():
             for sheet, (wanted, cols) in by_sheet.items():
                 if sheet in self._parts:
                     self._read_sheet(sheet, wanted, cols, shared)
             if shared:
                 self._resolve_shared(shared)
+
+    @contextmanager
+    def _parsing(self):
+        """Parse sheets, then close the archive; a damaged part is one SourceError."""
+        try:
+            yield
         except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
             raise SourceError(self.path, f"工作簿内容已损坏，无法读取（{type(e).__name__}）", "corrupt") from None
         finally:
@@ -160,14 +168,10 @@ class SparseSheets:
             self._zip.close()
             return []
         shared: dict = {}
-        try:
+        with self._parsing():
             self._read_sheet(sheet, set(), {}, shared, box=(max_rows, max_cols))
             if shared:
                 self._resolve_shared(shared)
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
-            raise SourceError(self.path, f"工作簿内容已损坏，无法读取（{type(e).__name__}）", "corrupt") from None
-        finally:
-            self._zip.close()
         cells = self._cells.get(sheet, {})
         if not cells:
             return []
