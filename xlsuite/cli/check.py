@@ -1,13 +1,17 @@
 """xlsuite check: the reconciliation relations of each report, and the audit beyond them."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections import Counter
 
 import click
 
 from ..errors import ExitCode
-from ..readers.options import ReadOptions
 from .common import echo_err, emit_json, expand_sources, ocr_option, read_each, xlsuite_command
+
+if TYPE_CHECKING:
+    from ..readers.options import ReadOptions
 
 _EXCERPT = 36  # characters shown on each side of a figure in a quoted sentence
 

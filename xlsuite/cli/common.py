@@ -16,12 +16,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import ExitCode, SourceError, XlsuiteError
-from ..readers.discover import expand_sources  # noqa: F401 - the commands' import point
-from ..sanitize import printable
-from ..readers.options import OCR_MODES, ReadOptions
 
 if TYPE_CHECKING:
     from ..model import Report
+    from ..readers.options import ReadOptions
 
 # The flag that helps, by error code: the library's remedies name no flag.
 FLAG_HINTS: dict[str, str] = {
@@ -99,17 +97,39 @@ def xlsuite_command(name: str, **kwargs: Any):
     return click.command(name, cls=Command, **kwargs)
 
 
+def _ocr_modes() -> tuple[str, ...]:
+    from ..readers.options import OCR_MODES
+
+    return OCR_MODES
+
+
+def _read_options(_ctx: click.Context, _param: click.Parameter, mode: str) -> ReadOptions:
+    from ..readers.options import ReadOptions
+
+    return ReadOptions.resolve(ocr=mode)
+
+
 def ocr_option(f):
     """``--ocr auto|never|always``: passed to the command as ``options``, the resolved ReadOptions."""
-    return click.option("--ocr", "options", type=click.Choice(OCR_MODES), default="auto", show_default=True,
-                        callback=lambda _ctx, _param, mode: ReadOptions.resolve(ocr=mode),
+    return click.option("--ocr", "options", type=ChoiceOf(_ocr_modes), default="auto", show_default=True,
+                        callback=_read_options,
                         help="文字识别（OCR）: auto = only pages without a text layer (scans) and images; "
                              "always = every page; never = none. Needs `pip install xlsuite[ocr]`.")(f)
+
+
+def expand_sources(sources: Iterable[str]) -> list[str]:
+    """The report files named by ``sources`` (files, folders, patterns): ``xlsuite.readers.discover``'s one rule,
+    imported when a command runs (``xlsuite --help`` loads no reader)."""
+    from ..readers.discover import expand_sources
+
+    return expand_sources(sources)
 
 
 def error_line(err: BaseException, path: str | None = None, *, hints: Mapping[str, str] = FLAG_HINTS) -> str:
     """``错误：<file>：<reason>`` for any error, with the flag that helps; one line (a file name holding a
     line break or an escape sequence is shown escaped, ``SourceError`` does so itself)."""
+    from ..sanitize import printable
+
     if isinstance(err, XlsuiteError):
         return "错误：" + err.text(hints.get(err.code))
     return f"错误：{printable(str(path))}：无法读取（{type(err).__name__}: {err}）"

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ExitCode, XlsuiteError
-from ..readers.options import ReadOptions
 from .common import emit_json, ocr_option, xlsuite_command
+
+if TYPE_CHECKING:
+    from ..readers.options import ReadOptions
 
 # Refusals that --force overrides (xlsuite.compare.core.identity_problems).
 FORCE = {code: "加 --force 仍然比较" for code in ("unknown_agency", "different_agency", "unknown_year", "year_gap")}

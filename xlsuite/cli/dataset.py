@@ -1,11 +1,15 @@
 """xlsuite dataset: many reports into one tidy dataset (Parquet and CSV)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..errors import ExitCode, XlsuiteError
-from ..readers.options import ReadOptions
 from .common import Bar, echo_err, expand_sources, ocr_option, xlsuite_command
+
+if TYPE_CHECKING:
+    from ..readers.options import ReadOptions
 
 NEED_EXTRA = "数据集功能需要 pyarrow（集群运行还需要 dask[distributed]）：请运行 pip install 'xlsuite[dataset]'"
 

@@ -1,11 +1,15 @@
 """xlsuite excel: run a ribbon action on a workbook file, exactly as the Excel button does."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..errors import ExitCode, XlsuiteError
-from ..readers.options import ReadOptions
-from .common import echo_err, ocr_option, xlsuite_command
+from .common import ChoiceOf, echo_err, ocr_option, xlsuite_command
+
+if TYPE_CHECKING:
+    from ..readers.options import ReadOptions
 
 
 def _tags() -> list[str]:
@@ -18,7 +22,7 @@ NO_WORKBOOK_NEEDED = {"template", "about", "rollup"}
 
 
 @xlsuite_command("excel")
-@click.argument("action", type=click.Choice(_tags()))
+@click.argument("action", type=ChoiceOf(_tags))
 @click.option("--workbook", "-w", type=click.Path(dir_okay=False), help="The standard workbook (the 'active' one).")
 @click.option("--file", "file_", type=click.Path(), help="导入: the report to import; 对比: last year's report.")
 @click.option("--folder", type=click.Path(file_okay=False), help="汇总: the folder of agency workbooks.")

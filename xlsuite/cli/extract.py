@@ -1,11 +1,15 @@
 """xlsuite extract: the numbers of each report, with warnings and relation checks."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..readers.options import ReadOptions
 from ..errors import ExitCode
 from .common import echo_err, emit_json, expand_sources, ocr_option, read_each, xlsuite_command
+
+if TYPE_CHECKING:
+    from ..readers.options import ReadOptions
 
 
 @xlsuite_command("extract")

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ExitCode, SourceError, XlsuiteError
-from ..readers.options import ReadOptions
-from ..sanitize import printable
 from .common import Bar, emit_json, error_line, expand_sources, ocr_option, xlsuite_command
+
+if TYPE_CHECKING:
+    from ..readers.options import ReadOptions
 
 OVERWRITE = {"output_exists": "需要覆盖请加 --overwrite", "output_is_input": "用 -o 另选（--overwrite 也不会覆盖输入）"}
 
@@ -49,6 +51,7 @@ def command(sources: tuple[str, ...], outdir: str, overwrite: bool, as_json: boo
     from ..assessment import assess
     from ..compare.core import CompareError
     from ..readers import read_many, read_report
+    from ..sanitize import printable
     from ..workbook import write_workbook
     from ..workbook.sources import is_json_source, reports_from_json, workbook_filename
 
