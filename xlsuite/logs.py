@@ -11,7 +11,6 @@ rotating log file in the user's cache folder; stderr keeps one line per problem.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
@@ -52,8 +51,7 @@ def setup_cli_logging() -> None:
     else:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(target, maxBytes=1_000_000, backupCount=2,
-                                                           encoding="utf-8", delay=True)
+            handler = _LogFile(target)
         except OSError:
             handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"))
@@ -62,6 +60,30 @@ def setup_cli_logging() -> None:
     if root.level == logging.NOTSET or root.level > logging.WARNING:
         root.setLevel(logging.WARNING)
     logging.captureWarnings(True)
+
+
+class _LogFile(logging.Handler):
+    """A rotating log file (1 MB, two old ones kept), opened at the first record: most runs log nothing,
+    and do not pay for importing ``logging.handlers``."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            import logging.handlers
+
+            self._file = logging.handlers.RotatingFileHandler(self.path, maxBytes=1_000_000, backupCount=2,
+                                                              encoding="utf-8", delay=True)
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
 
 
 def cli_logging_target() -> str | None:

@@ -25,8 +25,6 @@ _SENTENCE_END = re.compile(r"[。;!?]")
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 
-_COMPILED = tuple((rule, rule.compiled()) for rule in NARRATIVE_RULES)
-
 # Figure.status values
 COMPARED, NO_CELL, OTHER_YEAR = "compared", "no_cell", "other_year"
 
@@ -113,8 +111,8 @@ def figures(report: Report) -> list[Figure]:
                 continue
             taken: list[tuple[int, int]] = []
             here: list[tuple[int, Figure]] = []
-            for rule, patterns in _COMPILED:
-                for pat in patterns:
+            for rule in NARRATIVE_RULES:
+                for pat in rule.compiled():  # compiled at the first sentence with a digit, once
                     for m in pat.finditer(s.norm):
                         # A figure belongs to the first rule that reads it; rules may share words
                         # (公开规章13件，行政规范性文件60件) but never the number.

@@ -7,11 +7,8 @@ costs only the file it was reading.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -72,9 +69,11 @@ def read_many(paths: Sequence[str], options: ReadOptions | None = None, *, worke
     paths = list(paths)
     n = _workers(workers, len(paths))
     context = None
-    if n == 1 and workers is None and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if n == 1 and workers is None and len(paths) > 1 and "fork" in _start_methods():
         # A fork costs milliseconds where a worker server would import every reader again (seconds):
         # the isolation a batch needs, for what one process would cost.
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
     elif n == 1:
         for done, path in enumerate(paths, start=1):
@@ -93,6 +92,12 @@ def read_many(paths: Sequence[str], options: ReadOptions | None = None, *, worke
         while nxt in ready:
             yield paths[nxt], ready.pop(nxt)
             nxt += 1
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing  # one file read in this process starts no other
+
+    return multiprocessing.get_all_start_methods()
 
 
 def _read_item(item: tuple[str, ReadOptions, Callable | None]) -> Any:
@@ -145,6 +150,9 @@ def map_isolated(fn: Callable[[Any], T], items: Sequence[Any], workers: int, con
 
 def _pool_round(fn, items, indices: list[int], workers: int, lost: list[int], context: Any
                 ) -> Iterator[tuple[int, Any]]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # one file read in-process needs no pool
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=context,
                              initializer=worker_logging, initargs=(cli_logging_target(),)) as pool:
         futures = {pool.submit(fn, items[i]): i for i in indices}
@@ -178,6 +186,8 @@ def mp_context():
     """forkserver: workers fork from one clean server that imported the readers once (a spawned
     worker would re-import the whole CLI as its __main__, seconds each); safe beside a progress
     bar's thread and a Dask client's event loop. spawn where it does not exist."""
+    import multiprocessing
+
     global _forkserver_started
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
@@ -189,6 +199,8 @@ def mp_context():
 
 def pool_call(fn: Callable[[], T]) -> T:
     """``fn()`` in a worker of this process's worker server (what code do the workers run?)."""
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=1, mp_context=mp_context()) as pool:
         return pool.submit(fn).result()
 
