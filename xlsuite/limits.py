@@ -16,7 +16,6 @@ The rare real giant: raise a budget in the ``[limits]`` table of ``xlsuite.toml`
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields, replace
 
 from .errors import XlsuiteError
@@ -94,6 +93,8 @@ def load(cwd: str | os.PathLike | None = None) -> Limits:
     for p in candidate_paths(cwd):
         if not p.is_file():
             continue
+        import tomllib  # only when there is a settings file
+
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +78,8 @@ def find_config(explicit: str | os.PathLike | None = None, cwd: str | os.PathLik
 
 def load_config(path: str | os.PathLike | None = None, cwd: str | os.PathLike | None = None) -> MailConfig:
     """Read and validate the config found by :func:`find_config`."""
+    import tomllib
+
     p = find_config(path, cwd)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8-sig"))

@@ -1,7 +1,6 @@
 """Which files of a folder are report sources (the one rule the CLI, roll-up and dataset share), and a source's identity (its SHA-256)."""
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,6 +36,8 @@ def is_scratch(f: Path) -> bool:
 
 def file_sha256(path: str | os.PathLike) -> tuple[str, int] | None:
     """The file's SHA-256 and size; None when it cannot be read (the reader will say why)."""
+    import hashlib
+
     h = hashlib.sha256()
     size = 0
     try:

@@ -15,15 +15,18 @@ import re
 import signal
 import struct
 import threading
-import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..document import Document, Line
 from ..errors import SourceError
 from ..limits import Limits, mb
 from ..model import Finding, Severity
+
+if TYPE_CHECKING:
+    import zipfile
 
 TOO_LARGE, TOO_SLOW = "too_large", "too_slow"
 KIND_NAMES = {"pdf": "PDF", "docx": "Word 文档", "workbook": "Excel 工作簿", "html": "网页", "markdown": "Markdown 文本",
@@ -124,6 +127,8 @@ def _directory_size(path: str) -> int | None:
 
 def open_zip(path: str, limits: Limits) -> zipfile.ZipFile:
     """The archive, after its members' inflated sizes are checked against the budgets."""
+    import zipfile  # a text report opens no archive
+
     cd = _directory_size(path)
     if cd is not None and cd > MAX_DIRECTORY_BYTES:
         raise over(path, f"压缩包目录过大（{mb(cd)}，条目过多）", "unzipped_total_mb", mb(MAX_DIRECTORY_BYTES))
@@ -153,6 +158,8 @@ def check_members(path: str, infos: list[zipfile.ZipInfo], limits: Limits) -> No
 
 def check_xml_elements(path: str, z: zipfile.ZipFile, name: str, limits: Limits) -> None:
     """Elements of an XML member, counted by their start tags while streaming it (before a tree is built)."""
+    import zipfile
+
     n = 0
     try:
         with z.open(name) as f:
