@@ -62,6 +62,13 @@ def test_every_key_has_its_own_cell(form_id):
     assert len(set(cells)) == len(cells) == len(get_form(form_id).keys())
 
 
+def test_column_letters_are_excels():
+    """``layout.column_letter`` (the add-in's, without openpyxl) is openpyxl's, over all of Excel's 16,384 columns."""
+    from openpyxl.utils import get_column_letter
+
+    assert [L.column_letter(n) for n in range(1, 16385)] == [get_column_letter(n) for n in range(1, 16385)]
+
+
 def test_requests_header_merges_like_the_printed_form():
     lay = L.table_layout("gov2021", "requests")
     refs = {b.text: b.ref for b in lay.blocks}

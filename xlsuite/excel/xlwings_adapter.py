@@ -13,11 +13,11 @@ import shutil
 import sys
 from typing import Any
 
-from ..workbook import layout as L
-from ..workbook.writer import FORMULA_LEADERS
+from ..backups import backup_path
 from ..readers.options import ReadOptions
+from ..sanitize import FORMULA_LEADERS
+from ..workbook import layout as L
 from .adapter import Place
-from .openpyxl_adapter import backup_path
 
 MSO_FILE_DIALOG_FOLDER_PICKER = 4
 MSGBOX_LIMIT = 1000  # VBA's MsgBox shows at most 1024 characters

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from openpyxl.utils import get_column_letter
-
 from ..forms import Form, get_form
 from ..forms.grid import Block as GridBlock
 from ..forms.grid import Grid, grid
@@ -32,6 +30,13 @@ SECTION_SHEETS = {
 
 
 TITLE_ROW, SUBTITLE_ROW, FIRST_ROW = 1, 2, 3
+
+# 校验 columns: header, width, and which ones hold formulas (D-G) or wrapped text (B, C).
+CHECK_HEADERS = ("编号", "关系", "关系式（定义名称）", "左边", "右边", "差额", "结果", "级别", "导入时结果", "核实", "说明")
+CHECK_WIDTHS = (25, 44, 44, 11, 11, 9, 9, 6, 10, 11, 30)
+CHECK_FIRST_ROW = 5
+LEFT_COL, RIGHT_COL, RESULT_COL, SEVERITY_COL = "D", "E", "G", "H"
+REVIEW_COL, NOTE_COL = "J", "K"  # 核实 and 说明: a reviewer's mark on the row's finding (see xlsuite.workbook.marks)
 NARRATIVE_FIRST_ROW = 3
 
 # Meta fields on the cover, in order: (name suffix, Chinese label). Their defined name is ``meta.<suffix>``.
@@ -76,15 +81,25 @@ def narrative_name(section_id: str) -> str:
     return f"narrative.{section_id}"
 
 
+def column_letter(n: int) -> str:
+    """Excel's letters of column ``n`` (1 -> A, 27 -> AA), as openpyxl's ``get_column_letter``: the add-in
+    finds cells in open Excel without loading openpyxl."""
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
 class Block(GridBlock):
     """A grid block placed on its sheet: rows/cols are 1-based sheet coordinates, inclusive."""
 
     @property
     def ref(self) -> str:
-        a = f"{get_column_letter(self.col)}{self.row}"
+        a = f"{column_letter(self.col)}{self.row}"
         if not self.merged:
             return a
-        return f"{a}:{get_column_letter(self.last_col)}{self.last_row}"
+        return f"{a}:{column_letter(self.last_col)}{self.last_row}"
 
 
 @dataclass
@@ -138,7 +153,7 @@ def _cells(form_id: str) -> dict[str, tuple[str, str]]:
     for table in form.tables:
         lay = table_layout(form_id, table.section)
         for key, (r, c) in lay.cells.items():
-            out[key] = (lay.sheet, f"{get_column_letter(c)}{r}")
+            out[key] = (lay.sheet, f"{column_letter(c)}{r}")
     return out
 
 

@@ -9,17 +9,18 @@ from copy import copy
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from . import colours
+
 FONT = "宋体"
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
-RED_FILL = PatternFill("solid", fgColor="FFC7CE")
-YELLOW_FILL = PatternFill("solid", fgColor="FFEB9C")
-GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
-# OCR'd values a person must compare with the original: orange, apart from the red/yellow of the checks.
-REVIEW_FILL = PatternFill("solid", fgColor="F8CBAD")
-EXPLAINED_FILL = PatternFill("solid", fgColor="FCE4D6")  # a failure a reviewer has explained: still not 通过
+HEADER_FILL = PatternFill("solid", fgColor=colours.HEADER)
+INPUT_FILL = PatternFill("solid", fgColor=colours.INPUT)
+RED_FILL = PatternFill("solid", fgColor=colours.RED)
+YELLOW_FILL = PatternFill("solid", fgColor=colours.YELLOW)
+GREEN_FILL = PatternFill("solid", fgColor=colours.GREEN)
+REVIEW_FILL = PatternFill("solid", fgColor=colours.REVIEW)
+EXPLAINED_FILL = PatternFill("solid", fgColor=colours.EXPLAINED)
 RED_FONT = Font(name=FONT, color="9C0006", bold=True)
 GREY_FONT = Font(name=FONT, color="808080")
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -36,7 +37,7 @@ TEXT_BOLD = Font(name=FONT, size=11, bold=True)
 NUMBER_FORMATS = {"count": "#,##0", "signed": "+#,##0;-#,##0;0", "money": "#,##0.00##"}
 SMALL_GREY = Font(name=FONT, size=8, color="606060")
 # The roll-up: computed cells (edit 明细 instead) and the 明细 sheet's key row.
-FORMULA_FILL = PatternFill("solid", fgColor="E2EFDA")
+FORMULA_FILL = PatternFill("solid", fgColor=colours.FORMULA)
 KEY_FONT = Font(name=FONT, size=9, color="808080")
 
 

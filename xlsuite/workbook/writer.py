@@ -30,6 +30,8 @@ from ..model import Meta, Report, Value
 from ..ocr.review import needs_review
 from ..sanitize import FORMULA_LEADERS, clean_report, for_xml  # noqa: F401 - FORMULA_LEADERS is imported from here
 from . import layout as L
+from .layout import (CHECK_FIRST_ROW, CHECK_HEADERS, CHECK_WIDTHS, LEFT_COL, NOTE_COL, RESULT_COL,  # noqa: F401
+                     REVIEW_COL, RIGHT_COL, SEVERITY_COL)
 from ..atomic import save_atomic
 from .formulas import (BLANK_ZH, FAIL_ZH, FAILED_EXPLAINED_ZH, PASS_ZH, REVIEW_CHOICES, SEVERITY_ZH, UNCHECKABLE_ZH,
                        check_row, explained_formula, sheet_order, verdict_formula)
@@ -51,12 +53,6 @@ VALIDATION = {
                   error="这里只能填写大于或等于 0 的金额（单位：{unit}）。"),
 }
 
-# 校验 columns: header, width, and which ones hold formulas (D-G) or wrapped text (B, C).
-CHECK_HEADERS = ("编号", "关系", "关系式（定义名称）", "左边", "右边", "差额", "结果", "级别", "导入时结果", "核实", "说明")
-CHECK_WIDTHS = (25, 44, 44, 11, 11, 9, 9, 6, 10, 11, 30)
-CHECK_FIRST_ROW = 5
-LEFT_COL, RIGHT_COL, RESULT_COL, SEVERITY_COL = "D", "E", "G", "H"
-REVIEW_COL, NOTE_COL = "J", "K"  # 核实 and 说明: a reviewer's mark on the row's finding (see xlsuite.workbook.marks)
 
 
 def put_text(cell, text: str | None) -> None:

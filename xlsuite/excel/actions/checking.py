@@ -14,16 +14,14 @@ from ...assessment import Assessment, Mark, assess
 from ...checks import FAIL, NOT_CHECKABLE, PASS, STATUS_ZH, CheckResult
 from ...forms import get_form
 from ...relations import instances
+from ...workbook import colours
 from ...workbook import layout as L
-from ...workbook import writer as W
 from ...workbook.formulas import BLANK_ZH
 from ...workbook.marks import marks_from_rows
 from .. import book
 from ..adapter import WorkbookAdapter
 
-RED = W.RED_FILL.fgColor.rgb[-6:]
-YELLOW = W.YELLOW_FILL.fgColor.rgb[-6:]
-INPUT = W.INPUT_FILL.fgColor.rgb[-6:]
+RED, YELLOW, INPUT = colours.RED, colours.YELLOW, colours.INPUT
 # The 校验 column the writer fills with the Python engine's result at import; 校验 refreshes it
 # and renames it, since it then holds the result of the latest check.
 RESULT_HEADER = "导入时结果"
@@ -84,7 +82,7 @@ def check_workbook(adapter: WorkbookAdapter) -> Checked:
 
 def _marks(adapter: WorkbookAdapter, ids: list[str]) -> list[Mark]:
     """The 核实/说明 of the failing relations' rows (only those: each cell read is a call into Excel)."""
-    review_col, note_col = W.CHECK_HEADERS.index("核实") + 1, W.CHECK_HEADERS.index("说明") + 1
+    review_col, note_col = L.CHECK_HEADERS.index("核实") + 1, L.CHECK_HEADERS.index("说明") + 1
     out = []
     for fid in ids:
         place = adapter.locate(L.check_name(fid))
@@ -98,8 +96,8 @@ def _marks(adapter: WorkbookAdapter, ids: list[str]) -> list[Mark]:
 
 
 def _refresh_sheet(adapter: WorkbookAdapter, form_id: str, by_id: dict[str, CheckResult]) -> None:
-    result_col = W.CHECK_HEADERS.index(RESULT_HEADER) + 1
-    header_row = W.CHECK_FIRST_ROW - 1
+    result_col = L.CHECK_HEADERS.index(RESULT_HEADER) + 1
+    header_row = L.CHECK_FIRST_ROW - 1
     refreshed = False
     for inst in instances(form_id):
         place = adapter.locate(L.check_name(inst.id))

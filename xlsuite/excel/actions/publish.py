@@ -37,7 +37,7 @@ def pdf_available() -> bool:
 
 def run(adapter: WorkbookAdapter) -> Outcome:
     from ...publish import gate, publish_report, verified_marks
-    from ..openpyxl_adapter import backup_path
+    from ...backups import backup_path
 
     if not adapter.path:
         return finish(adapter, BAD_INPUT, "请先保存工作簿，再点“生成年报”。", "error")
