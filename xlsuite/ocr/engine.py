@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 import statistics
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +40,8 @@ _REC_STRIDE = 8
 _REC_HEIGHT = 48
 # Characters further apart than this many character heights are separate words.
 _WORD_GAP = 1.1
+# More threads than this wait on memory more than they compute, for pages this size.
+_MAX_THREADS = 8
 
 
 class MissingEngine(ImportError):
@@ -70,6 +74,109 @@ def engine() -> "Engine":
         return _engine
 
 
+def threads() -> int:
+    """The engine's threads: the cores this process may run on, at most eight
+    (``XLSUITE_OCR_THREADS`` overrides)."""
+    import os
+
+    wanted = os.environ.get("XLSUITE_OCR_THREADS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, _MAX_THREADS))
+
+
+@contextmanager
+def _session_options(det_threads: int) -> Iterator[None]:
+    """While RapidOCR builds its onnxruntime sessions: the detector on ``det_threads``
+    threads, the recogniser on one (``Recognizer`` runs text boxes side by side), no spinning.
+
+    onnxruntime's worker threads spin while they wait for work by default; on a
+    machine whose cores are busy with other programs the spinning takes the cores
+    from the threads with work. Neither setting changes a number the models
+    compute (tests/test_ocr_engine.py).
+    """
+    from rapidocr_onnxruntime.utils import infer_engine
+
+    cls = infer_engine.OrtInferSession
+    original = cls.__dict__["_init_sess_opts"]
+
+    def options(config):
+        opts = original.__func__(config)
+        opts.intra_op_num_threads = det_threads if "limit_side_len" in config else 1
+        opts.inter_op_num_threads = 1
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        return opts
+
+    cls._init_sess_opts = staticmethod(options)
+    try:
+        yield
+    finally:
+        cls._init_sess_opts = original
+
+
+class Recognizer:
+    """RapidOCR's text recogniser, one text box per run, ``workers`` boxes at a time.
+
+    RapidOCR stacks six boxes into one input; on a CPU that costs a third more
+    than six runs of one (the stack no longer fits the caches), and one run keeps
+    one core busy. Each box is still padded to the width its batch of six would
+    have had (boxes in order of width, each batch as wide as its widest box, at
+    least the model's 320 pixels): the model's output depends on that padding, and
+    so it stays the same, number for number.
+    """
+
+    def __init__(self, rec, workers: int) -> None:
+        self._rec = rec
+        self._workers = workers
+        self._pool = None
+        self.postprocess_op = rec.postprocess_op
+
+    def __call__(self, images: list[np.ndarray], return_word_box: bool = False):
+        import time
+
+        start = time.perf_counter()
+        rec = self._rec
+        ratios = [im.shape[1] / im.shape[0] for im in images]
+        order = np.argsort(np.array(ratios))  # as RapidOCR's (not a stable sort: ties as it has them)
+        _, height, width = rec.rec_image_shape[:3]
+        padded = [0.0] * len(images)
+        for b in range(0, len(images), rec.rec_batch_num):
+            batch = order[b:b + rec.rec_batch_num]
+            widest = max([width / height] + [ratios[i] for i in batch])
+            for i in batch:
+                padded[i] = widest
+
+        def one(i: int):
+            x = rec.resize_norm_img(images[i], padded[i])[np.newaxis].astype(np.float32)
+            preds = rec.session(x)[0]
+            return self.postprocess_op(preds, return_word_box, wh_ratio_list=[ratios[i]],
+                                       max_wh_ratio=padded[i])[0]
+
+        if self._workers > 1 and len(images) > 1:
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="xlsuite-ocr")
+            results = list(self._pool.map(one, range(len(images))))
+        else:
+            results = [one(i) for i in range(len(images))]
+        return results, time.perf_counter() - start
+
+
+def _gpu_options() -> dict:
+    """Detection and recognition on the GPU when onnxruntime has CUDA here (onnxruntime-gpu); never needed."""
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return {"det_use_cuda": True, "rec_use_cuda": True}
+    return {}
+
+
 @dataclass
 class Char:
     text: str
@@ -88,9 +195,12 @@ class Engine:
         # No angle classifier: pages come upright (or nearly), and it costs time. A lower
         # box threshold than the default 0.5 keeps lone small digits of borderless tables,
         # which the detector scores low; specks it lets in are read as nothing or flagged.
-        self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False, det_box_thresh=_MIN_BOX_SCORE)
+        with _session_options(threads()):
+            self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False, det_box_thresh=_MIN_BOX_SCORE,
+                                 **_gpu_options())
         rec = self._ocr.text_rec
         rec.postprocess_op = _with_chars(rec.postprocess_op)
+        self._ocr.text_rec = Recognizer(rec, threads())
 
     def words(self, image: np.ndarray) -> list[dict]:
         """Words of a grayscale or RGB image: text, x0, x1, top, bottom (pixels, deskewed), confidence."""

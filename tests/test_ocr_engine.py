@@ -1,0 +1,64 @@
+"""The OCR engine's speed settings change no number it computes.
+
+Part of a real page (the 2024 report's table 二, rendered at 150 dpi, rules
+erased as the engine does) goes through RapidOCR's own recogniser and through
+ours, and through the whole engine on one thread and on two.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from xlsuite.ocr import available, unavailable_reason
+
+from .conftest import REALPDF
+
+pytestmark = pytest.mark.skipif(not available(), reason=f"OCR not available: {unavailable_reason()}")
+
+
+@pytest.fixture(scope="module")
+def table_part() -> np.ndarray:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(REALPDF / "huaian-hongze-2024.pdf"))
+    gray = np.asarray(doc[1].render(scale=150 / 72, grayscale=True).to_pil().convert("L"))
+    doc.close()
+    return gray[int(470 * 150 / 72):int(720 * 150 / 72)]  # the heading and first rows of table 二
+
+
+def _crops(ocr, gray):
+    from xlsuite.ocr.engine import erase_rules
+
+    img = np.stack([erase_rules(gray)] * 3, axis=-1)
+    boxes, _ = ocr.auto_text_det(img)
+    return ocr.get_crop_img_list(img, boxes)
+
+
+def _plain(results):
+    return [(text, score, [(c.text, c.step, c.confidence, c.best_digit, c.digit_probability) for c in chars])
+            for text, score, chars in results]
+
+
+def test_recognizer_reads_as_rapidocrs_batches(table_part):
+    from xlsuite.ocr.engine import Recognizer, engine
+
+    ocr = engine()._ocr
+    ours = ocr.text_rec
+    assert isinstance(ours, Recognizer)
+    crops = _crops(ocr, table_part)
+    assert len(crops) > ours._rec.rec_batch_num  # more than one batch, of several widths
+    theirs, _ = type(ours._rec).__call__(ours._rec, crops)  # RapidOCR's: batches of six
+    mine, _ = ours(crops)
+    assert _plain(mine) == _plain(theirs)
+    assert any(text.isdigit() for text, _, _ in mine)
+
+
+def test_words_do_not_depend_on_the_thread_count(table_part, monkeypatch):
+    from xlsuite.ocr import engine as module
+
+    two = module.engine().words(table_part)
+    monkeypatch.setenv("XLSUITE_OCR_THREADS", "1")
+    one = module.Engine()
+    assert one._ocr.text_rec._workers == 1
+    assert one.words(table_part) == two
+    assert sum(w["text"].isdigit() for w in two) >= 4
