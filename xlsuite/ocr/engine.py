@@ -218,6 +218,7 @@ class Engine:
         for box, r in zip(boxes, result):
             chars: list[Char] = r[3] if len(r) > 3 else []
             pieces.extend(split_words(box, str(r[1]), float(r[2]), chars))
+        pieces.extend(self.missed_numbers(clean, boxes))
         out = []
         for text, quad, conf in restore_minus(join_wrapped_numbers(pieces, horiz), clean):
             pts = rotate(quad, -angle, centre) if angle else quad
@@ -225,6 +226,82 @@ class Engine:
                         "top": float(pts[:, 1].min()), "bottom": float(pts[:, 1].max()),
                         "confidence": round(conf, 4)})
         return uniform_height(out)
+
+
+    def missed_numbers(self, clean: np.ndarray, boxes: list[np.ndarray]) -> list[tuple[str, np.ndarray, float]]:
+        """Numbers printed where the detector found no text, read glyph by glyph.
+
+        The detector misses lone small glyphs, a ``0`` alone in a wide cell above
+        all: the cell would come out blank. Ink of a glyph's size that no text box
+        covers, nor touches on its line, is grouped into runs; each run is read by
+        the recogniser alone, cut tight round its ink (it reads a tight crop best).
+        Only readings that are all digits (or look-alikes of digits) are kept, with
+        the recogniser's confidence: a doubtful one is flagged like any other.
+        """
+        runs = missed_ink(clean, boxes)
+        if not runs:
+            return []
+        rec = self._ocr.text_rec
+        crops = [np.stack([clean[y0:y1, x0:x1]] * 3, axis=-1) for x0, y0, x1, y1 in runs]
+        found, _ = rec(crops)
+        out = []
+        for (x0, y0, x1, y1), r in zip(runs, found):
+            text, chars = str(r[0]), (r[2] if len(r) > 2 else [])
+            if not text or not chars or not all(_numeric(c) or c.text in _MISSED_LOOKALIKES for c in chars):
+                continue
+            chars = _as_digits(chars)
+            if not any(c.text in _DIGITS for c in chars) and len(chars) > 1:
+                continue
+            quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
+            out.append(("".join(c.text for c in chars), quad, _confidence(chars, float(r[1]))))
+        return out
+
+
+# A lone zero of a dotted- or slashed-zero font is read as one of these.
+_MISSED_LOOKALIKES = set("θøΘØ")
+# At most this many runs of missed ink are read on one page: beyond it the page is no table.
+_MAX_MISSED = 400
+
+
+def missed_ink(clean: np.ndarray, boxes: list[np.ndarray]) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) round runs of glyph-sized ink that no text box covers.
+
+    A glyph is a connected piece of ink about a character high and at most three
+    wide, not a hair-thin sliver (the stub of a rule). Pieces that touch a text
+    box, or stand within half a character of one on the same line, belong to that
+    text (a stray stroke, a punctuation mark) and are left alone. Neighbouring
+    pieces on one line closer than half a character are one run (``105``).
+    """
+    import cv2
+
+    ink = (clean < 128).astype(np.uint8)
+    g = _glyph_height(ink * 255)
+    covered = np.zeros(clean.shape, np.uint8)
+    for b in boxes:
+        x0, y0 = b[:, 0].min(), b[:, 1].min()
+        x1, y1 = b[:, 0].max(), b[:, 1].max()
+        cv2.rectangle(covered, (int(x0 - 0.5 * g), int(y0)), (int(x1 + 0.5 * g), int(y1)), 1, thickness=-1)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    pieces = []
+    for x, y, w, h, area in stats[1:]:
+        if not (0.6 * g <= h <= 1.5 * g and max(2, 0.2 * g) <= w <= 3 * g and area >= 0.08 * w * h):
+            continue
+        if covered[y:y + h, x:x + w].any():
+            continue
+        pieces.append((int(x), int(y), int(x + w), int(y + h)))
+    runs: list[list[int]] = []
+    for p in sorted(pieces):
+        for run in runs:
+            if 0 <= p[0] - run[2] <= 0.5 * g and abs((p[1] + p[3]) / 2 - (run[1] + run[3]) / 2) <= 0.3 * g:
+                run[:] = [run[0], min(run[1], p[1]), p[2], max(run[3], p[3])]
+                break
+        else:
+            runs.append(list(p))
+    if len(runs) > _MAX_MISSED:
+        return []
+    pad = max(2, round(0.15 * g))
+    hgt, wid = clean.shape
+    return [(max(0, x0 - pad), max(0, y0 - pad), min(wid, x1 + pad), min(hgt, y1 + pad)) for x0, y0, x1, y1 in runs]
 
 
 def uniform_height(words: list[dict]) -> list[dict]:
