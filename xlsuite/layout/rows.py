@@ -245,6 +245,8 @@ def _cut_block(block: list[TextLine], column_slack: float | None = None) -> list
         is_row = [bool(columns) and any(s.is_value for s in ln.segments) for ln in group]
         around = _centred_labels(group, is_row, columns)
         taken = {j for lines in around.values() for j in lines}
+        halves = _split_rows(group, is_row, columns, taken | set(around))
+        taken |= set(halves.values())
         for i, ln in enumerate(group):
             if i in taken:
                 continue
@@ -252,12 +254,59 @@ def _cut_block(block: list[TextLine], column_slack: float | None = None) -> list
             # over two lines, left it alone on the middle line.
             if is_row[i]:
                 cells, confidences = _cells(ln, columns)
+                if i in halves:
+                    other, other_conf = _cells(group[halves[i]], columns)
+                    for k, (a, b) in enumerate(zip(cells[-len(columns):], other[-len(columns):])):
+                        if b:
+                            cells[len(cells) - len(columns) + k] = b
+                            confidences[len(cells) - len(columns) + k] = other_conf[len(other) - len(columns) + k]
                 if i in around:
                     cells.insert(0, "".join(group[j].text.replace(" ", "") for j in around[i]))
                     confidences.insert(0, _least([s for j in around[i] for s in group[j].segments]))
                 out.append((ln, cells, confidences))
             else:
                 out.append((ln, None, [_least(ln.segments)]))
+    return out
+
+
+def _split_rows(group: list[TextLine], is_row: list[bool], columns: list[_Column],
+                skip: set[int]) -> dict[int, int]:
+    """Rows whose numbers came out on two lines: {labelled line: its line of the other numbers}.
+
+    In a row of differently aligned cells (a number wrapped over two lines beside
+    one-line numbers, or a scan's uneven baselines), some numbers stand half a
+    line below or above the others. The two lines are one row only where the
+    proof is complete: the other line has no label, the two fill disjoint columns,
+    and together they fill every column.
+    """
+    if not columns:
+        return {}
+    edge = columns[0].x0
+
+    def filled(i: int) -> set[int] | None:
+        cells, _ = _cells(group[i], columns)
+        values = cells[-len(columns):]
+        return {k for k, c in enumerate(values) if c}
+
+    def labelled(i: int) -> bool:
+        return not group[i].segments[0].is_value and group[i].segments[0].x1 <= edge
+
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for i in range(len(group)):
+        if not is_row[i] or i in skip or i in used or not labelled(i):
+            continue
+        mine = filled(i)
+        for j in (i + 1, i - 1):
+            if not (0 <= j < len(group)) or j in skip or j in used or not is_row[j] or labelled(j):
+                continue
+            if abs((group[j].top + group[j].bottom) - (group[i].top + group[i].bottom)) / 2 > group[i].height:
+                continue
+            theirs = filled(j)
+            if mine and theirs and not mine & theirs and len(mine | theirs) == len(columns):
+                out[i] = j
+                used.update((i, j))
+                break
     return out
 
 

@@ -217,7 +217,7 @@ class Engine:
         pieces = []
         for box, r in zip(boxes, result):
             chars: list[Char] = r[3] if len(r) > 3 else []
-            pieces.extend(split_words(box, str(r[1]), float(r[2]), chars))
+            pieces.extend(split_words(box, str(r[1]), float(r[2]), chars, borders(box, vert)))
         pieces.extend(self.missed_numbers(clean, boxes))
         out = []
         for text, quad, conf in restore_minus(join_wrapped_numbers(pieces, horiz), clean):
@@ -474,8 +474,40 @@ def _glyph_height(ink: np.ndarray) -> int:
     return int(statistics.median(heights)) if heights else 20
 
 
-def split_words(box: np.ndarray, text: str, score: float, chars: list[Char]) -> list[tuple[str, np.ndarray, float]]:
-    """A text box as words (text, quadrilateral, confidence), cut where characters stand apart."""
+def borders(box: np.ndarray, vert: np.ndarray) -> list[float]:
+    """Where a cell border (an erased vertical rule) crosses a text box, as distances along it.
+
+    The detector sees no border once the rules are erased: a label printed up to
+    the border runs into the number of the next cell (``信息2``) as one box.
+    Only a rule across the whole height of the box counts, away from its ends.
+    """
+    x0, x1 = int(box[:, 0].min()), int(box[:, 0].max())
+    y0, y1 = int(box[:, 1].min()), int(box[:, 1].max())
+    if x1 - x0 < 4 or y1 <= y0:
+        return []
+    band = vert[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
+    if not band.size:
+        return []
+    full = np.nonzero((band > 0).all(axis=0))[0]
+    if not len(full):
+        return []
+    # Runs of rule columns; the middle of each run is the border.
+    cuts, start = [], full[0]
+    for a, b in zip(full, list(full[1:]) + [None]):
+        if b is None or b != a + 1:
+            cuts.append((start + a) / 2)
+            start = b
+    edge = 0.5 * (y1 - y0)
+    return [float(c) for c in cuts if edge < c < (x1 - x0) - edge]
+
+
+def split_words(box: np.ndarray, text: str, score: float, chars: list[Char],
+                cuts: list[float] = ()) -> list[tuple[str, np.ndarray, float]]:
+    """A text box as words (text, quadrilateral, confidence), cut where characters stand apart.
+
+    ``cuts``: distances along the box where a cell border stands; characters on
+    either side of one are always separate words.
+    """
     if not chars or len(chars) != len(text):
         return [(text.strip(), box, score)] if text.strip() else []
     width = max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3]))
@@ -488,7 +520,9 @@ def split_words(box: np.ndarray, text: str, score: float, chars: list[Char]) -> 
     for i in range(1, len(chars)):
         # Only numbers are cut off: a wide gap inside text is letter spacing, not a cell border.
         numeric = _numeric(chars[i]) or _numeric(chars[i - 1])
-        if (numeric and centres[i] - centres[i - 1] > _WORD_GAP * height) or " " in (chars[i].text, chars[i - 1].text):
+        bordered = any(centres[i - 1] < c < centres[i] for c in cuts)
+        if (numeric and centres[i] - centres[i - 1] > _WORD_GAP * height) or bordered \
+                or " " in (chars[i].text, chars[i - 1].text):
             groups.append([i])
         else:
             groups[-1].append(i)
