@@ -14,7 +14,8 @@ from xlsuite.readers.options import OptionError, ReadOptions
 from xlsuite.layout import read_words
 from xlsuite.model import Meta, Provenance, Report, Value
 from xlsuite.ocr import INSTALL_HINT, engine as ocr_engine
-from xlsuite.ocr.engine import Char, decode_chars, erase_rules, rotate, skew_angle, split_words
+from xlsuite.ocr.engine import (Char, borders, decode_chars, erase_rules, missed_ink, rotate, skew_angle,
+                               split_words)
 from xlsuite.ocr.review import (CONFUSABLE_CONFIDENCE, LOW_CONFIDENCE, flag_uncertain, needs_review,
                                 review_reason)
 from xlsuite.readers import ocr as ocr_reader
@@ -96,6 +97,63 @@ def test_a_row_of_numbers_in_one_box_becomes_words():
     # A label with its characters side by side stays one word, with the engine's score.
     label = [Char("本", i * 6, 0.99) for i in range(4)]
     assert [(w[0], w[2]) for w in split_words(box, "本本本本", 0.97, label)] == [("本本本本", 0.97)]
+
+
+def test_a_cell_border_cuts_a_label_from_the_next_cells_number():
+    # A label printed up to the border runs into the number of the next cell as one box.
+    vert = np.zeros((300, 800), np.uint8)
+    vert[:, 478:483] = 255  # the erased rule between the label and the number cells
+    box = np.array([[200, 100], [540, 100], [540, 130], [200, 130]], dtype=float)
+    cuts = borders(box, vert)
+    assert len(cuts) == 1 and cuts[0] == pytest.approx(280, abs=1)
+    # 30 px high, 340 px wide: 48/30 scale gives 544 px, 68 steps of 5 px.
+    chars = [Char("本", s, 0.99) for s in (3, 9, 15, 21, 27, 33, 39, 45, 51)] + [Char("2", 57, 0.99)]
+    words = split_words(box, "本" * 9 + "2", 0.98, chars, cuts)
+    assert [w[0] for w in words] == ["本" * 9, "2"]
+    assert [w[0] for w in split_words(box, "本" * 9 + "2", 0.98, chars)] == ["本" * 9 + "2"]
+    # A rule that does not cross the whole box (a stroke, a rule ending above) is no border.
+    short = np.zeros((300, 800), np.uint8)
+    short[:115, 478:483] = 255
+    assert borders(box, short) == []
+
+
+def test_ink_no_text_box_covers_is_found_glyph_by_glyph():
+    img = np.full((400, 900), 255, np.uint8)
+    img[100:120, 100:300] = 0   # a line of text the detector found
+    img[102:118, 306:314] = 0   # ink just right of it on its line: part of that text
+    img[200:220, 500:512] = 0   # a lone digit in a wide cell, missed
+    img[200:220, 516:528] = 0   # its neighbour: one number of two digits
+    img[300:320, 700:712] = 0   # another lone digit
+    img[250:290, 800:801] = 0   # a hair-thin sliver (the stub of a rule): no glyph
+    for x in range(20, 880, 30):  # glyphs of the page's text, to give the glyph height
+        img[360:380, x:x + 14] = 0
+    boxes = [np.array([[98, 98], [302, 98], [302, 122], [98, 122]], dtype=float),
+             np.array([[18, 358], [882, 358], [882, 382], [18, 382]], dtype=float)]
+    runs = missed_ink(img, boxes)
+    assert len(runs) == 2
+    (a, b) = sorted(runs)
+    assert a[0] < 500 and a[2] > 528 and a[1] < 200 and a[3] > 220  # both digits, one run, padded
+    assert b[0] < 700 < 712 < b[2]
+
+
+def test_a_rows_numbers_on_two_lines_are_one_row():
+    # A number wrapped in its cell sits higher than the one-line numbers beside it:
+    # the row comes out as two lines that fill complementary columns.
+    def w(text, x0, mid, width=40):
+        return {"text": text, "x0": x0, "x1": x0 + width, "top": mid - 14, "bottom": mid + 14}
+    xs = [730, 790, 850, 910, 970, 1030, 1083]
+    head = [w(t, x, 380, 20) for t, x in zip("自商科社法其总", xs)]
+    above = [w("上一行", 265, 410, 200)] + [w(str(v), x, 410) for v, x in zip([5, 1, 0, 0, 0, 0, 6], xs)]
+    row = [w("一、本年新收政府信息公开申请数量", 265, 456, 300), w("1534", xs[0], 456), w("1609", xs[6], 456)]
+    low = [w(str(v), x, 468) for v, x in zip([47, 7, 4, 15, 2], xs[1:6])]
+    after = [w("二、上年结转", 265, 510, 200)] + [w(str(v), x, 510) for v, x in zip([27, 1, 0, 0, 0, 0, 28], xs)]
+    rows = [ln.cells for ln in read_words([head + above + row + low + after]) if ln.cells]
+    assert ["一、本年新收政府信息公开申请数量", "1534", "47", "7", "4", "15", "2", "1609"] in rows
+    assert len(rows) == 3
+    # Lines that both print a number in one column are two rows, however close.
+    clash = [w(str(v), x, 468) for v, x in zip([47, 7, 4, 15, 2, 9], xs[1:])]
+    rows = [ln.cells for ln in read_words([head + above + row + clash + after]) if ln.cells]
+    assert len(rows) == 4
 
 
 def test_skew_is_measured_and_undone():
