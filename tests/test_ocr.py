@@ -14,7 +14,7 @@ from xlsuite.readers.options import OptionError, ReadOptions
 from xlsuite.layout import read_words
 from xlsuite.model import Meta, Provenance, Report, Value
 from xlsuite.ocr import INSTALL_HINT, engine as ocr_engine
-from xlsuite.ocr.engine import (Char, borders, decode_chars, erase_rules, missed_ink, rotate, skew_angle,
+from xlsuite.ocr.engine import (Char, border_before, borders, decode_chars, erase_rules, missed_ink, rotate, skew_angle,
                                split_words)
 from xlsuite.ocr.review import (CONFUSABLE_CONFIDENCE, LOW_CONFIDENCE, flag_uncertain, needs_review,
                                 review_reason)
@@ -115,6 +115,23 @@ def test_a_cell_border_cuts_a_label_from_the_next_cells_number():
     short = np.zeros((300, 800), np.uint8)
     short[:115, 478:483] = 255
     assert borders(box, short) == []
+    # Words cut apart there: the number's word knows a border stands before it, the label's not.
+    number = np.array([[486, 100], [500, 100], [500, 130], [486, 130]], dtype=float)
+    label = np.array([[200, 100], [470, 100], [470, 130], [200, 130]], dtype=float)
+    assert border_before(number, vert) and not border_before(label, vert)
+    assert not border_before(number, short)
+
+
+def test_a_word_after_a_cell_border_starts_a_cell():
+    def w(text, x0, x1, top, **more):
+        return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": top + 14, **more}
+    head = [w("信息", 20, 60, 10), w("甲", 212, 226, 10), w("乙", 262, 276, 10)]
+    row = [w("5.要求行政机关确认或重新出具已获取信息", 20, 200, 40), w("2", 206, 214, 40), w("3", 262, 270, 40)]
+    plain = [ln.cells for ln in read_words([head + row]) if ln.cells]
+    assert plain == [["5.要求行政机关确认或重新出具已获取信息2", "3"]]  # 6 pt apart: one cell
+    row[1]["border_before"] = True  # OCR saw the erased rule between them
+    assert [ln.cells for ln in read_words([head + row]) if ln.cells] == [
+        ["5.要求行政机关确认或重新出具已获取信息", "2", "3"]]
 
 
 def test_ink_no_text_box_covers_is_found_glyph_by_glyph():

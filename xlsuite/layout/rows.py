@@ -120,7 +120,8 @@ def _segments(row: list[dict], height: float) -> list[Segment]:
         gap = w["x0"] - prev["x1"]
         # Two numbers side by side are two cells however narrow the columns.
         both_numbers = _number(prev["text"]) and _number(w["text"])
-        if gap > height or (both_numbers and gap > 0.15 * height):
+        # OCR marks a word a cell border stands before (the rule itself is erased).
+        if gap > height or (both_numbers and gap > 0.15 * height) or w.get("border_before"):
             segs.append([w])
         else:
             segs[-1].append(w)

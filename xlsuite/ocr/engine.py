@@ -222,9 +222,12 @@ class Engine:
         out = []
         for text, quad, conf in restore_minus(join_wrapped_numbers(pieces, horiz), clean):
             pts = rotate(quad, -angle, centre) if angle else quad
-            out.append({"text": text, "x0": float(pts[:, 0].min()), "x1": float(pts[:, 0].max()),
-                        "top": float(pts[:, 1].min()), "bottom": float(pts[:, 1].max()),
-                        "confidence": round(conf, 4)})
+            word = {"text": text, "x0": float(pts[:, 0].min()), "x1": float(pts[:, 0].max()),
+                    "top": float(pts[:, 1].min()), "bottom": float(pts[:, 1].max()),
+                    "confidence": round(conf, 4)}
+            if border_before(quad, vert):
+                word["border_before"] = True
+            out.append(word)
         return uniform_height(out)
 
 
@@ -499,6 +502,21 @@ def borders(box: np.ndarray, vert: np.ndarray) -> list[float]:
             start = b
     edge = 0.5 * (y1 - y0)
     return [float(c) for c in cuts if edge < c < (x1 - x0) - edge]
+
+
+def border_before(quad: np.ndarray, vert: np.ndarray) -> bool:
+    """Whether a cell border (an erased vertical rule) stands just left of a word.
+
+    The layout then starts a new cell at the word however narrow the gap: a
+    label printed up to the border and the number after it are two cells.
+    """
+    x0 = float(quad[:, 0].min())
+    y0, y1 = int(quad[:, 1].min()), int(quad[:, 1].max())
+    h = y1 - y0
+    if h <= 0:
+        return False
+    band = vert[max(0, y0):y1 + 1, max(0, int(x0 - h)):max(0, int(x0 + 0.3 * h)) + 1]
+    return bool(band.size) and bool((band > 0).all(axis=0).any())
 
 
 def split_words(box: np.ndarray, text: str, score: float, chars: list[Char],
