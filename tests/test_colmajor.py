@@ -9,7 +9,7 @@ import pytest
 from xlsuite.forms.schema import Column, Row, Table
 from xlsuite.recognize import colmajor as cm
 from xlsuite.recognize.numbers import parse_cell
-from xlsuite.recognize.tables import Tok
+from xlsuite.recognize.tokens import Tok
 
 from .fixtures import zoo_score as zs
 

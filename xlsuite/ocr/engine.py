@@ -21,9 +21,10 @@ from __future__ import annotations
 import math
 import statistics
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -133,7 +134,7 @@ class Recognizer:
     def __init__(self, rec, workers: int) -> None:
         self._rec = rec
         self._workers = workers
-        self._pool = None
+        self._pool: Any = None  # a ThreadPoolExecutor, made on first use
         self.postprocess_op = rec.postprocess_op
 
     def __call__(self, images: list[np.ndarray], return_word_box: bool = False):
@@ -534,7 +535,7 @@ def border_before(quad: np.ndarray, vert: np.ndarray) -> bool:
 
 
 def split_words(box: np.ndarray, text: str, score: float, chars: list[Char],
-                cuts: list[float] = ()) -> list[tuple[str, np.ndarray, float]]:
+                cuts: Sequence[float] = ()) -> list[tuple[str, np.ndarray, float]]:
     """A text box as words (text, quadrilateral, confidence), cut where characters stand apart.
 
     ``cuts``: distances along the box where a cell border stands; characters on

@@ -15,7 +15,9 @@ from ..relations import sum_instances
 from .meta import agency_and_year, detect_form
 from .numbers import is_page_number, nfkc, squash
 from .sections import Span, split_sections
-from .tables import ONE_ROW_GROUP, TableReader, tokenize
+from .proofs import ONE_ROW_GROUP
+from .tables import TableReader
+from .tokens import tokenize
 
 def recognize(doc: Document) -> Report:
     lines = doc.lines

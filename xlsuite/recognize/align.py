@@ -419,7 +419,6 @@ class _Programme:
         labelled = [t for t, tok in enumerate(self.tokens) if tok.kind == LABEL and tok.rows]
         if not labelled:
             return out
-        K = len(labelled)
         n = np.array(labelled)
         a, b1 = alpha[n], beta[n + 1]
         opened = self._open_from((a + self.final).max(axis=(3, 4)), start[n][:, None])
