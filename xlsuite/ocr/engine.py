@@ -219,11 +219,12 @@ class Engine:
         self.times = {"rules": rules, "detect": elapsed[0] if elapsed else 0.0,
                       "recognize": elapsed[2] if elapsed and len(elapsed) > 2 else 0.0}
         try:
-            return self._words(gray, clean, horiz, result)
+            return self._words(gray, clean, horiz, vert, result)
         finally:
             self.times["words"] = time.perf_counter() - start
 
-    def _words(self, gray: np.ndarray, clean: np.ndarray, horiz: np.ndarray, result) -> list[dict]:
+    def _words(self, gray: np.ndarray, clean: np.ndarray, horiz: np.ndarray, vert: np.ndarray,
+               result) -> list[dict]:
         if not result:
             return []
         boxes = [np.asarray(r[0], dtype=float) for r in result]
@@ -244,7 +245,6 @@ class Engine:
                 word["border_before"] = True
             out.append(word)
         return uniform_height(out)
-
 
     def missed_numbers(self, clean: np.ndarray, boxes: list[np.ndarray]) -> list[tuple[str, np.ndarray, float]]:
         """Numbers printed where the detector found no text, read glyph by glyph.
