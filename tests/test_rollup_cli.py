@@ -72,6 +72,35 @@ def test_workbook_and_csv_outputs(inbox, tmp_path):
     assert code == 0, err
 
 
+def test_a_total_saved_into_the_inbox_is_not_added_to_itself(inbox, tmp_path):
+    folder = tmp_path / "inbox"
+    shutil.copytree(inbox, folder)
+    out = folder / "2020-厦门市.xlsx"
+    code, _, err = run(folder, "-o", out, "--agency", "厦门市")
+    assert code == 0, err
+    # Next week, the same folder again: the total written there last time is not an agency.
+    code, stdout, err = run(folder, "--agency", "厦门市", "--json")
+    assert code == 0, err
+    got = json.loads(stdout)
+    assert got["values"]["requests.new.total"] == 2 * 1609
+    own = [w for w in got["warnings"] if w["code"] == "rollup_own_total"]
+    assert len(own) == 1 and str(out) in own[0]["message"]
+    code, stdout, _ = run(folder, "--agency", "厦门市")
+    assert "5 份报告" in stdout and "以前的汇总结果，未计入" in stdout
+    # Under another name the total is an input (a city's total in a province's roll-up), and
+    # beside agency reports that may count an agency twice: said, naming the total.
+    got = json.loads(run(folder, "--agency", "福建省", "--json")[1])
+    assert got["values"]["requests.new.total"] == 4 * 1609
+    mixed = [w["message"] for w in got["warnings"] if w["code"] == "rollup_mixed_totals"]
+    assert len(mixed) == 1 and "厦门市" in mixed[0] and str(out) in mixed[0]
+    # Only the earlier total: nothing to add, said.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(out, alone / out.name)
+    code, _, err = run(alone, "--agency", "厦门市")
+    assert code == 2 and "以前的汇总结果" in err
+
+
 def test_mixing_years_exits_2_naming_both_files(inbox):
     md = SEEDS / "shishi-commerce-2019.md"
     code, out, err = run(inbox / "xiamen-city-2020.pdf.txt", md, "--agency", "某市")

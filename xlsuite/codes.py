@@ -60,6 +60,8 @@ ROLLUP_PREVIOUS_YEAR = "rollup_previous_year"
 ROLLUP_CROSS_YEAR = "rollup_cross_year"
 ROLLUP_MISSING = "rollup_missing"  # an agency of the list sent no report
 ROLLUP_OFF_LIST = "rollup_off_list"  # a report from an agency not on the list
+ROLLUP_OWN_TOTAL = "rollup_own_total"  # an earlier total of this roll-up among the inputs: not added
+ROLLUP_MIXED_TOTALS = "rollup_mixed_totals"  # other totals beside agency reports: an agency may count twice
 
 # Why a table is absent (Report.tables_absent values), in words.
 SECTION_MISSING = "section_missing"  # the section's heading was not found

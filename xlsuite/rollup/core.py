@@ -105,6 +105,7 @@ class Rollup:
     cross_year: dict[str, list[CheckResult]] = field(default_factory=dict)  # agency -> R8-R10
     blanks: dict[str, list[str]] = field(default_factory=dict)  # key -> agencies that left it blank
     missing: list[str] = field(default_factory=list)  # agencies of the expected list without a report
+    own_totals: list[Entry] = field(default_factory=list)  # earlier totals of this roll-up, not added
 
     @property
     def form(self) -> Form:
@@ -306,6 +307,11 @@ def narrative(agency: str, entries: list[Entry]) -> dict[str, str]:
 def consolidate(entries: list[Entry], *, agency: str, year: int | None = None, on_invalid: str = "stop",
                 dedupe: bool = False, cross_year: CrossYearCheck | None = check_years) -> Rollup:
     """The whole roll-up of already-read entries. Raises RollupError when they cannot be added."""
+    own = [e for e in entries if is_total_of(e, agency)]
+    if own and len(own) == len(entries):
+        raise RollupError(f"给出的只有{agency}本身以前的汇总结果（{'、'.join(e.path for e in own)}），"
+                          "没有可汇总的机关报告", [e.path for e in own], "only_own_total")
+    entries = [e for e in entries if not is_total_of(e, agency)]
     current, previous, dropped = select(entries, year, dedupe)
     current, invalid = screen(current, on_invalid)
     form = get_form(current[0].form)
@@ -314,7 +320,7 @@ def consolidate(entries: list[Entry], *, agency: str, year: int | None = None, o
     total.values = {k: Value(v) for k, v in values.items()}
     total.narrative = narrative(agency, current)
     total.sections_found = [s.id for s in form.sections]
-    rollup = Rollup(total, current, on_invalid, invalid, dropped, blanks=blanks)
+    rollup = Rollup(total, current, on_invalid, invalid, dropped, blanks=blanks, own_totals=own)
     if cross_year is not None:
         for e in current:
             prev = previous.get(id(e.report))
@@ -325,10 +331,24 @@ def consolidate(entries: list[Entry], *, agency: str, year: int | None = None, o
     return rollup
 
 
+def is_total_of(e: Entry, agency: str) -> bool:
+    """Whether an input is an earlier total of the roll-up being made: a roll-up workbook
+    (来源类型 汇总) under the same name. Saved into the inbox it would be added to itself."""
+    return e.report.meta.source_kind == "rollup" and same_agency(e.report.meta.agency, agency)
+
+
 def findings(rollup: Rollup) -> list[Finding]:
     """What staff must know about the total: blanks skipped, invalid inputs, duplicates, past years."""
     out: list[Finding] = []
     form = rollup.form
+    for e in rollup.own_totals:
+        out.append(Finding(codes.ROLLUP_OWN_TOTAL, f"{e.path} 是{rollup.total.meta.agency}以前的汇总结果，"
+                           "未计入（否则会重复相加）", severity=Severity.WARNING))
+    totals = [e for e in rollup.entries if e.report.meta.source_kind == "rollup"]
+    if totals and len(totals) < len(rollup.entries):
+        out.append(Finding(codes.ROLLUP_MIXED_TOTALS,
+                           f"输入中既有汇总结果（{'、'.join(f'{e.agency}（{e.path}）' for e in totals)}）又有机关报告："
+                           "汇总结果已包含的机关若再单独给出，会被重复相加，请核对", severity=Severity.WARNING))
     for key, agencies in rollup.blanks.items():
         out.append(Finding(codes.ROLLUP_BLANK, f"{form.label_of(key)}：{len(agencies)} 个机关留空，"
                            f"汇总数只含其余机关：{'、'.join(agencies)}", key=key))

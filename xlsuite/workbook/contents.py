@@ -91,7 +91,10 @@ def to_report(contents: WorkbookContents, source: str | None) -> Report:
     form = get_form(m["form"])
     imported = m.get("imported_at")
     report = Report(Meta(agency=m.get("agency"), year=m.get("year"), form=form.id, source=source,
-                         source_kind="workbook", imported_at=None if imported is None else str(imported)))
+                         # A roll-up's total stays a total whichever file carries it (the roll-up
+                         # must not add its own earlier total); any other workbook is a workbook.
+                         source_kind="rollup" if m.get("source_kind") == "rollup" else "workbook",
+                         imported_at=None if imported is None else str(imported)))
     report.values = {k: Value(contents.values.get(k), Provenance(source=source)) for k in form.keys()}
     report.narrative = {k: t for k, t in contents.narrative.items() if t}
     listed = set(sections_from_cover(form.id, m.get("sections")))
