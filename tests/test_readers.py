@@ -149,3 +149,5 @@ def test_a_row_never_borrows_a_number_across_another_groups_heading(tmp_path):
     r = read_report(dump)
     assert r.number("active.fees.change") in (None, 0)
     assert r.number("active.fees.prev_items") in (None, 0)
+    said = [w for w in r.warnings if w.code == "straddling_row"]
+    assert [w.key for w in said] == ["active.fees.prev_items"] and "第二十条第（九）项" in said[0].message

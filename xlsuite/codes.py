@@ -25,6 +25,7 @@ FLAT_COUNT = "flat_count"
 OTHER_ONE_ROW = "other_one_row"
 # the alignment of numbers with rows (docs/reading.md): a row left null in doubt, cells flagged for review
 UNANCHORED_ROW = "unanchored_row"  # no label beside the numbers and no relation proving them
+STRADDLING_ROW = "straddling_row"  # the row's numbers stand on both sides of another group's heading
 UNCERTAIN_ROW = "uncertain_row"  # the numbers could as well belong to a neighbouring row
 DAMAGED_ROW = "damaged_row"  # the row's relation fails beside numbers nobody took
 WRAPPED_NUMBER = "wrapped_number"  # a number printed over two lines, joined where the row proves it

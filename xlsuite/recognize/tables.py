@@ -134,9 +134,9 @@ class TableReader:
         trusted = ev.trusted_rows(stream, owner, positions, ncols, self.table.layout == "flat",
                                   lambda i: self.proofs.row_proven(rows[i], [t for _c, t, _p in placed_rows[i]]),
                                   result.label_side)
-        for i in self._across_headings(toks, positions):
-            if trusted.get(i) != "relation":
-                trusted.pop(i, None)
+        straddled = {i: h for i, h in self._across_headings(toks, positions).items() if trusted.get(i) != "relation"}
+        for i in straddled:
+            trusted.pop(i, None)
         if len(trusted) < len(rows) and not damaged and self.proofs.table_proven(placed_rows, junk):
             trusted = {i: "table" for i in placed_rows}
         if len(trusted) < len(rows) and (in_order := self.proofs.in_print_order(toks)) is not None:
@@ -177,25 +177,26 @@ class TableReader:
             if i in damaged:
                 self._null_row(row, placed, "damaged_row", damaged[i])
                 continue
-            count += self._fill(row, placed, header, i in trusted)
+            count += self._fill(row, placed, header, i in trusted, straddled.get(i))
         self._report_junk(junk, by_row, toks)
         return count
 
-    def _across_headings(self, toks: list[Tok], positions: dict[int, list[int]]) -> list[int]:
+    def _across_headings(self, toks: list[Tok], positions: dict[int, list[int]]) -> dict[int, str]:
         """Rows whose numbers stand on both sides of another group's printed heading (第二十条第
         （九）项 between two numbers of a 第（八）项 row): a row is printed under its own heading,
         so such a placement borrowed a number from the next block. Order alone no longer vouches
-        for it."""
+        for it. Returns {row: the heading it straddles}."""
         if self.table.layout == "flat":
-            return []
+            return {}
         rows = self.table.rows
         headings = {squash(nfkc(r.group)): r.group for r in rows if r.group}
-        out = []
+        out: dict[int, str] = {}
         for i, where in positions.items():
             others = [h for h, g in headings.items() if g != rows[i].group]
-            between = (t for t in toks[min(where):max(where)] if t.kind == "text")
-            if any(h in squash(nfkc(t.text)) for t in between for h in others):
-                out.append(i)
+            between = [t for t in toks[min(where):max(where)] if t.kind == "text"]
+            crossed = next((headings[h] for t in between for h in others if h in squash(nfkc(t.text))), None)
+            if crossed is not None:
+                out[i] = crossed
         return out
 
     def _fill_zeros(self, toks: list[Tok]) -> int:
@@ -305,7 +306,8 @@ class TableReader:
             self.report.values[key] = Value(None, flagged)
         return 0
 
-    def _fill(self, row: Row, placed: list[tuple[int, Tok, al.Placement]], header: str, anchored: bool) -> int:
+    def _fill(self, row: Row, placed: list[tuple[int, Tok, al.Placement]], header: str, anchored: bool,
+              straddled: str | None = None) -> int:
         self.filled[row.id] = row
         cols = self.table.row_columns(row)
         section = self.table.section
@@ -337,6 +339,10 @@ class TableReader:
             return null_row("damaged_row",
                             f"“{row.label}”行文字识别（OCR）得到的数字（{shown}）有空格且不满足本行的勾稽关系，"
                             f"可能有数字未识别或识别有误，本行记为空值，请对照原件填写")
+        if not anchored and straddled and not self.proofs.row_proven(row, [t for _c, t, _p in placed]):
+            return null_row("straddling_row",
+                            f"“{row.label}”行的数字（{shown}）分处另一组标题“{straddled}”的两侧，"
+                            f"可能借用了该组的数字，且无法用本行的勾稽关系证实，本行记为空值，请对照原件核对")
         if not anchored and not self.proofs.row_proven(row, [t for _c, t, _p in placed]):
             return null_row("unanchored_row",
                             f"“{row.label}”行的数字（{shown}）旁边没有本行的标签，只能按顺序推断，"
