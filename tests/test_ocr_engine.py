@@ -62,3 +62,21 @@ def test_words_do_not_depend_on_the_thread_count(table_part, monkeypatch):
     assert one._ocr.text_rec._workers == 1
     assert one.words(table_part) == two
     assert sum(w["text"].isdigit() for w in two) >= 4
+
+
+def test_detector_input_by_table_is_rapidocrs_bit_for_bit():
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    from xlsuite.ocr.engine import _normalize_by_table
+
+    class Detector:
+        def get_preprocess(self, max_wh):
+            return DetPreProcess(736, "min", [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+
+    page = np.random.default_rng(7).integers(0, 256, (700, 500, 3), dtype=np.uint8)
+    theirs = Detector().get_preprocess(0)(page)
+    fast = Detector()
+    _normalize_by_table(fast)
+    ours = fast.get_preprocess(0)(page)
+    assert ours.dtype == theirs.dtype == np.float32 and ours.shape == theirs.shape == (1, 3, 1024, 736)
+    assert ours.tobytes() == theirs.tobytes()
