@@ -206,7 +206,7 @@ def _gpu_options() -> dict:
     """Detection and recognition on the GPU when onnxruntime has CUDA here (onnxruntime-gpu); never needed."""
     import onnxruntime
 
-    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+    if onnxruntime.get_device() == "GPU" and "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         return {"det_use_cuda": True, "rec_use_cuda": True}
     return {}
 
@@ -229,9 +229,14 @@ class Engine:
         # No angle classifier: pages come upright (or nearly), and it costs time. A lower
         # box threshold than the default 0.5 keeps lone small digits of borderless tables,
         # which the detector scores low; specks it lets in are read as nothing or flagged.
+        gpu = _gpu_options()
         with _session_options(threads()):
-            self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False, det_box_thresh=_MIN_BOX_SCORE,
-                                 **_gpu_options())
+            try:
+                self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False, det_box_thresh=_MIN_BOX_SCORE, **gpu)
+            except Exception:  # a GPU onnxruntime reports but cannot start: the CPU does it
+                if not gpu:
+                    raise
+                self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False, det_box_thresh=_MIN_BOX_SCORE)
         rec = self._ocr.text_rec
         rec.postprocess_op = _with_chars(rec.postprocess_op)
         self._ocr.text_rec = Recognizer(rec, threads())
