@@ -135,6 +135,7 @@ class Recognizer:
         self._rec = rec
         self._workers = workers
         self._pool: Any = None  # a ThreadPoolExecutor, made on first use
+        self._pool_pid = 0
         self.postprocess_op = rec.postprocess_op
         self.seconds = 0.0  # spent recognising, in all
 
@@ -160,10 +161,13 @@ class Recognizer:
                                        max_wh_ratio=padded[i])[0]
 
         if self._workers > 1 and len(images) > 1:
-            if self._pool is None:
+            import os
+
+            if self._pool is None or self._pool_pid != os.getpid():  # a forked child has no threads of its parent
                 from concurrent.futures import ThreadPoolExecutor
 
                 self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="xlsuite-ocr")
+                self._pool_pid = os.getpid()
             results = list(self._pool.map(one, range(len(images))))
         else:
             results = [one(i) for i in range(len(images))]
