@@ -294,6 +294,15 @@ def test_engine_is_optional():
     assert callable(ocr_engine.available)
 
 
+def test_review_rules_and_asking_for_the_engine_load_no_numpy():
+    import subprocess
+    import sys
+
+    code = "import sys, xlsuite.ocr, xlsuite.ocr.review as r; print(r.LOW_CONFIDENCE, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0.9", "False"]
+
+
 def test_a_dropped_minus_sign_comes_back_doubted():
     from xlsuite.ocr.engine import SIGN_CONFIDENCE, restore_minus
     from xlsuite.ocr.review import LOW_CONFIDENCE

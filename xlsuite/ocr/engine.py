@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from . import available, unavailable_reason  # noqa: F401  (engine.available() as before)
+
 # Boxes the engine scores below this are noise (specks, remains of lines).
 _MIN_TEXT_SCORE = 0.3
 _MIN_BOX_SCORE = 0.3
@@ -47,19 +49,6 @@ _MAX_THREADS = 8
 
 class MissingEngine(ImportError):
     """The ``ocr`` extra is not installed."""
-
-
-def available() -> bool:
-    return unavailable_reason() is None
-
-
-def unavailable_reason() -> str | None:
-    """Why OCR cannot run here (the extra, or a system library OpenCV needs), or None."""
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-    except (ImportError, OSError) as e:  # OSError: e.g. libGL.so.1 missing for OpenCV
-        return f"{type(e).__name__}: {e}"
-    return None
 
 
 _lock = threading.Lock()
