@@ -118,8 +118,8 @@ def test_a_cell_border_cuts_a_label_from_the_next_cells_number():
     # Words cut apart there: the number's word knows a border stands before it, the label's not.
     number = np.array([[486, 100], [500, 100], [500, 130], [486, 130]], dtype=float)
     label = np.array([[200, 100], [470, 100], [470, 130], [200, 130]], dtype=float)
-    assert border_before(number, vert) and not border_before(label, vert)
-    assert not border_before(number, short)
+    assert border_before(number, vert) == 482 and border_before(label, vert) is None
+    assert border_before(number, short) is None
 
 
 def test_a_word_after_a_cell_border_starts_a_cell():
@@ -129,9 +129,14 @@ def test_a_word_after_a_cell_border_starts_a_cell():
     row = [w("5.要求行政机关确认或重新出具已获取信息", 20, 200, 40), w("2", 206, 214, 40), w("3", 262, 270, 40)]
     plain = [ln.cells for ln in read_words([head + row]) if ln.cells]
     assert plain == [["5.要求行政机关确认或重新出具已获取信息2", "3"]]  # 6 pt apart: one cell
-    row[1]["border_before"] = True  # OCR saw the erased rule between them
+    row[1]["border_x"] = 203  # OCR saw the erased rule between them
     assert [ln.cells for ln in read_words([head + row]) if ln.cells] == [
         ["5.要求行政机关确认或重新出具已获取信息", "2", "3"]]
+    # A border left of both words (the table's edge, before an item number read apart from its
+    # label) is not between them: the label stays one cell.
+    row = [w("1", 20, 28, 40), w("本机关不掌握相关政府信息", 32, 200, 40, border_x=15),
+           w("2", 212, 220, 40, border_x=206), w("3", 262, 270, 40)]
+    assert [ln.cells for ln in read_words([head + row]) if ln.cells] == [["1本机关不掌握相关政府信息", "2", "3"]]
 
 
 def test_ink_no_text_box_covers_is_found_glyph_by_glyph():
@@ -151,6 +156,10 @@ def test_ink_no_text_box_covers_is_found_glyph_by_glyph():
     (a, b) = sorted(runs)
     assert a[0] < 500 and a[2] > 528 and a[1] < 200 and a[3] > 220  # both digits, one run, padded
     assert b[0] < 700 < 712 < b[2]
+    # A cell border (erased) between the two digits: two cells, two runs.
+    vert = np.zeros(img.shape, np.uint8)
+    vert[:, 513:515] = 255
+    assert len(missed_ink(img, boxes, vert)) == 3
 
 
 def test_a_rows_numbers_on_two_lines_are_one_row():
@@ -170,6 +179,12 @@ def test_a_rows_numbers_on_two_lines_are_one_row():
     # Lines that both print a number in one column are two rows, however close.
     clash = [w(str(v), x, 468) for v, x in zip([47, 7, 4, 15, 2, 9], xs[1:])]
     rows = [ln.cells for ln in read_words([head + above + row + clash + after]) if ln.cells]
+    assert len(rows) == 4
+    # Two rows a line apart are two rows, however well their blank cells complement each other
+    # (a row with blank cells, then a row whose label is printed elsewhere).
+    part = [w("一、本年新收政府信息公开申请数量", 265, 456, 300), w("1534", xs[0], 456), w("1609", xs[6], 456)]
+    next_row = [w(str(v), x, 484) for v, x in zip([47, 7, 4, 15, 2], xs[1:6])]
+    rows = [ln.cells for ln in read_words([head + above + part + next_row + after]) if ln.cells]
     assert len(rows) == 4
 
 

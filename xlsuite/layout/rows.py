@@ -120,8 +120,7 @@ def _segments(row: list[dict], height: float) -> list[Segment]:
         gap = w["x0"] - prev["x1"]
         # Two numbers side by side are two cells however narrow the columns.
         both_numbers = _number(prev["text"]) and _number(w["text"])
-        # OCR marks a word a cell border stands before (the rule itself is erased).
-        if gap > height or (both_numbers and gap > 0.15 * height) or w.get("border_before"):
+        if gap > height or (both_numbers and gap > 0.15 * height) or _border_between(prev, w):
             segs.append([w])
         else:
             segs[-1].append(w)
@@ -130,6 +129,13 @@ def _segments(row: list[dict], height: float) -> list[Segment]:
         text = _join([str(w["text"]).strip() for w in s])
         out.append(Segment(text, s[0]["x0"], max(w["x1"] for w in s), parse_cell(text), _word_confidence(s)))
     return out
+
+
+def _border_between(prev: dict, w: dict) -> bool:
+    """OCR marks where a cell border (an erased rule) stands just left of a word (``border_x``):
+    a new cell starts there if the border lies between the two words' middles."""
+    x = w.get("border_x")
+    return x is not None and (prev["x0"] + prev["x1"]) / 2 < x < (w["x0"] + w["x1"]) / 2
 
 
 def _word_confidence(words: list[dict]) -> float | None:
@@ -275,16 +281,17 @@ def _split_rows(group: list[TextLine], is_row: list[bool], columns: list[_Column
     """Rows whose numbers came out on two lines: {labelled line: its line of the other numbers}.
 
     In a row of differently aligned cells (a number wrapped over two lines beside
-    one-line numbers, or a scan's uneven baselines), some numbers stand half a
-    line below or above the others. The two lines are one row only where the
-    proof is complete: the other line has no label, the two fill disjoint columns,
-    and together they fill every column.
+    one-line numbers, or a scan's uneven baselines), some numbers stand less than
+    a line below or above the others: the two lines overlap. They are taken as one
+    row only where the other line has no label, stands closer to this row than to
+    its other neighbour, and the two fill disjoint columns that together fill every
+    column. Rows a whole line apart are never merged, whatever their blank cells.
     """
     if not columns:
         return {}
     edge = columns[0].x0
 
-    def filled(i: int) -> set[int] | None:
+    def filled(i: int) -> set[int]:
         cells, _ = _cells(group[i], columns)
         values = cells[-len(columns):]
         return {k for k, c in enumerate(values) if c}
@@ -301,7 +308,14 @@ def _split_rows(group: list[TextLine], is_row: list[bool], columns: list[_Column
         for j in (i + 1, i - 1):
             if not (0 <= j < len(group)) or j in skip or j in used or not is_row[j] or labelled(j):
                 continue
-            if abs((group[j].top + group[j].bottom) - (group[i].top + group[i].bottom)) / 2 > group[i].height:
+            mid = lambda k: (group[k].top + group[k].bottom) / 2  # noqa: E731
+            own = min(group[i].bottom - group[i].top, group[j].bottom - group[j].top)
+            # Printed rows are at least a text height apart (their text would overlap): lines
+            # closer than three quarters of one are parts of one row.
+            if abs(mid(j) - mid(i)) > 0.75 * own:
+                continue
+            beyond = j + (j - i)
+            if 0 <= beyond < len(group) and abs(mid(beyond) - mid(j)) <= abs(mid(j) - mid(i)):
                 continue
             theirs = filled(j)
             if mine and theirs and not mine & theirs and len(mine | theirs) == len(columns):

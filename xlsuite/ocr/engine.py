@@ -225,11 +225,11 @@ class Engine:
         gpu = _gpu_options()
         with _session_options(threads()):
             try:
-                self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False, det_box_thresh=_MIN_BOX_SCORE, **gpu)
+                self._ocr = RapidOCR(text_score=0.0, use_cls=False, det_box_thresh=_MIN_BOX_SCORE, **gpu)
             except Exception:  # a GPU onnxruntime reports but cannot start: the CPU does it
                 if not gpu:
                     raise
-                self._ocr = RapidOCR(text_score=_MIN_TEXT_SCORE, use_cls=False, det_box_thresh=_MIN_BOX_SCORE)
+                self._ocr = RapidOCR(text_score=0.0, use_cls=False, det_box_thresh=_MIN_BOX_SCORE)
         rec = self._ocr.text_rec
         rec.postprocess_op = _with_chars(rec.postprocess_op)
         self._ocr.text_rec = Recognizer(rec, threads())
@@ -260,6 +260,12 @@ class Engine:
                result) -> list[dict]:
         if not result:
             return []
+        # Every box the detector found covers its ink, even one whose reading is too doubtful
+        # to keep (RapidOCR would drop it before we see it): that ink was seen, not missed.
+        detected = [np.asarray(r[0], dtype=float) for r in result]
+        result = [r for r in result if float(r[2]) >= _MIN_TEXT_SCORE]
+        if not result:
+            return []
         boxes = [np.asarray(r[0], dtype=float) for r in result]
         angle = skew_angle(boxes)
         centre = (gray.shape[1] / 2, gray.shape[0] / 2)
@@ -267,19 +273,22 @@ class Engine:
         for box, r in zip(boxes, result):
             chars: list[Char] = r[3] if len(r) > 3 else []
             pieces.extend(split_words(box, str(r[1]), float(r[2]), chars, borders(box, vert)))
-        pieces.extend(self.missed_numbers(clean, boxes))
+        pieces.extend(self.missed_numbers(clean, detected, vert))
         out = []
         for text, quad, conf in restore_minus(join_wrapped_numbers(pieces, horiz), clean):
             pts = rotate(quad, -angle, centre) if angle else quad
             word = {"text": text, "x0": float(pts[:, 0].min()), "x1": float(pts[:, 0].max()),
                     "top": float(pts[:, 1].min()), "bottom": float(pts[:, 1].max()),
                     "confidence": round(conf, 4)}
-            if border_before(quad, vert):
-                word["border_before"] = True
+            border = border_before(quad, vert)
+            if border is not None:
+                word["border_x"] = float(rotate(np.array([[border, quad[:, 1].mean()]]), -angle, centre)[0, 0]) \
+                    if angle else border
             out.append(word)
         return uniform_height(out)
 
-    def missed_numbers(self, clean: np.ndarray, boxes: list[np.ndarray]) -> list[tuple[str, np.ndarray, float]]:
+    def missed_numbers(self, clean: np.ndarray, boxes: list[np.ndarray],
+                       vert: np.ndarray | None = None) -> list[tuple[str, np.ndarray, float]]:
         """Numbers printed where the detector found no text, read glyph by glyph.
 
         The detector misses lone small glyphs, a ``0`` alone in a wide cell above
@@ -289,7 +298,7 @@ class Engine:
         Only readings that are all digits (or look-alikes of digits) are kept, with
         the recogniser's confidence: a doubtful one is flagged like any other.
         """
-        runs = missed_ink(clean, boxes)
+        runs = missed_ink(clean, boxes, vert)
         if not runs:
             return []
         rec = self._ocr.text_rec
@@ -314,14 +323,16 @@ _MISSED_LOOKALIKES = set("θøΘØ")
 _MAX_MISSED = 400
 
 
-def missed_ink(clean: np.ndarray, boxes: list[np.ndarray]) -> list[tuple[int, int, int, int]]:
+def missed_ink(clean: np.ndarray, boxes: list[np.ndarray],
+               vert: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1) round runs of glyph-sized ink that no text box covers.
 
     A glyph is a connected piece of ink about a character high and at most three
     wide, not a hair-thin sliver (the stub of a rule). Pieces that touch a text
     box, or stand within half a character of one on the same line, belong to that
     text (a stray stroke, a punctuation mark) and are left alone. Neighbouring
-    pieces on one line closer than half a character are one run (``105``).
+    pieces on one line closer than half a character are one run (``105``), unless a
+    cell border (``vert``, the erased vertical rules) stands between them.
     """
     import cv2
 
@@ -343,7 +354,8 @@ def missed_ink(clean: np.ndarray, boxes: list[np.ndarray]) -> list[tuple[int, in
     runs: list[list[int]] = []
     for p in sorted(pieces):
         for run in runs:
-            if 0 <= p[0] - run[2] <= 0.5 * g and abs((p[1] + p[3]) / 2 - (run[1] + run[3]) / 2) <= 0.3 * g:
+            if 0 <= p[0] - run[2] <= 0.5 * g and abs((p[1] + p[3]) / 2 - (run[1] + run[3]) / 2) <= 0.3 * g \
+                    and not (vert is not None and vert[p[1]:p[3], run[2]:p[0] + 1].any()):
                 run[:] = [run[0], min(run[1], p[1]), p[2], max(run[3], p[3])]
                 break
         else:
@@ -552,19 +564,24 @@ def borders(box: np.ndarray, vert: np.ndarray) -> list[float]:
     return [float(c) for c in cuts if edge < c < (x1 - x0) - edge]
 
 
-def border_before(quad: np.ndarray, vert: np.ndarray) -> bool:
-    """Whether a cell border (an erased vertical rule) stands just left of a word.
+def border_before(quad: np.ndarray, vert: np.ndarray) -> float | None:
+    """Where a cell border (an erased vertical rule) stands just left of a word: its x, or None.
 
-    The layout then starts a new cell at the word however narrow the gap: a
-    label printed up to the border and the number after it are two cells.
+    The layout then starts a new cell at the word if the border lies between it
+    and the word before, however narrow the gap: a label printed up to the border
+    and the number after it are two cells.
     """
     x0 = float(quad[:, 0].min())
     y0, y1 = int(quad[:, 1].min()), int(quad[:, 1].max())
     h = y1 - y0
     if h <= 0:
-        return False
-    band = vert[max(0, y0):y1 + 1, max(0, int(x0 - h)):max(0, int(x0 + 0.3 * h)) + 1]
-    return bool(band.size) and bool((band > 0).all(axis=0).any())
+        return None
+    left = max(0, int(x0 - h))
+    band = vert[max(0, y0):y1 + 1, left:max(0, int(x0 + 0.3 * h)) + 1]
+    if not band.size:
+        return None
+    full = np.nonzero((band > 0).all(axis=0))[0]
+    return float(left + full[-1]) if len(full) else None
 
 
 def split_words(box: np.ndarray, text: str, score: float, chars: list[Char],

@@ -43,8 +43,9 @@ def pdf_page_words(path: str, pages: list[int], dpi: int = DEFAULT_DPI,
                 page.close()
             words = engine().words(gray) if has_ink(gray) else []
             for w in words:
-                for k in ("x0", "x1", "top", "bottom"):
-                    w[k] = w[k] / scale
+                for k in ("x0", "x1", "top", "bottom", "border_x"):
+                    if k in w:
+                        w[k] = w[k] / scale
             out[n] = words
             if on_progress is not None:
                 on_progress(done, len(pages))
@@ -78,6 +79,7 @@ def image_words(path: str, max_pixels: int | None = None) -> list[dict]:
     words = engine().words(np.asarray(rgb))
     if factor != 1.0:
         for w in words:
-            for k in ("x0", "x1", "top", "bottom"):
-                w[k] = w[k] / factor
+            for k in ("x0", "x1", "top", "bottom", "border_x"):
+                if k in w:
+                    w[k] = w[k] / factor
     return words

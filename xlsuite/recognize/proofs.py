@@ -89,7 +89,7 @@ class Proofs:
         alone at a page's edge left out (a page number), or with a number wrapped over two
         lines joined (``153`` then ``4``: 1534) where the row's relation proves the join.
         Accepted when the numbers fill the table exactly, every relation of the table holds
-        (``_relations_prove``), and no other reading does the same.
+        (``relations_prove``), and no other reading does the same.
         """
         if not self.table_relations:
             return None
