@@ -162,6 +162,27 @@ def test_ink_no_text_box_covers_is_found_glyph_by_glyph():
     assert len(missed_ink(img, boxes, vert)) == 3
 
 
+def test_a_second_reading_of_ink_the_detector_doubted_stays_doubted():
+    from types import SimpleNamespace
+
+    from xlsuite.ocr.engine import REREAD_CONFIDENCE, Engine
+    from xlsuite.ocr.review import LOW_CONFIDENCE
+
+    img = np.full((400, 900), 255, np.uint8)
+    for x in range(20, 880, 30):  # the page's text, found
+        img[360:380, x:x + 14] = 0
+    img[200:220, 500:512] = 0  # a lone 0 the detector missed
+    img[300:320, 700:712] = 0  # a lone 0 the detector found, but read too doubtfully to keep
+    found = [np.array([[18, 358], [882, 358], [882, 382], [18, 382]], dtype=float)]
+    doubted = [np.array([[696, 296], [716, 296], [716, 324], [696, 324]], dtype=float)]
+    sure = [Char("0", 3, 0.99)]
+    fake = SimpleNamespace(_ocr=SimpleNamespace(text_rec=lambda crops: ([("0", 0.99, sure)] * len(crops), 0.0)))
+    words = Engine.missed_numbers(fake, img, found, None, doubted)
+    conf = {int(q[:, 0].min()) // 100: c for _t, q, c in words}
+    assert conf[4] > LOW_CONFIDENCE  # missed: read glyph by glyph, as sure as the reading
+    assert conf[6] == REREAD_CONFIDENCE < LOW_CONFIDENCE  # doubted once: flagged for review
+
+
 def test_a_rows_numbers_on_two_lines_are_one_row():
     # A number wrapped in its cell sits higher than the one-line numbers beside it:
     # the row comes out as two lines that fill complementary columns.

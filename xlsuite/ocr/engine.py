@@ -260,9 +260,9 @@ class Engine:
                result) -> list[dict]:
         if not result:
             return []
-        # Every box the detector found covers its ink, even one whose reading is too doubtful
-        # to keep (RapidOCR would drop it before we see it): that ink was seen, not missed.
-        detected = [np.asarray(r[0], dtype=float) for r in result]
+        # Boxes whose reading is too doubtful to keep (RapidOCR would drop them before we see
+        # them): their ink was seen, and a second reading of it is doubted too.
+        doubtful = [np.asarray(r[0], dtype=float) for r in result if float(r[2]) < _MIN_TEXT_SCORE]
         result = [r for r in result if float(r[2]) >= _MIN_TEXT_SCORE]
         if not result:
             return []
@@ -273,7 +273,7 @@ class Engine:
         for box, r in zip(boxes, result):
             chars: list[Char] = r[3] if len(r) > 3 else []
             pieces.extend(split_words(box, str(r[1]), float(r[2]), chars, borders(box, vert)))
-        pieces.extend(self.missed_numbers(clean, detected, vert))
+        pieces.extend(self.missed_numbers(clean, boxes, vert, doubtful))
         out = []
         for text, quad, conf in restore_minus(join_wrapped_numbers(pieces, horiz), clean):
             pts = rotate(quad, -angle, centre) if angle else quad
@@ -287,8 +287,8 @@ class Engine:
             out.append(word)
         return uniform_height(out)
 
-    def missed_numbers(self, clean: np.ndarray, boxes: list[np.ndarray],
-                       vert: np.ndarray | None = None) -> list[tuple[str, np.ndarray, float]]:
+    def missed_numbers(self, clean: np.ndarray, boxes: list[np.ndarray], vert: np.ndarray | None = None,
+                       doubtful: Sequence[np.ndarray] = ()) -> list[tuple[str, np.ndarray, float]]:
         """Numbers printed where the detector found no text, read glyph by glyph.
 
         The detector misses lone small glyphs, a ``0`` alone in a wide cell above
@@ -296,7 +296,10 @@ class Engine:
         covers, nor touches on its line, is grouped into runs; each run is read by
         the recogniser alone, cut tight round its ink (it reads a tight crop best).
         Only readings that are all digits (or look-alikes of digits) are kept, with
-        the recogniser's confidence: a doubtful one is flagged like any other.
+        the recogniser's confidence: a doubtful one is flagged like any other. Ink in
+        a ``doubtful`` box (one the detector found but whose reading scored too low
+        to keep) is read again the same way, but the number stays doubted: its
+        confidence is capped below the review threshold, so a person checks it.
         """
         runs = missed_ink(clean, boxes, vert)
         if not runs:
@@ -313,8 +316,21 @@ class Engine:
             if not any(c.text in _DIGITS for c in chars) and len(chars) > 1:
                 continue
             quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
-            out.append(("".join(c.text for c in chars), quad, _confidence(chars, float(r[1]))))
+            conf = _confidence(chars, float(r[1]))
+            if any(_overlap((x0, y0, x1, y1), b) for b in doubtful):
+                conf = min(conf, REREAD_CONFIDENCE)
+            out.append(("".join(c.text for c in chars), quad, conf))
         return out
+
+
+def _overlap(run: tuple[int, int, int, int], box: np.ndarray) -> bool:
+    x0, y0, x1, y1 = run
+    return x0 < box[:, 0].max() and box[:, 0].min() < x1 and y0 < box[:, 1].max() and box[:, 1].min() < y1
+
+
+# A second reading of ink whose first reading scored too low: kept, below the review threshold
+# (ocr.review.LOW_CONFIDENCE), so that a person compares it with the original.
+REREAD_CONFIDENCE = 0.85
 
 
 # A lone zero of a dotted- or slashed-zero font is read as one of these.
