@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .intake import KIND_ZH, finding_line
+from ..workbook import colours
 from .tracker import FAILED_PREFIX, MISSING, OUTSIDE, PASSED, STATE_ZH, Row, Status, when
 
 SHEET, LOG_SHEET = "报送情况", "来件记录"
@@ -19,7 +20,7 @@ HEADERS = ("序号", "机关名称", "上级", "联系人", "邮箱", "状态", 
 WIDTHS = (6, 30, 14, 10, 24, 20, 17, 24, 30, 10, 50, 50)
 HEADER_ROW = 6
 STATUS_COL = HEADERS.index("状态") + 1
-FILLS = {"pass": "C6EFCE", "fail": "FFC7CE", "missing": "FFEB9C", "outside": "F8CBAD"}
+FILLS = {"pass": colours.GREEN, "fail": colours.RED, "missing": colours.YELLOW, "outside": colours.REVIEW}  # orange
 LOG_HEADERS = ("邮件时间", "收取时间", "发件人", "主题", "附件", "结果", "机关", "文件", "说明", "Message-ID")
 LOG_WIDTHS = (17, 17, 24, 40, 28, 12, 26, 30, 50, 30)
 PLACED_ZH = {"new": "收取", "replaced": "收取（替换旧版）", "same": "与已收文件相同", "older": "较旧版本，存入历史"}
@@ -46,7 +47,7 @@ def write_tracker(status: Status, path: str | os.PathLike, *, list_name: str | N
     bold = Font(name="宋体", bold=True)
     body = Font(name="宋体", size=10)
     wrap = Alignment(vertical="top", wrap_text=True)
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    head_fill = PatternFill("solid", fgColor=colours.HEADER)
 
     wb = Workbook()
     ws = wb.active

@@ -252,7 +252,8 @@ def _cut_block(block: list[TextLine], column_slack: float | None = None) -> list
         is_row = [bool(columns) and any(s.is_value for s in ln.segments) for ln in group]
         around = _centred_labels(group, is_row, columns)
         taken = {j for lines in around.values() for j in lines}
-        halves = _split_rows(group, is_row, columns, taken | set(around))
+        row_cells = {i: _cells(ln, columns) for i, ln in enumerate(group) if is_row[i]}
+        halves = _split_rows(group, row_cells, columns, taken | set(around))
         taken |= set(halves.values())
         for i, ln in enumerate(group):
             if i in taken:
@@ -260,13 +261,9 @@ def _cut_block(block: list[TextLine], column_slack: float | None = None) -> list
             # Under a table's columns a lone number is a row too: its label, centred
             # over two lines, left it alone on the middle line.
             if is_row[i]:
-                cells, confidences = _cells(ln, columns)
+                cells, confidences = row_cells[i]
                 if i in halves:
-                    other, other_conf = _cells(group[halves[i]], columns)
-                    for k, (a, b) in enumerate(zip(cells[-len(columns):], other[-len(columns):])):
-                        if b:
-                            cells[len(cells) - len(columns) + k] = b
-                            confidences[len(cells) - len(columns) + k] = other_conf[len(other) - len(columns) + k]
+                    cells, confidences = _filled_from(row_cells[i], row_cells[halves[i]], len(columns))
                 if i in around:
                     cells.insert(0, "".join(group[j].text.replace(" ", "") for j in around[i]))
                     confidences.insert(0, _least([s for j in around[i] for s in group[j].segments]))
@@ -276,8 +273,8 @@ def _cut_block(block: list[TextLine], column_slack: float | None = None) -> list
     return out
 
 
-def _split_rows(group: list[TextLine], is_row: list[bool], columns: list[_Column],
-                skip: set[int]) -> dict[int, int]:
+def _split_rows(group: list[TextLine], row_cells: dict[int, tuple[list[str], list[float | None]]],
+                columns: list[_Column], skip: set[int]) -> dict[int, int]:
     """Rows whose numbers came out on two lines: {labelled line: its line of the other numbers}.
 
     In a row of differently aligned cells (a number wrapped over two lines beside
@@ -292,8 +289,7 @@ def _split_rows(group: list[TextLine], is_row: list[bool], columns: list[_Column
     edge = columns[0].x0
 
     def filled(i: int) -> set[int]:
-        cells, _ = _cells(group[i], columns)
-        values = cells[-len(columns):]
+        values = row_cells[i][0][-len(columns):]
         return {k for k, c in enumerate(values) if c}
 
     def labelled(i: int) -> bool:
@@ -302,11 +298,11 @@ def _split_rows(group: list[TextLine], is_row: list[bool], columns: list[_Column
     out: dict[int, int] = {}
     used: set[int] = set()
     for i in range(len(group)):
-        if not is_row[i] or i in skip or i in used or not labelled(i):
+        if i not in row_cells or i in skip or i in used or not labelled(i):
             continue
         mine = filled(i)
         for j in (i + 1, i - 1):
-            if not (0 <= j < len(group)) or j in skip or j in used or not is_row[j] or labelled(j):
+            if j not in row_cells or j in skip or j in used or labelled(j):
                 continue
             mid = lambda k: (group[k].top + group[k].bottom) / 2  # noqa: E731
             own = min(group[i].bottom - group[i].top, group[j].bottom - group[j].top)
@@ -323,6 +319,17 @@ def _split_rows(group: list[TextLine], is_row: list[bool], columns: list[_Column
                 used.update((i, j))
                 break
     return out
+
+
+def _filled_from(row: tuple[list[str], list[float | None]], other: tuple[list[str], list[float | None]],
+                 n: int) -> tuple[list[str], list[float | None]]:
+    """A row's cells (label first, then ``n`` value cells) with its blank value cells taken from ``other``."""
+    cells, confidences = list(row[0]), list(row[1])
+    lead, other_lead = len(cells) - n, len(other[0]) - n
+    for k in range(n):
+        if other[0][other_lead + k]:
+            cells[lead + k], confidences[lead + k] = other[0][other_lead + k], other[1][other_lead + k]
+    return cells, confidences
 
 
 def _centred_labels(group: list[TextLine], is_row: list[bool], columns: list[_Column]) -> dict[int, list[int]]:

@@ -564,10 +564,7 @@ def borders(box: np.ndarray, vert: np.ndarray) -> list[float]:
     y0, y1 = int(box[:, 1].min()), int(box[:, 1].max())
     if x1 - x0 < 4 or y1 <= y0:
         return []
-    band = vert[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
-    if not band.size:
-        return []
-    full = np.nonzero((band > 0).all(axis=0))[0]
+    full = _rule_columns(vert, y0, y1, x0, x1) - max(0, x0)
     if not len(full):
         return []
     # Runs of rule columns; the middle of each run is the border.
@@ -592,12 +589,17 @@ def border_before(quad: np.ndarray, vert: np.ndarray) -> float | None:
     h = y1 - y0
     if h <= 0:
         return None
-    left = max(0, int(x0 - h))
-    band = vert[max(0, y0):y1 + 1, left:max(0, int(x0 + 0.3 * h)) + 1]
+    full = _rule_columns(vert, y0, y1, int(x0 - h), int(x0 + 0.3 * h))
+    return float(full[-1]) if len(full) else None
+
+
+def _rule_columns(vert: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+    """The x of every pixel column in x0..x1 where a vertical rule crosses the whole of y0..y1."""
+    left = max(0, x0)
+    band = vert[max(0, y0):y1 + 1, left:max(0, x1) + 1]
     if not band.size:
-        return None
-    full = np.nonzero((band > 0).all(axis=0))[0]
-    return float(left + full[-1]) if len(full) else None
+        return np.array([], dtype=int)
+    return left + np.nonzero((band > 0).all(axis=0))[0]
 
 
 def split_words(box: np.ndarray, text: str, score: float, chars: list[Char],

@@ -142,7 +142,8 @@ class TableReader:
         if len(trusted) < len(rows) and (in_order := self.proofs.in_print_order(toks)) is not None:
             # The numbers in print order fill the table exactly and every relation holds: the
             # labels (wherever the dump put them) are not needed.
-            self._note_joined(in_order)
+            for i, items in in_order.items():
+                self._note_joined(i, [t for _c, t, _p in items], "本行", items[0][1])
             placed_rows, junk, damaged = in_order, [], {}
             trusted = {i: "table" for i in placed_rows}
         if len(trusted) < len(rows) and (by_cols := cm.read_tokens(
@@ -159,10 +160,7 @@ class TableReader:
                                 f"还原到表格的行列：全部勾稽关系成立，且只有这一种还原方式成立", "info",
                 section=self.table.section))
             for i, items in by_cols.items():
-                if wrapped := [t for _c, t in items if t.joined]:
-                    self.report.warn("wrapped_number", f"“{rows[i].label}”行有数字折行印在两行，已按表格勾稽关系合并："
-                                     + "、".join(f"{t.joined}→{t.parsed.raw}" for t in wrapped),
-                                     section=self.table.section, provenance=self._prov(wrapped[0]))
+                self._note_joined(i, [t for _c, t in items], "表格")
         if len(trusted) < len(rows) and self.proofs.all_zero(toks):
             return self._fill_zeros(toks)
         # A number alone at a page's edge may be the page number: a row that took one needs a proof.
@@ -209,14 +207,16 @@ class TableReader:
                         f"全表的格数且全为0，故各格均记为0", "info", section=self.table.section))
         return 0
 
-    def _note_joined(self, placed_rows) -> None:
-        rows = self.table.rows
-        for i, items in placed_rows.items():
-            if any(t.joined for _c, t, _p in items):
-                self.report.warn("wrapped_number",
-                                 f"“{rows[i].label}”行有数字折行印在两行，已按本行勾稽关系合并："
-                                 + "、".join(f"{t.joined}→{t.parsed.raw}" for _c, t, _p in items if t.joined),
-                                 section=self.table.section, provenance=self._prov(items[0][1]))
+    def _note_joined(self, i: int, row_toks: list[Tok], basis: str, where: Tok | None = None) -> None:
+        """Name the numbers of row ``i`` printed over two lines and joined, and the relation
+        (``basis``: the row's or the table's) that proved the join; placed at ``where``, else
+        at the first joined number."""
+        joined = [t for t in row_toks if t.joined]
+        if joined:
+            self.report.warn("wrapped_number",
+                             f"“{self.table.rows[i].label}”行有数字折行印在两行，已按{basis}勾稽关系合并："
+                             + "、".join(f"{t.joined}→{t.parsed.raw}" for t in joined),
+                             section=self.table.section, provenance=self._prov(where or joined[0]))
 
     def _rejoin(self, placed_rows, junk: list[tuple[Tok, al.Placement]], toks: list[Tok]) -> dict[int, str]:
         """Join numbers wrapped over two lines into rows whose relation they prove (``wrapped``);
@@ -287,10 +287,7 @@ class TableReader:
             for c, (shown, parsed) in joined.items():
                 t = items[c][1]
                 t.joined, t.parsed = shown, parsed
-            self.report.warn("wrapped_number",
-                             f"“{row.label}”行有数字折行印在两行，已按本行勾稽关系合并："
-                             + "、".join(f"{t.joined}→{t.parsed.raw}" for _c, t, _p in items if t.joined),
-                             section=self.table.section, provenance=self._prov(items[0][1]))
+            self._note_joined(i, [t for _c, t, _p in items], "本行", items[0][1])
         junk[:] = [(t, p) for t, p in junk if id(t) not in used]
         return damaged
 
