@@ -6,7 +6,7 @@ exact, null (not read: not wrong) or WRONG. For each file it prints the verdict 
 (通过/不通过), the wrong cells a warning names (flagged), and SILENT when the verdict is 通过 while
 a wrong (or to-review) cell is named by no warning. Then the figures per category
 (PDFs, pdftotext reading-order dumps that keep rows together, column-major ones, ``-layout``
-dumps, Markdown, HTML, image-only copies at 150 and 100 dpi) with the time spent reading them,
+dumps, Markdown, HTML, Word files, image-only copies at 150 and 100 dpi) with the time spent reading them,
 and, in the same run, the baseline: the fixtures that were there before the zoo
 (``tests/fixtures/generated``: 10 PDFs and their pdftotext dumps), scored the same way.
 
@@ -35,7 +35,7 @@ import zoo_score as zs  # noqa: E402
 
 NAMES = {"pdf": "PDF", "pdftotext-reading": "pdftotext reading, row-wise",
          "pdftotext-column-major": "pdftotext reading, column-major", "pdftotext-layout": "pdftotext -layout",
-         "markdown": "Markdown (converters)", "html": "HTML (Word export)", "scan150": "scan 150 dpi (OCR)",
+         "markdown": "Markdown (converters)", "html": "HTML (Word export)", "docx": "Word (.docx)", "scan150": "scan 150 dpi (OCR)",
          "scan100": "scan 100 dpi (OCR)"}
 
 

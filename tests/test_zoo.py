@@ -1,11 +1,12 @@
 """Issue 20's acceptance on a fast subset of the layout zoo (tests/fixtures/zoo).
 
-Every pdftotext dump, Markdown and HTML file, and one PDF per sample (the layouts taken by
-turns) is read in-process and scored cell by cell against its golden
+Every pdftotext dump, Markdown, HTML and Word file, and one PDF per sample (the layouts taken
+by turns) is read in-process and scored cell by cell against its golden
 (``tests/fixtures/zoo_score.py``). No OCR here: the scans are in ``benchmarks/zoo.py``.
 
 - no cell is WRONG, anywhere;
-- exact >= 98 % of cells on the PDFs, the ``-layout`` dumps and the Markdown;
+- exact >= 98 % of cells on the PDFs, the ``-layout`` dumps and the Markdown, 100 % on the
+  Word files (python-docx's, LibreOffice's);
 - exact >= 90 % on reading-order dumps that keep each row's numbers together;
 - exact >= 50 % on column-major reading-order dumps;
 - no file is SILENT: a clean 通过 with a wrong or to-review cell that no warning names.
@@ -17,8 +18,8 @@ import pytest
 from .fixtures import zoo_score as zs
 
 EXACT = {"pdf": 0.98, "pdftotext-layout": 0.98, "markdown": 0.98, "pdftotext-reading": 0.90,
-         "pdftotext-column-major": 0.50}
-CATEGORIES = ("pdf", "pdftotext-reading", "pdftotext-column-major", "pdftotext-layout", "markdown", "html")
+         "pdftotext-column-major": 0.50, "docx": 1.0}
+CATEGORIES = ("pdf", "pdftotext-reading", "pdftotext-column-major", "pdftotext-layout", "markdown", "html", "docx")
 
 
 def _subset() -> list[zs.Entry]:
