@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 
 from xlsuite.cli import cli
 from xlsuite.errors import SourceError
@@ -104,3 +106,116 @@ def test_a_form_table_inside_a_layout_table_is_read_row_by_row(tmp_path):
     path = tmp_path / "nested.docx"
     d.save(path)
     assert [l.cells for l in load_document(path).lines] == [["二、主动公开政府信息情况"], ["规章", "3"]]
+
+
+# --- Word's own markup: text python-docx's ``text`` properties do not see ----------------------
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _r(text: str, tag: str = "w:t") -> str:
+    return f'<w:r><{tag} xml:space="preserve">{text}</{tag}></w:r>'
+
+
+def _tc(*paragraphs: str) -> str:
+    return "<w:tc>" + "".join(paragraphs) + "</w:tc>"
+
+
+def _p(inner: str) -> str:
+    return f"<w:p>{inner}</w:p>"
+
+
+def _sdt(inner: str, placeholder: bool = False) -> str:
+    pr = "<w:sdtPr><w:alias w:val=\"数字\"/>" + ("<w:showingPlcHdr/>" if placeholder else "") + "</w:sdtPr>"
+    return f"<w:sdt>{pr}<w:sdtContent>{inner}</w:sdtContent></w:sdt>"
+
+
+def _rows(tmp_path: Path, rows: str) -> list[list[str]]:
+    """Load a document holding one table made of these ``<w:tr>``s (raw WordprocessingML)."""
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.element.body.insert(0, parse_xml(f"<w:tbl {W}><w:tblGrid/>{rows}</w:tbl>"))
+    path = tmp_path / "markup.docx"
+    d.save(path)
+    return [line.cells for line in load_document(path).lines if line.cells]
+
+
+def _tr(*cells: str) -> str:
+    return "<w:tr>" + "".join(cells) + "</w:tr>"
+
+
+LABEL = _tc(_p(_r("规章")))
+INS, DEL = "<w:ins w:id='1' w:author='a'>{}</w:ins>", "<w:del w:id='2' w:author='a'>{}</w:del>"
+FIELD = ("<w:r><w:fldChar w:fldCharType='begin'/></w:r>" + _r(" =SUM(LEFT) ", "w:instrText")
+         + "<w:r><w:fldChar w:fldCharType='separate'/></w:r>{}<w:r><w:fldChar w:fldCharType='end'/></w:r>")
+MARKUP = {
+    # a number typed into a plain-text content control (agency templates): was read as blank
+    "content control around a number": (_tr(LABEL, _tc(_p(_sdt(_r("37"))))), ["规章", "37"]),
+    # 137 typed as 13, the 7 added with track changes on: was read as 13
+    "tracked insertion": (_tr(LABEL, _tc(_p(_r("13") + INS.format(_r("7"))))), ["规章", "137"]),
+    # the deleted 15 is not shown: only the 9 typed over it counts (was read as blank)
+    "tracked deletion": (_tr(LABEL, _tc(_p(DEL.format(_r("15", "w:delText")) + INS.format(_r("9"))))), ["规章", "9"]),
+    # a content control around a whole cell: the cell was dropped and the next one moved left
+    "content control around a cell": (_tr(LABEL, _sdt(_tc(_p(_r("4")))), _tc(_p(_r("6")))), ["规章", "4", "6"]),
+    # a repeating-section content control around a row: the row was lost
+    "content control around a row": (_sdt(_tr(LABEL, _tc(_p(_r("8"))))), ["规章", "8"]),
+    # a table formula as a simple field, its result shown: was read as blank
+    "simple field": (_tr(LABEL, _tc(_p("<w:fldSimple w:instr=' =SUM(LEFT) '>" + _r("52") + "</w:fldSimple>"))),
+                     ["规章", "52"]),
+    # the same as a field with begin/separate/end: its instruction is not text
+    "complex field": (_tr(LABEL, _tc(_p(FIELD.format(_r("52"))))), ["规章", "52"]),
+    # a content control left on its placeholder: the cell is blank, not text (was blank by luck)
+    "placeholder": (_tr(LABEL, _tc(_p(_sdt(_r("单击或点击此处输入文字。"), placeholder=True)))), ["规章", ""]),
+    # a label whose paragraph sits in a content control: the label was lost
+    "content control around a paragraph": (_tr(_tc(_sdt(_p(_r("（四）无法提供"))), "<w:p/>"), _tc(_p(_r("2")))),
+                                           ["（四）无法提供", "2"]),
+    # hidden text (a note the template hides) is neither shown nor printed: was read as "12（上年）"
+    "hidden text": (_tr(LABEL, _tc(_p(_r("12") + "<w:r><w:rPr><w:vanish/></w:rPr><w:t>（上年）</w:t></w:r>"))),
+                    ["规章", "12"]),
+    # a run written for two versions of Word: one of them counts, not both (was read as blank)
+    "alternate content": (_tr(LABEL, _tc(_p(
+        "<mc:AlternateContent xmlns:mc='http://schemas.openxmlformats.org/markup-compatibility/2006'>"
+        "<mc:Choice Requires='w14'>" + _r("5") + "</mc:Choice><mc:Fallback>" + _r("5") + "</mc:Fallback>"
+        "</mc:AlternateContent>"))), ["规章", "5"]),
+    # a label wrapped with Shift+Enter is one label, as if wrapped by the cell
+    "soft line break": (_tr(_tc(_p("<w:r><w:t>（四）无法</w:t><w:br/><w:t>提供</w:t></w:r>")), _tc(_p(_r("2")))),
+                        ["（四）无法提供", "2"]),
+}
+
+
+@pytest.mark.parametrize("case", MARKUP)
+def test_word_markup_reads_as_word_shows_it(tmp_path, case):
+    rows, want = MARKUP[case]
+    assert _rows(tmp_path, rows) == [want]
+
+
+def test_a_report_typed_with_track_changes_and_content_controls_reads_its_golden(tmp_path):
+    """The report level, on a generated fixture: every number of 2 digits or more has its last
+    digit a tracked insertion (1534 typed as 153, then the 4), and every third number cell is
+    in a content control around the cell. The old reader read 153 and moved the next cells
+    one column left: wrong numbers."""
+    from docx.oxml import parse_xml
+
+    src = next(p for p in FIXTURE_DOCX if p.name.startswith("shishi-commerce-2019"))
+    d = docx.Document(src)
+    n = 0
+    for tc in d.element.body.iter(qn("w:tc")):
+        text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+        if not re.fullmatch(r"\d+", text):
+            continue
+        n += 1
+        if len(text) >= 2:
+            t = next(t for t in tc.iter(qn("w:t")) if t.text)
+            t.text = t.text[:-1]
+            t.getparent().addnext(parse_xml(f'<w:ins {W} w:id="{n}" w:author="a"><w:r><w:t>{text[-1]}</w:t></w:r></w:ins>'))
+        if n % 3 == 0:
+            sdt = parse_xml(f"<w:sdt {W}><w:sdtPr/><w:sdtContent/></w:sdt>")
+            tc.addprevious(sdt)
+            sdt[1].append(tc)
+    assert n > 100
+    path = tmp_path / "tracked.docx"
+    d.save(path)
+    gold = json.loads((GOLDEN / f"{golden_of(src)}.json").read_text(encoding="utf-8"))
+    got = read_report(path).numbers()
+    assert {k: (got.get(k), v) for k, v in gold["values"].items() if got.get(k) != v} == {}

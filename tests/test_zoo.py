@@ -6,7 +6,7 @@ by turns) is read in-process and scored cell by cell against its golden
 
 - no cell is WRONG, anywhere;
 - exact >= 98 % of cells on the PDFs, the ``-layout`` dumps and the Markdown, 100 % on the
-  Word files (python-docx's, LibreOffice's);
+  Word files (python-docx's, LibreOffice's, Word's markup);
 - exact >= 90 % on reading-order dumps that keep each row's numbers together;
 - exact >= 50 % on column-major reading-order dumps;
 - no file is SILENT: a clean 通过 with a wrong or to-review cell that no warning names.
