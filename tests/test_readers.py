@@ -151,3 +151,14 @@ def test_a_row_never_borrows_a_number_across_another_groups_heading(tmp_path):
     assert r.number("active.fees.prev_items") in (None, 0)
     said = [w for w in r.warnings if w.code == "straddling_row"]
     assert [w.key for w in said] == ["active.fees.prev_items"] and "第二十条第（九）项" in said[0].message
+
+
+def test_tabs_in_a_text_dump_are_cell_borders_and_indents_are_not():
+    """A table copied out of Word or a web page keeps a tab per cell, blank cells included;
+    a paragraph indented by a tab stays a paragraph."""
+    doc = text.parse("\t一、总体情况\n规章\t\t0\t5\t\n\t（二）部分公开\t3\t\n")
+    assert [(l.text, l.cells) for l in doc.lines] == [
+        ("\t一、总体情况", None),
+        ("规章 0 5", ["规章", "", "0", "5", ""]),
+        ("（二）部分公开 3", ["（二）部分公开", "3", ""]),
+    ]

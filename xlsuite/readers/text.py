@@ -1,7 +1,9 @@
 """Plain text: text dumped from PDFs (pdftotext, copy-paste) and saved web page text.
 
 Two kinds of dump reach users. One keeps the reading order and loses the
-columns (each cell on its own line); it is read line by line. The other keeps
+columns (each cell on its own line); it is read line by line. A table copied
+out of Word, Excel or a web page into such a file keeps a tab between cells:
+those lines are read as table rows, blank cells included. The other keeps
 the page's layout with spaces (``pdftotext -layout``, many PDF viewers' "save
 as text"): there, a character's column is its position on the page, so the
 words go through the same word-position layout as a PDF's text layer
@@ -54,8 +56,19 @@ def parse(text: str, source: str = "<text>") -> Document:
     paged = "\f" in text
     if is_layout_dump([r for _p, _n, r in raw]):
         return _parse_layout(raw, source, paged)
-    lines = [Line(r, None, p if paged else None, n) for p, n, r in raw if r.strip()]
+    lines = [_line(r, p if paged else None, n) for p, n, r in raw if r.strip()]
     return Document(source, "text", lines)
+
+
+def _line(raw: str, page: int | None, n: int) -> Line:
+    """One line of a reading-order dump. Tabs between texts are cell borders: a table copied
+    out of Word, Excel or a web page keeps a tab for every cell, empty ones included, so the
+    line is a table row (its blank cells kept, as the HTML and Markdown readers keep them).
+    Tabs before the first text only indent it."""
+    body = raw.lstrip("\t ").rstrip("\n")
+    if "\t" not in body.rstrip():
+        return Line(raw, None, page, n)
+    return Line.row([c.strip() for c in body.rstrip(" ").split("\t")], page, n)
 
 
 def _width(ch: str) -> int:

@@ -167,6 +167,7 @@ class TableReader:
         for i, items in placed_rows.items():
             if any(t.edge for _c, t, _p in items) and trusted.get(i) not in ("relation", "table", "line"):
                 trusted.pop(i, None)
+        crowded = self._crowded(placed_rows, junk)
         count = 0
         for i, row in enumerate(rows):
             placed = placed_rows.get(i)
@@ -175,9 +176,37 @@ class TableReader:
             if i in damaged:
                 self._null_row(row, placed, "damaged_row", damaged[i])
                 continue
+            if i in crowded:
+                self._null_row(row, placed, "extra_numbers", crowded[i])
+                continue
             count += self._fill(row, placed, header, i in trusted, straddled.get(i))
-        self._report_junk(junk, by_row, toks)
+        self._report_junk([(t, p) for t, p in junk if not any(t.key in crowded_lines for crowded_lines in
+                                                             ({u.key for _c, u, _p in placed_rows[i]} for i in crowded))],
+                          by_row, toks)
         return count
+
+    def _crowded(self, placed_rows, junk: list[tuple[Tok, al.Placement]]) -> dict[int, str]:
+        """Rows whose own printed line holds more numbers than the row takes, and whose relation
+        does not prove the numbers it took: which of them are the row's cells (9487 printed as
+        "94 87" over two spans of a web page, a stray figure in a cell) cannot be told.
+        Returns {row: why it is left null}."""
+        extra: dict[int, list[Tok]] = {}
+        for t, _p in junk:
+            if t.parsed.value is None or t.numbering or t.edge:
+                continue
+            for i, items in placed_rows.items():
+                if any(u.key == t.key for _c, u, _p in items):
+                    extra.setdefault(i, []).append(t)
+        out: dict[int, str] = {}
+        for i, ts in extra.items():
+            row, items = self.table.rows[i], placed_rows[i]
+            if self.proofs.row_proven(row, [u for _c, u, _p in items]):
+                continue
+            shown = " ".join(u.parsed.raw or "空" for _c, u, _p in items)
+            more = " ".join(t.parsed.raw for t in ts)
+            out[i] = (f"“{row.label}”行所在的一行印有多于本行格数的数字（{shown}，另有 {more}），"
+                      f"无法确定哪些是本行的数字（也可能是一个数字被拆开），本行记为空值，请对照原件核对")
+        return out
 
     def _across_headings(self, toks: list[Tok], positions: dict[int, list[int]]) -> dict[int, str]:
         """Rows whose numbers stand on both sides of another group's printed heading (第二十条第
