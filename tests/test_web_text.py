@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from .fixtures import web_text, zoo_score as zs
+from .fixtures import web_text
+from .fixtures import zoo_score as zs
 
 EXACT = {"tabs": 1.0, "lines": 0.95, "split": 0.75}
 

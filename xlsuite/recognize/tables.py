@@ -180,9 +180,8 @@ class TableReader:
                 self._null_row(row, placed, "extra_numbers", crowded[i])
                 continue
             count += self._fill(row, placed, header, i in trusted, straddled.get(i))
-        self._report_junk([(t, p) for t, p in junk if not any(t.key in crowded_lines for crowded_lines in
-                                                             ({u.key for _c, u, _p in placed_rows[i]} for i in crowded))],
-                          by_row, toks)
+        told = {u.key for i in crowded for _c, u, _p in placed_rows[i]}  # their extra numbers are named
+        self._report_junk([(t, p) for t, p in junk if t.key not in told], by_row, toks)
         return count
 
     def _crowded(self, placed_rows, junk: list[tuple[Tok, al.Placement]]) -> dict[int, str]:
