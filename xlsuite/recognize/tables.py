@@ -168,6 +168,7 @@ class TableReader:
             if any(t.edge for _c, t, _p in items) and trusted.get(i) not in ("relation", "table", "line"):
                 trusted.pop(i, None)
         crowded = self._crowded(placed_rows, junk)
+        told: set = set()
         count = 0
         for i, row in enumerate(rows):
             placed = placed_rows.get(i)
@@ -176,11 +177,10 @@ class TableReader:
             if i in damaged:
                 self._null_row(row, placed, "damaged_row", damaged[i])
                 continue
-            if i in crowded:
-                self._null_row(row, placed, "extra_numbers", crowded[i])
-                continue
-            count += self._fill(row, placed, header, i in trusted, straddled.get(i))
-        told = {u.key for i in crowded for _c, u, _p in placed_rows[i]}  # their extra numbers are named
+            n = self._fill(row, placed, header, i in trusted, straddled.get(i), crowded.get(i))
+            if n is None:  # left null for its extra numbers, which the finding names
+                told.update(u.key for _c, u, _p in placed)
+            count += n or 0
         self._report_junk([(t, p) for t, p in junk if t.key not in told], by_row, toks)
         return count
 
@@ -332,7 +332,9 @@ class TableReader:
         return 0
 
     def _fill(self, row: Row, placed: list[tuple[int, Tok, al.Placement]], header: str, anchored: bool,
-              straddled: str | None = None) -> int:
+              straddled: str | None = None, crowded: str | None = None) -> int | None:
+        """Store the row's numbers, or leave it null with the reason; returns the numbers stored,
+        None when it is left null because its line prints extra numbers (``crowded``: why)."""
         self.filled[row.id] = row
         cols = self.table.row_columns(row)
         section = self.table.section
@@ -372,6 +374,9 @@ class TableReader:
             return null_row("unanchored_row",
                             f"“{row.label}”行的数字（{shown}）旁边没有本行的标签，只能按顺序推断，"
                             f"且无法用本行的勾稽关系证实，本行记为空值，请对照原件核对")
+        if crowded is not None:
+            null_row("extra_numbers", crowded)
+            return None
         n = 0
         for c, t, _p in placed:
             col = cols[c]
