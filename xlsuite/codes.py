@@ -42,6 +42,9 @@ LONG_CELLS = "long_cells"  # table cells over the budget, cut
 # --- the readers' notes
 IMAGES = "images"  # a web page holds pictures (tables published as images?)
 OCR_PAGES = "ocr_pages"
+OCR_PICTURES = "ocr_pictures"  # pictures on a text page (a pasted table?) read by OCR
+PICTURES_UNREAD = "pictures_unread"  # such pictures left unread: no OCR, or OCR turned off
+SCAN_TEXT_LAYER = "scan_text_layer"  # a scan's invisible text layer set aside, the page read by OCR
 OCR_IMAGES = "ocr_images"
 OCR_UNAVAILABLE = "ocr_unavailable"
 OCR_USED = "ocr_used"

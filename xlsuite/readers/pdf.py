@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import ctypes
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from .. import codes
 from ..document import Document
 from ..errors import SourceError
 from ..layout import RuledRow, TextLine, text_lines, to_lines
 from ..limits import Limits
+from ..model import Finding, Severity
 from . import guard
 from .options import ReadOptions
 from .pdf_tables import ruled_tables
@@ -41,36 +43,111 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
 
     ``options.ocr``: ``auto`` reads pages without a text layer by OCR, ``always`` every
     page, ``never`` none (``xlsuite.readers.ocr``); ``on_progress`` hears of OCR'd pages.
+    In ``auto``, two kinds of text page are read by OCR as well: a scan whose text layer is
+    invisible (scanning software's own reading, never checked: the page is read again like
+    a scan), and the pictures on a text page that are big enough to be a pasted table (the
+    words OCR finds in them join the page's text-layer words).
     """
     options = options or ReadOptions()
     limits = options.budgets()
     pages = _read_pages(path, limits, words=options.ocr != "always" or ocr_reader is None,
                         ruling_lines=options.ruling_lines)
+    # A scan's invisible text layer is not the page's text: where OCR can run, the page counts as
+    # a scan; where it cannot, the layer is read, every number in it flagged for review.
+    # (Asking whether OCR is installed loads it: only for files that have such pages.)
+    can_ocr = any(p.invisible or p.pictures for p in pages) and ocr_reader is not None \
+        and options.ocr != "never" and ocr_reader.available()
+    chars = [0 if p.invisible and can_ocr else p.chars for p in pages]
     # Scanned pages: OCR words go through the same layout as this reader's words.
     if ocr_reader is None:
-        if not any(p.chars for p in pages):
+        if not any(chars):
             raise SourceError(path, f"这是扫描件（共 {len(pages)} 页，没有文字层），需要先做文字识别（OCR）才能读取",
                               "scanned")
         to_ocr, notes = [], []
     else:
-        to_ocr, notes = ocr_reader.plan_pages(path, [p.chars for p in pages], options.ocr)
-        guard.check_ocr_pages(path, to_ocr, limits)
-        guard.allow_more(len(to_ocr) * limits.ocr_seconds_per_page)
-    ocr_words = ocr_reader.scanned_page_words(path, to_ocr, options, on_progress) if to_ocr else {}
+        to_ocr, notes = ocr_reader.plan_pages(path, chars, options.ocr)
+    pictured = [n for n, p in enumerate(pages, start=1) if p.pictures and chars[n - 1] and n not in to_ocr]
+    if pictured and not can_ocr:
+        notes.append(_pictures_unread(pictured, options.ocr == "never"))
+        pictured = []
+    if to_ocr or pictured:
+        assert ocr_reader is not None
+        guard.check_ocr_pages(path, to_ocr + pictured, limits)
+        guard.allow_more(len(to_ocr + pictured) * limits.ocr_seconds_per_page)
+    ocr_words = ocr_reader.scanned_page_words(path, sorted(to_ocr + pictured), options, on_progress) \
+        if ocr_reader is not None and (to_ocr or pictured) else {}
     items: list[TextLine | RuledRow] = []
     for n, page in enumerate(pages, start=1):
-        items.extend(text_lines(ocr_words[n], n) if n in ocr_words else page.items)
+        if n in pictured:
+            items.extend(page.items)
+            items.extend(text_lines(_in_pictures(ocr_words[n], page), n))
+        elif n in ocr_words:
+            items.extend(text_lines(ocr_words[n], n))
+        else:
+            items.extend(page.items)
     items.sort(key=lambda it: (it.page, it.top))
     doc = Document(path, "pdf", to_lines(items), pages=len(pages), notes=notes)
-    if ocr_words:
-        doc.notes.append(ocr_reader.ocr_note(path, sorted(ocr_words)))
+    scanned = sorted(set(ocr_words) - set(pictured))
+    if scanned:
+        assert ocr_reader is not None
+        doc.notes.append(ocr_reader.ocr_note(path, scanned))
+    if invisible := [n for n in scanned if pages[n - 1].invisible]:
+        doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
+                                 f"第 {_pages(invisible)} 页是扫描件，所带的不可见文字层（扫描软件的识别结果）未采用，已重新识别",
+                                 Severity.INFO))
+    if kept := [n for n, p in enumerate(pages, start=1) if p.invisible and n not in ocr_words and p.chars]:
+        why = "本次设定为不做文字识别" if options.ocr == "never" else \
+            f"未安装文字识别组件（安装：{ocr_reader.INSTALL_HINT if ocr_reader else 'xlsuite[ocr]'}）"
+        doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
+                                 f"第 {_pages(kept)} 页是扫描件，数字取自所带的不可见文字层（扫描软件的识别结果），未经核实，"
+                                 f"均标为待核对；{why}", Severity.WARNING))
+    if pictured:
+        doc.notes.append(Finding(codes.OCR_PICTURES,
+                                 f"第 {_pages(pictured)} 页的大幅图片（可能是以图片粘贴的表格）已用文字识别（OCR）读取，"
+                                 f"数字请以勾稽校验和核对提示为准", Severity.INFO))
     return doc
+
+
+def _pages(ns: list[int]) -> str:
+    return "、".join(str(n) for n in ns[:10]) + ("……" if len(ns) > 10 else "")
+
+
+def _pictures_unread(pages: list[int], off: bool) -> Finding:
+    why = "本次设定为不做文字识别" if off else f"未安装文字识别组件（安装：{ocr_reader.INSTALL_HINT if ocr_reader else 'xlsuite[ocr]'}）"
+    return Finding(codes.PICTURES_UNREAD, f"第 {_pages(pages)} 页有大幅图片（可能是以图片粘贴的表格），{why}，图片中的文字未读取",
+                   Severity.WARNING)
+
+
+def _centre_in(w: dict, box: tuple[float, float, float, float]) -> bool:
+    x, y = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _in_pictures(words: list[dict], page: "_Page") -> list[dict]:
+    """The OCR words inside the page's pictures that no text-layer word stands on (a caption
+    printed over a picture is read once)."""
+    def covered(w) -> bool:
+        return any(min(w["x1"], t[2]) - max(w["x0"], t[0]) > 0 and min(w["bottom"], t[3]) - max(w["top"], t[1]) > 0
+                   for t in page.word_boxes)
+
+    return [w for w in words if any(_centre_in(w, b) for b in page.pictures) and not covered(w)]
 
 
 @dataclass
 class _Page:
     chars: int  # characters of the text layer (0: a scan)
     items: list[TextLine | RuledRow]  # its lines and ruled rows, unless only OCR will read it
+    # pictures big enough to hold a table, (x0, top, x1, bottom) in points from the top left
+    pictures: list[tuple[float, float, float, float]] = field(default_factory=list)
+    invisible: bool = False  # a scan under an invisible text layer (scanning software's OCR)
+    word_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # its text-layer words
+
+
+# A picture at least this share of the page's width and height may be a pasted table (a seal
+# or a logo is smaller); one covering this share of the page's area is a scanned page.
+_PICTURE_WIDTH, _PICTURE_HEIGHT, _SCAN_AREA = 0.4, 0.08, 0.6
+# A picture with this many text-layer words on it is a background, not a pasted table.
+_TEXT_ON_PICTURE = 8
 
 
 def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -> list[_Page]:
@@ -102,13 +179,26 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
             chars = textpage.count_chars()
             text = textpage.get_text_range() if chars else ""
             items: list[TextLine | RuledRow] = []
+            pictures: list[tuple[float, float, float, float]] = []
+            invisible = False
+            boxes: list[tuple[float, float, float, float]] = []
+            if text.strip():
+                pictures = _pictures(page)
+                invisible = _scan_under_text(page, pictures)
             if words and text.strip():
                 page_words = _words(_chars(textpage, page.get_height()))
+                if invisible:  # someone's OCR, never checked: every number to be reviewed
+                    for w in page_words:
+                        w["confidence"] = 0.0
                 if ruling_lines and _has_grid(page):
                     items = _grid_items(page, textpage, n, page_words)
                 else:
                     items = list(text_lines(page_words, n))
-            pages.append(_Page(len(text.strip()), items))
+                if pictures:
+                    boxes = [(w["x0"], w["top"], w["x1"], w["bottom"]) for w in page_words]
+                    # a picture the text stands on is a background (a letterhead, a watermark)
+                    pictures = [b for b in pictures if sum(1 for w in page_words if _centre_in(w, b)) < _TEXT_ON_PICTURE]
+            pages.append(_Page(len(text.strip()), items, pictures, invisible, boxes))
             textpage.close()
             page.close()
     finally:
@@ -116,6 +206,29 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
     if not pages:
         raise SourceError(path, "PDF 文件没有页面", "corrupt")
     return pages
+
+
+def _pictures(page) -> list[tuple[float, float, float, float]]:
+    """The page's pictures big enough to be a table, (x0, top, x1, bottom) from the top left."""
+    w, h = page.get_width(), page.get_height()
+    out = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        left, right, bottom, top = max(left, 0.0), min(right, w), max(bottom, 0.0), min(top, h)
+        if right - left >= _PICTURE_WIDTH * w and top - bottom >= _PICTURE_HEIGHT * h:
+            out.append((left, h - top, right, h - bottom))
+    return out
+
+
+def _scan_under_text(page, pictures: list[tuple[float, float, float, float]]) -> bool:
+    """A picture covers most of the page and every text object on it is invisible (text render
+    mode 3): a scan carrying its scanning software's reading."""
+    area = page.get_width() * page.get_height()
+    if not any((x1 - x0) * (y1 - y0) >= _SCAN_AREA * area for x0, y0, x1, y1 in pictures):
+        return False
+    texts = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2))
+    return bool(texts) and all(pdfium_c.FPDFTextObj_GetTextRenderMode(o.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+                               for o in texts)
 
 
 def _has_grid(page) -> bool:

@@ -1,0 +1,93 @@
+"""Text PDFs whose tables are pictures (tests/fixtures/make_pictured.py), against the goldens.
+
+- a table pasted into Word as a screenshot: the picture is read by OCR and its words join
+  the page's text; without OCR the reader says which pages' pictures it left unread;
+- a scan carrying its scanning software's reading as an invisible text layer: that layer,
+  never checked by anyone, is set aside and the page read by OCR like any scan; without
+  OCR the layer is read and every number in it flagged for review.
+"""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from xlsuite import codes
+from xlsuite.ocr import available
+from xlsuite.ocr.review import needs_review
+from xlsuite.readers import read_report
+from xlsuite.readers.options import ReadOptions
+
+from .conftest import ROOT
+from .fixtures import zoo_score as zs
+
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+from make_pictured import make_pictured_pdf, make_searchable_scan  # noqa: E402
+
+SOURCE = ROOT / "tests" / "fixtures" / "generated" / "shishi-commerce-2019.ruled.pdf"
+needs_ocr = pytest.mark.skipif(not available(), reason="OCR not available (pip install xlsuite[ocr])")
+
+
+@pytest.fixture(scope="module")
+def pictured(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pictured") / "pictured.pdf"
+    assert make_pictured_pdf(SOURCE, out) == [2, 3]
+    return out
+
+
+@pytest.fixture(scope="module")
+def searchable(tmp_path_factory):
+    out = tmp_path_factory.mktemp("searchable") / "searchable.pdf"
+    make_searchable_scan(SOURCE, out, pages=[2, 3])
+    return out
+
+
+def _golden_values() -> dict:
+    return zs.golden("shishi-commerce-2019")["values"]
+
+
+def _codes(report) -> list[str]:
+    return [w.code for w in report.warnings]
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_a_table_pasted_as_a_picture_is_read_by_ocr(pictured):
+    report = read_report(pictured)
+    assert codes.OCR_PICTURES in _codes(report)
+    golden = _golden_values()
+    got = report.numbers()
+    wrong = [k for k, v in golden.items() if got.get(k) is not None and got[k] != v
+             and needs_review(report.values[k]) is None]
+    assert wrong == []
+    exact = sum(1 for k, v in golden.items() if got.get(k) == v)
+    assert exact >= 0.95 * len(golden), f"{exact}/{len(golden)}"
+
+
+def test_without_ocr_the_pictures_left_unread_are_named(pictured):
+    report = read_report(pictured, options=ReadOptions(ocr="never"))
+    note = next(w for w in report.warnings if w.code == codes.PICTURES_UNREAD)
+    assert "第 2、3 页" in note.message
+    assert all(v is None for v in report.numbers().values())
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_a_scans_invisible_text_layer_is_set_aside_and_the_page_read_by_ocr(searchable):
+    report = read_report(searchable)
+    assert codes.SCAN_TEXT_LAYER in _codes(report)
+    values = [v for v in report.values.values() if v.value is not None]
+    assert values and all(v.provenance.confidence not in (None, 0.0) for v in values)
+    golden = _golden_values()
+    wrong = [k for k, v in report.values.items() if v.value is not None and golden.get(k) != v.value
+             and needs_review(v) is None]
+    assert wrong == []
+    assert sum(1 for k, v in report.values.items() if v.value is not None and golden.get(k) == v.value) >= 150
+
+
+def test_without_ocr_a_scans_text_layer_is_read_and_every_number_flagged(searchable):
+    report = read_report(searchable, options=ReadOptions(ocr="never"))
+    assert any(w.code == codes.SCAN_TEXT_LAYER and w.severity == "warning" for w in report.warnings)
+    values = [v for v in report.values.values() if v.value is not None]
+    assert len(values) >= 150
+    assert all(needs_review(v) for v in values)
