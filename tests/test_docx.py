@@ -219,3 +219,33 @@ def test_a_report_typed_with_track_changes_and_content_controls_reads_its_golden
     gold = json.loads((GOLDEN / f"{golden_of(src)}.json").read_text(encoding="utf-8"))
     got = read_report(path).numbers()
     assert {k: (got.get(k), v) for k, v in gold["values"].items() if got.get(k) != v} == {}
+
+
+MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+PACKAGES = {
+    # Office 365 and SharePoint save some files with their body in word/document2.xml:
+    # was refused as "a zip that is neither a Word document nor a workbook"
+    "document2": ("word/document2.xml", MAIN),
+    # a macro-enabled document and a template: python-docx's Document() refuses both (was "corrupt")
+    "docm": ("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    "dotx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+}
+
+
+@pytest.mark.parametrize("kind", PACKAGES)
+def test_word_packages_of_every_kind_read_their_golden(tmp_path, kind):
+    main, content_type = PACKAGES[kind]
+    src = next(p for p in FIXTURE_DOCX if p.name.startswith("shishi-commerce-2019"))
+    path = tmp_path / f"report.{kind}"
+    renamed = {"word/document.xml": main, "word/_rels/document.xml.rels": main.replace("word/", "word/_rels/") + ".rels"}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename in ("[Content_Types].xml", "_rels/.rels"):
+                data = data.replace(b"word/document.xml", main.encode()).replace(MAIN.encode(), content_type.encode())
+            zout.writestr(renamed.get(info.filename, info.filename), data)
+    gold = json.loads((GOLDEN / f"{golden_of(src)}.json").read_text(encoding="utf-8"))
+    report = read_report(path)
+    assert report.meta.source_kind == "docx"
+    got = report.numbers()
+    assert {k: (got.get(k), v) for k, v in gold["values"].items() if got.get(k) != v} == {}

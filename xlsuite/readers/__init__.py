@@ -25,7 +25,7 @@ from ..document import Document
 from ..errors import SourceError, XlsuiteError
 from ..limits import Limits, current as current_limits
 from ..model import Report, Value
-from . import guard
+from . import guard, ooxml
 from .options import ReadOptions
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,10 @@ def _sniff(path: str, limits: Limits) -> str:
     if head.startswith(b"PK\x03\x04"):
         with guard.open_zip(path, limits) as z:  # a zip bomb stops here, before anything is inflated
             names = set(z.namelist())
-            if "word/document.xml" in names:
-                guard.check_xml_elements(path, z, "word/document.xml", limits)
-        if "word/document.xml" in names:
+            main = ooxml.word_main_part(z)
+            if main:
+                guard.check_xml_elements(path, z, main, limits)
+        if main:
             return "docx"
         if "xl/workbook.xml" in names:
             return "workbook"

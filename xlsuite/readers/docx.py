@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import zipfile
 
-import docx
 from docx.oxml.ns import qn
 from lxml.etree import XMLSyntaxError
 
@@ -37,12 +36,29 @@ _RUN_CHARS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBre
 
 def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Document:
     try:
-        d = docx.Document(path)
+        body, title = _open(path)
     except (zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError) as e:
         raise SourceError(path, f"Word 文档已损坏，无法读取（{type(e).__name__}）", "corrupt") from None
-    doc = Document(path, "docx", title=(d.core_properties.title or "").strip() or None)
-    _blocks(doc, d.element.body)
+    doc = Document(path, "docx", title=(title or "").strip() or None)
+    _blocks(doc, body)
     return doc
+
+
+def _open(path: str):
+    """The main document's body and the title of a Word package: a document, a template
+    (.dotx) or a macro-enabled file (.docm), whatever its main part is named (Office 365
+    writes ``word/document2.xml``). python-docx's ``Document()`` refuses all but the
+    first kind; its package does not."""
+    from docx.oxml.parser import parse_xml
+    from docx.package import Package
+
+    package = Package.open(path)
+    part = package.main_document_part
+    element = part.element if hasattr(part, "element") else parse_xml(part.blob)
+    body = element.find(qn("w:body"))
+    if body is None:
+        raise ValueError("no w:body")
+    return body, package.core_properties.title
 
 
 def _content(wrapper):
