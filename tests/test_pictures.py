@@ -1,10 +1,13 @@
-"""Text PDFs whose tables are pictures (tests/fixtures/make_pictured.py), against the goldens.
+"""PDFs whose text layer is not, or not all, the page's text (tests/fixtures/make_pictured.py),
+against the goldens.
 
 - a table pasted into Word as a screenshot: the picture is read by OCR and its words join
   the page's text; without OCR the reader says which pages' pictures it left unread;
 - a scan carrying its scanning software's reading as an invisible text layer: that layer,
   never checked by anyone, is set aside and the page read by OCR like any scan; without
-  OCR the layer is read and every number in it flagged for review.
+  OCR the layer is read and every number in it flagged for review;
+- a text layer of glyph numbers (fonts without a ToUnicode map): read by OCR; without OCR,
+  one clear error, not "no report found".
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import sys
 import pytest
 
 from xlsuite import codes
+from xlsuite.errors import SourceError
 from xlsuite.ocr import available
 from xlsuite.ocr.review import needs_review
 from xlsuite.readers import read_report
@@ -22,7 +26,7 @@ from .conftest import ROOT
 from .fixtures import zoo_score as zs
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
-from make_pictured import make_pictured_pdf, make_searchable_scan  # noqa: E402
+from make_pictured import make_pictured_pdf, make_searchable_scan, strip_unicode_maps  # noqa: E402
 
 SOURCE = ROOT / "tests" / "fixtures" / "generated" / "shishi-commerce-2019.ruled.pdf"
 needs_ocr = pytest.mark.skipif(not available(), reason="OCR not available (pip install xlsuite[ocr])")
@@ -91,3 +95,29 @@ def test_without_ocr_a_scans_text_layer_is_read_and_every_number_flagged(searcha
     values = [v for v in report.values.values() if v.value is not None]
     assert len(values) >= 150
     assert all(needs_review(v) for v in values)
+
+
+@pytest.fixture(scope="module")
+def garbled(tmp_path_factory):
+    out = tmp_path_factory.mktemp("garbled") / "garbled.pdf"
+    assert strip_unicode_maps(SOURCE, out, pages=[2, 3]) > 0
+    return out
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_a_text_layer_that_cannot_be_decoded_is_read_by_ocr(garbled):
+    report = read_report(garbled)
+    note = next(w for w in report.warnings if w.code == codes.GARBLED_TEXT)
+    assert "第 1、2 页" in note.message
+    golden = _golden_values()
+    wrong = [k for k, v in report.values.items() if v.value is not None and golden.get(k) != v.value
+             and needs_review(v) is None]
+    assert wrong == []
+    assert sum(1 for k, v in report.values.items() if v.value is not None and golden.get(k) == v.value) >= 150
+
+
+def test_without_ocr_a_text_layer_that_cannot_be_decoded_is_one_clear_error(garbled):
+    with pytest.raises(SourceError) as e:
+        read_report(garbled, options=ReadOptions(ocr="never"))
+    assert e.value.code == "garbled" and "乱码" in str(e.value)

@@ -44,6 +44,7 @@ IMAGES = "images"  # a web page holds pictures (tables published as images?)
 OCR_PAGES = "ocr_pages"
 OCR_PICTURES = "ocr_pictures"  # pictures on a text page (a pasted table?) read by OCR
 PICTURES_UNREAD = "pictures_unread"  # such pictures left unread: no OCR, or OCR turned off
+GARBLED_TEXT = "garbled_text"  # a PDF text layer that cannot be decoded: read by OCR, or not read
 SCAN_TEXT_LAYER = "scan_text_layer"  # a scan's invisible text layer set aside, the page read by OCR
 OCR_IMAGES = "ocr_images"
 OCR_UNAVAILABLE = "ocr_unavailable"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -43,33 +44,17 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
 
     ``options.ocr``: ``auto`` reads pages without a text layer by OCR, ``always`` every
     page, ``never`` none (``xlsuite.readers.ocr``); ``on_progress`` hears of OCR'd pages.
-    In ``auto``, two kinds of text page are read by OCR as well: a scan whose text layer is
+    In ``auto``, some text pages are read by OCR as well: a scan whose text layer is
     invisible (scanning software's own reading, never checked: the page is read again like
-    a scan), and the pictures on a text page that are big enough to be a pasted table (the
-    words OCR finds in them join the page's text-layer words).
+    a scan), a page whose text layer cannot be decoded (``_plan``), and the pictures on a
+    text page that are big enough to be a pasted table (the words OCR finds in them join
+    the page's text-layer words).
     """
     options = options or ReadOptions()
     limits = options.budgets()
     pages = _read_pages(path, limits, words=options.ocr != "always" or ocr_reader is None,
                         ruling_lines=options.ruling_lines)
-    # A scan's invisible text layer is not the page's text: where OCR can run, the page counts as
-    # a scan; where it cannot, the layer is read, every number in it flagged for review.
-    # (Asking whether OCR is installed loads it: only for files that have such pages.)
-    can_ocr = any(p.invisible or p.pictures for p in pages) and ocr_reader is not None \
-        and options.ocr != "never" and ocr_reader.available()
-    chars = [0 if p.invisible and can_ocr else p.chars for p in pages]
-    # Scanned pages: OCR words go through the same layout as this reader's words.
-    if ocr_reader is None:
-        if not any(chars):
-            raise SourceError(path, f"这是扫描件（共 {len(pages)} 页，没有文字层），需要先做文字识别（OCR）才能读取",
-                              "scanned")
-        to_ocr, notes = [], []
-    else:
-        to_ocr, notes = ocr_reader.plan_pages(path, chars, options.ocr)
-    pictured = [n for n, p in enumerate(pages, start=1) if p.pictures and chars[n - 1] and n not in to_ocr]
-    if pictured and not can_ocr:
-        notes.append(_pictures_unread(pictured, options.ocr == "never"))
-        pictured = []
+    to_ocr, pictured, notes = _plan(path, pages, options)
     if to_ocr or pictured:
         assert ocr_reader is not None
         guard.check_ocr_pages(path, to_ocr + pictured, limits)
@@ -88,19 +73,20 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
     items.sort(key=lambda it: (it.page, it.top))
     doc = Document(path, "pdf", to_lines(items), pages=len(pages), notes=notes)
     scanned = sorted(set(ocr_words) - set(pictured))
-    if scanned:
+    if bare := [n for n in scanned if not (pages[n - 1].invisible or pages[n - 1].garbled)]:
         assert ocr_reader is not None
-        doc.notes.append(ocr_reader.ocr_note(path, scanned))
+        doc.notes.append(ocr_reader.ocr_note(path, bare))
     if invisible := [n for n in scanned if pages[n - 1].invisible]:
         doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
                                  f"第 {_pages(invisible)} 页是扫描件，所带的不可见文字层（扫描软件的识别结果）未采用，已重新识别",
                                  Severity.INFO))
     if kept := [n for n, p in enumerate(pages, start=1) if p.invisible and n not in ocr_words and p.chars]:
-        why = "本次设定为不做文字识别" if options.ocr == "never" else \
-            f"未安装文字识别组件（安装：{ocr_reader.INSTALL_HINT if ocr_reader else 'xlsuite[ocr]'}）"
         doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
                                  f"第 {_pages(kept)} 页是扫描件，数字取自所带的不可见文字层（扫描软件的识别结果），未经核实，"
-                                 f"均标为待核对；{why}", Severity.WARNING))
+                                 f"均标为待核对；{_no_ocr_reason(options)}", Severity.WARNING))
+    if reread := [n for n in scanned if pages[n - 1].garbled]:
+        doc.notes.append(Finding(codes.GARBLED_TEXT, f"第 {_pages(reread)} 页的文字层无法解码（乱码），已用文字识别（OCR）读取",
+                                 Severity.INFO))
     if pictured:
         doc.notes.append(Finding(codes.OCR_PICTURES,
                                  f"第 {_pages(pictured)} 页的大幅图片（可能是以图片粘贴的表格）已用文字识别（OCR）读取，"
@@ -108,14 +94,51 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
     return doc
 
 
+def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[int], list[int], list[Finding]]:
+    """Which 1-based pages OCR reads whole (scans), which for their pictures, and the notes.
+
+    A text layer that is not the page's text counts as none where OCR can run: a scan's
+    invisible layer (where OCR cannot, it is read, every number flagged for review) and a
+    layer of undecodable characters (fonts without a Unicode map; where OCR cannot run,
+    those pages are not read, and a file of nothing else is refused).
+    """
+    # (Asking whether OCR is installed loads it: only for files that have such pages.)
+    can_ocr = any(p.invisible or p.pictures or p.garbled for p in pages) and ocr_reader is not None \
+        and options.ocr != "never" and ocr_reader.available()
+    garbled = [n for n, p in enumerate(pages, start=1) if p.garbled]
+    notes: list[Finding] = []
+    if garbled and not can_ocr:
+        why = _no_ocr_reason(options)
+        if len(garbled) == len(pages):
+            raise SourceError(path, f"PDF 的文字层无法解码（乱码，字体缺少文字映射），需要文字识别（OCR）才能读取；{why}",
+                              "garbled")
+        notes.append(Finding(codes.GARBLED_TEXT, f"第 {_pages(garbled)} 页的文字层无法解码（乱码），{why}，这些页未读取",
+                             Severity.WARNING))
+    chars = [0 if (p.invisible or p.garbled) and can_ocr else p.chars for p in pages]
+    if ocr_reader is None:
+        if not any(chars):
+            raise SourceError(path, f"这是扫描件（共 {len(pages)} 页，没有文字层），需要先做文字识别（OCR）才能读取",
+                              "scanned")
+        to_ocr: list[int] = []
+    else:
+        to_ocr, planned = ocr_reader.plan_pages(path, chars, options.ocr)
+        notes.extend(planned)
+    pictured = [n for n, p in enumerate(pages, start=1) if p.pictures and chars[n - 1] and n not in to_ocr]
+    if pictured and not can_ocr:
+        notes.append(Finding(codes.PICTURES_UNREAD, f"第 {_pages(pictured)} 页有大幅图片（可能是以图片粘贴的表格），"
+                                                    f"{_no_ocr_reason(options)}，图片中的文字未读取", Severity.WARNING))
+        pictured = []
+    return to_ocr, pictured, notes
+
+
+def _no_ocr_reason(options: ReadOptions) -> str:
+    if options.ocr == "never":
+        return "本次设定为不做文字识别"
+    return f"未安装文字识别组件（安装：{ocr_reader.INSTALL_HINT if ocr_reader else 'xlsuite[ocr]'}）"
+
+
 def _pages(ns: list[int]) -> str:
     return "、".join(str(n) for n in ns[:10]) + ("……" if len(ns) > 10 else "")
-
-
-def _pictures_unread(pages: list[int], off: bool) -> Finding:
-    why = "本次设定为不做文字识别" if off else f"未安装文字识别组件（安装：{ocr_reader.INSTALL_HINT if ocr_reader else 'xlsuite[ocr]'}）"
-    return Finding(codes.PICTURES_UNREAD, f"第 {_pages(pages)} 页有大幅图片（可能是以图片粘贴的表格），{why}，图片中的文字未读取",
-                   Severity.WARNING)
 
 
 def _centre_in(w: dict, box: tuple[float, float, float, float]) -> bool:
@@ -141,6 +164,7 @@ class _Page:
     pictures: list[tuple[float, float, float, float]] = field(default_factory=list)
     invisible: bool = False  # a scan under an invisible text layer (scanning software's OCR)
     word_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # its text-layer words
+    garbled: bool = False  # a text layer of undecodable characters (fonts without a Unicode map)
 
 
 # A picture at least this share of the page's width and height may be a pasted table (a seal
@@ -148,6 +172,9 @@ class _Page:
 _PICTURE_WIDTH, _PICTURE_HEIGHT, _SCAN_AREA = 0.4, 0.08, 0.6
 # A picture with this many text-layer words on it is a background, not a pasted table.
 _TEXT_ON_PICTURE = 8
+# A page of at least this many characters, this share of them control, private-use, unassigned
+# or Latin-extended, has a text layer that cannot be decoded.
+_GARBLED_MIN_CHARS, _GARBLED_SHARE = 20, 0.2
 
 
 def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -> list[_Page]:
@@ -182,10 +209,11 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
             pictures: list[tuple[float, float, float, float]] = []
             invisible = False
             boxes: list[tuple[float, float, float, float]] = []
-            if text.strip():
+            garbled = _garbled(text)
+            if text.strip() and not garbled:
                 pictures = _pictures(page)
                 invisible = _scan_under_text(page, pictures)
-            if words and text.strip():
+            if words and text.strip() and not garbled:
                 page_words = _words(_chars(textpage, page.get_height()))
                 if invisible:  # someone's OCR, never checked: every number to be reviewed
                     for w in page_words:
@@ -198,7 +226,7 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
                     boxes = [(w["x0"], w["top"], w["x1"], w["bottom"]) for w in page_words]
                     # a picture the text stands on is a background (a letterhead, a watermark)
                     pictures = [b for b in pictures if sum(1 for w in page_words if _centre_in(w, b)) < _TEXT_ON_PICTURE]
-            pages.append(_Page(len(text.strip()), items, pictures, invisible, boxes))
+            pages.append(_Page(len(text.strip()), items, pictures, invisible, boxes, garbled))
             textpage.close()
             page.close()
     finally:
@@ -218,6 +246,17 @@ def _pictures(page) -> list[tuple[float, float, float, float]]:
         if right - left >= _PICTURE_WIDTH * w and top - bottom >= _PICTURE_HEIGHT * h:
             out.append((left, h - top, right, h - bottom))
     return out
+
+
+def _garbled(text: str) -> bool:
+    """Whether a page's text layer is undecodable: a font without a Unicode map gives its glyph
+    numbers, which come out as control characters, private-use and unassigned code points and
+    stray Latin letters. A report in Chinese has next to none of them."""
+    chars = [c for c in text if not c.isspace()]
+    if len(chars) < _GARBLED_MIN_CHARS:
+        return False
+    bad = sum(1 for c in chars if unicodedata.category(c) in ("Cc", "Co", "Cn") or "\u00c0" <= c <= "\u024f")
+    return bad >= _GARBLED_SHARE * len(chars)
 
 
 def _scan_under_text(page, pictures: list[tuple[float, float, float, float]]) -> bool:
