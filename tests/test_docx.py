@@ -249,3 +249,46 @@ def test_word_packages_of_every_kind_read_their_golden(tmp_path, kind):
     assert report.meta.source_kind == "docx"
     got = report.numbers()
     assert {k: (got.get(k), v) for k, v in gold["values"].items() if got.get(k) != v} == {}
+
+
+def _in_text_box(paragraphs: list) -> object:
+    """A paragraph drawing a text box that holds ``paragraphs``, as Word 2010 on writes it:
+    the box as a shape, and again as a VML fallback for older versions."""
+    from docx.oxml import parse_xml
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    box = "<w:txbxContent>{}</w:txbxContent>".format("".join(p.xml if hasattr(p, "xml") else p for p in paragraphs))
+    return parse_xml(
+        f"<w:p {ns}><w:r><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><wp:inline>"
+        "<wp:extent cx='5400000' cy='900000'/><wp:docPr id='1' name='文本框 1'/>"
+        "<a:graphic><a:graphicData uri='http://schemas.microsoft.com/office/word/2010/wordprocessingShape'>"
+        f"<wps:wsp><wps:cNvSpPr txBox='1'/><wps:spPr/><wps:txbx>{box}</wps:txbx><wps:bodyPr/></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><v:shape type='#_x0000_t202'><v:textbox>{box}</v:textbox></v:shape></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r></w:p>")
+
+
+def test_a_title_in_a_text_box_is_read_once(tmp_path):
+    """The title (agency, year) drawn in a text box on the first page: read, once, where the
+    box stands. Without it the report had no agency and no year."""
+    src = next(p for p in FIXTURE_DOCX if p.name.startswith("shishi-commerce-2019"))
+    d = docx.Document(src)
+    title = d.paragraphs[:2]
+    assert [p.text for p in title] == ["石狮市商务局", "2019年政府信息公开工作年度报告"]
+    for p in title:
+        p._p.getparent().remove(p._p)
+    # the opening words name the agency and year too: not this time
+    d.paragraphs[0].text = "根据《中华人民共和国政府信息公开条例》要求编制本报告。"
+    d.element.body.insert(0, _in_text_box([p._p for p in title]))
+    path = tmp_path / "boxed.docx"
+    d.save(path)
+    lines = [line.text for line in load_document(path).lines]
+    assert lines[:2] == ["石狮市商务局", "2019年政府信息公开工作年度报告"]
+    assert lines.count("石狮市商务局") == 1
+    report = read_report(path)
+    assert (report.meta.agency, report.meta.year) == ("石狮市商务局", 2019)

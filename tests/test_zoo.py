@@ -9,7 +9,8 @@ by turns) is read in-process and scored cell by cell against its golden
   Word files (python-docx's, LibreOffice's, Word's markup);
 - exact >= 90 % on reading-order dumps that keep each row's numbers together;
 - exact >= 50 % on column-major reading-order dumps;
-- no file is SILENT: a clean 通过 with a wrong or to-review cell that no warning names.
+- no file is SILENT: a clean 通过 with a wrong or to-review cell that no warning names;
+- every Word file gives its golden agency, year and form (its title may be in a text box).
 """
 from __future__ import annotations
 
@@ -62,3 +63,7 @@ def test_exact_share(scores, category):
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_no_silent_file(scores, category):
     assert [f"{s.name}: {s.silent_keys[:3]}" for s in scores[category] if s.silent] == []
+
+
+def test_word_files_give_their_agency_year_and_form(scores):
+    assert [f"{s.name}: {s.meta}" for s in scores["docx"] if s.meta] == []

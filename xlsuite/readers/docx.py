@@ -8,7 +8,8 @@ The text is the text Word shows, read from the XML rather than through
 python-docx's ``text`` properties, which only see runs that are direct children
 of a paragraph. Word and WPS files also hold text in content controls (around
 runs, paragraphs, cells or rows), tracked insertions, simple fields (a table's
-``=SUM(LEFT)``), hyperlinks and smart tags: all read. Text Word does not show is
+``=SUM(LEFT)``), hyperlinks, smart tags and text boxes (a title or a cover page
+drawn in one): all read. Text Word does not show is
 left out: tracked deletions, text moved away, field instructions, hidden text, and a
 content control still showing its placeholder (单击或点击此处输入文字。: the cell was left
 blank).
@@ -29,7 +30,9 @@ _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customX
 # inside a paragraph: not shown (deleted, moved away) or not text (properties)
 _HIDDEN = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), qn("w:sdtPr"), qn("w:customXmlPr"),
            qn("w:smartTagPr"), qn("w:sdtEndPr")}
-_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_ALTERNATE, _FALLBACK = _MC + "AlternateContent", _MC + "Fallback"
+_TEXT_BOX = qn("w:txbxContent")
 _T = qn("w:t")
 _RUN_CHARS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 
@@ -86,6 +89,9 @@ def _children(parent, tag: str):
 def _blocks(doc: Document, parent) -> None:
     for block in parent.iterchildren():
         if block.tag == _P:
+            # a text box anchored in the paragraph (a cover page, a title) comes before its text
+            for box in _text_boxes(block):
+                _blocks(doc, box)
             _paragraph(doc, _text(block))
         elif block.tag == _TBL:
             _table(doc, block)
@@ -94,6 +100,20 @@ def _blocks(doc: Document, parent) -> None:
             content = _content(block)
             if content is not None:
                 _blocks(doc, content)
+
+
+def _text_boxes(p):
+    """The text boxes drawn from paragraph ``p``: each once (Word writes a text box twice,
+    as a shape and as its fallback for older versions) and not those inside another box
+    (read with the box that holds them)."""
+    for box in p.iter(_TEXT_BOX):
+        up = box.getparent()
+        while up is not None and up is not p:
+            if up.tag in (_TEXT_BOX, _FALLBACK):
+                break
+            up = up.getparent()
+        else:
+            yield box
 
 
 def _text(el) -> str:
