@@ -67,3 +67,35 @@ def test_no_silent_file(scores, category):
 
 def test_word_files_give_their_agency_year_and_form(scores):
     assert [f"{s.name}: {s.meta}" for s in scores["docx"] if s.meta] == []
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def test_the_generator_recreates_the_committed_word_files(tmp_path):
+    """make_zoo.py writes the same Word files again: a python-docx one, and its markup copy
+    (the seeded choices of cells); member by member, dates included."""
+    import json
+
+    from xlsuite.readers import read_report
+
+    from .conftest import GOLDEN, SEEDS
+    from .fixtures import make_zoo as mz
+
+    stem = "shishi-commerce-2019"
+    sample = mz.Sample(stem, json.loads((GOLDEN / f"{stem}.json").read_text(encoding="utf-8")),
+                       read_report(SEEDS / f"{stem}.md").narrative)
+    for lay, markup in (("narrow", False), ("landscape", True)):
+        layout = mz.LAYOUTS[lay]
+        doc = mz.build_docx(sample, layout, mz.Printed(zero_blank=layout.blank if stem in layout.zero_blank else None))
+        name = f"docx/{stem}.{lay}{'.markup' if markup else ''}.docx"
+        if markup:
+            mz.word_markup(doc, mz._rng(name))
+        made = tmp_path / "made.docx"
+        mz.save_docx(doc, made)
+        assert _members(made.read_bytes()) == _members((zs.ZOO / name).read_bytes()), name
