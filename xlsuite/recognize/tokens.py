@@ -18,6 +18,8 @@ from .numbers import Parsed, is_page_number, parse_cell, split_text, squash
 
 # A cell or line that numbers the columns ("1 2 3 4 5 6 7", "数据1 … 数据6"): a header, not values.
 _MIN_COLUMN_NUMBERING = 3
+# A text piece opening with an item's number (6. / 6、 / （六）) starts another row's label.
+_ITEM_START = re.compile(r"\s*(?:[0-9０-９]{1,2}\s*[.、．]|[（(][一二三四五六七八九十]{1,3}[)）])")
 # Tokens (label pieces and numbers) a table's region may hold: the requests table prints about
 # 250; ten times that is a page of something else, or a hostile file.
 MAX_TOKENS = 3000
@@ -160,7 +162,8 @@ def _labels_around_numbers(toks: list[Tok], rows: tuple[Row, ...], matches: list
       the numbers counts.
     - Top-aligned numbers stand on the label's first line, its other lines below
       ("5、属于三类" 0 0 0 / "内部事务信息"): the lines below without numbers of their own
-      continue the label on the numbers' line.
+      continue the label on the numbers' line, up to a line opening with another item's
+      number ("6.属于四类过程性", whose own numbers come on the line after it).
     """
     value_lines = {t.key for t in toks if t.kind == "val"}
     n = 0
@@ -180,7 +183,8 @@ def _labels_around_numbers(toks: list[Tok], rows: tuple[Row, ...], matches: list
             if on_line:
                 tail_parts = []
                 k = end
-                while k < len(toks) and toks[k].kind == "text" and toks[k].key not in value_lines:
+                while k < len(toks) and toks[k].kind == "text" and toks[k].key not in value_lines \
+                        and not _ITEM_START.match(toks[k].text):
                     tail_parts.append(toks[k].text)
                     k += 1
                 tail = "".join(tail_parts)
