@@ -167,6 +167,11 @@ MARKUP = {
     "complex field": (_tr(LABEL, _tc(_p(FIELD.format(_r("52"))))), ["规章", "52"]),
     # a content control left on its placeholder: the cell is blank, not text (was blank by luck)
     "placeholder": (_tr(LABEL, _tc(_p(_sdt(_r("单击或点击此处输入文字。"), placeholder=True)))), ["规章", ""]),
+    # the same control saved by LibreOffice: a FILLIN field whose text is the prompt; still
+    # nothing typed in (was read as text in a number cell: its whole row left null)
+    "placeholder kept as text": (
+        _tr(LABEL, _tc(_p(FIELD.replace(" =SUM(LEFT) ", ' FILLIN "" ').format(_r("单击或点击此处输入文字。"))))),
+        ["规章", ""]),
     # a label whose paragraph sits in a content control: the label was lost
     "content control around a paragraph": (_tr(_tc(_sdt(_p(_r("（四）无法提供"))), "<w:p/>"), _tc(_p(_r("2")))),
                                            ["（四）无法提供", "2"]),

@@ -12,7 +12,8 @@ runs, paragraphs, cells or rows), tracked insertions, simple fields (a table's
 drawn in one): all read. Text Word does not show is
 left out: tracked deletions, text moved away, field instructions, hidden text, and a
 content control still showing its placeholder (单击或点击此处输入文字。: the cell was left
-blank).
+blank), and Word's placeholder prompts wherever a copy saved by another program kept
+them as text.
 """
 from __future__ import annotations
 
@@ -149,9 +150,24 @@ def _hidden(run) -> bool:
     return v is not None and v.get(qn("w:val"), "true") not in ("false", "0", "off")
 
 
+# The prompts Word (2010 on, Chinese and English) shows in an empty content control. A copy
+# saved by LibreOffice or WPS keeps the prompt as plain text (a FILLIN field's result): it is
+# still nothing typed in.
+PLACEHOLDERS = ("单击或点击此处输入文字。", "单击此处输入文字。", "单击或点击以输入日期。", "单击此处输入日期。",
+                "选择一项。", "Click or tap here to enter text.", "Click here to enter text.",
+                "Click or tap to enter a date.", "Click here to enter a date.", "Choose an item.")
+
+
+def _typed(text: str) -> str:
+    for prompt in PLACEHOLDERS:
+        if prompt in text:
+            text = text.replace(prompt, "")
+    return text
+
+
 def _paragraph(doc: Document, text: str) -> None:
     # A soft line break (Shift+Enter) splits a printed line as much as a new paragraph does.
-    for part in text.split("\n"):
+    for part in _typed(text).split("\n"):
         if part.strip():
             doc.lines.append(Line(part.strip(), None, None, len(doc.lines) + 1))
 
@@ -183,5 +199,5 @@ def _cell_text(tc, nested: list) -> str:
     """A cell's paragraphs (and soft line breaks: a wrapped label is one cell) joined
     without a space (CJK); tables inside the cell are put in ``nested``."""
     nested.extend(_children(tc, _TBL))
-    parts = [part.strip() for p in _children(tc, _P) for part in _text(p).split("\n")]
+    parts = [part.strip() for p in _children(tc, _P) for part in _typed(_text(p)).split("\n")]
     return "".join(p for p in parts if p)
