@@ -7,7 +7,10 @@ the same run, the engines taking turns page by page:
 - "stock": RapidOCR as xlsuite first used it (text boxes recognised in batches
   of six, onnxruntime's threads spinning while they wait, the detector's input
   scaled in 64-bit floats), the baseline;
-- "now": the engine as ``xlsuite.ocr.engine`` builds it.
+- "unfolded": xlsuite's engine with the models as shipped (what "now" was before
+  ``xlsuite.ocr.fold``);
+- "now": the engine as ``xlsuite.ocr.engine`` builds it (the models folded by
+  ``xlsuite.ocr.fold``: the same function, other float rounding).
 
 For each: the whole read (``read_report``: render, OCR, layout, tables, checks)
 in seconds per page, wall clock and the CPU time of the process (on a busy
@@ -17,7 +20,7 @@ around the engine (words cut from boxes, wrapped numbers, minus signs, line
 heights), and the rest of the read (rendering, layout, tables, checks). Also
 the text layer read of the original PDF, the budgets' checks (xlsuite.limits)
 and the peak memory. Whether the two engines read the same words is printed
-last.
+last, with the largest difference in a confidence and in a word's place.
 
 Run: .venv/bin/python benchmarks/ocr_speed.py [--dpi 150] [--pages 4]
 """
@@ -45,6 +48,16 @@ from xlsuite.ocr import engine as ocr_engine  # noqa: E402
 from xlsuite.readers import read_report  # noqa: E402
 
 SOURCE = ROOT / "examples" / "huaian-hongze-2024.pdf"
+
+
+def unfolded_engine() -> ocr_engine.Engine:
+    """xlsuite's engine with the models as RapidOCR ships them (not folded)."""
+    saved = ocr_engine._folded
+    ocr_engine._folded = lambda path: path
+    try:
+        return ocr_engine.Engine()
+    finally:
+        ocr_engine._folded = saved
 
 
 def stock_engine() -> ocr_engine.Engine:
@@ -123,7 +136,10 @@ def main() -> None:
         t = time.perf_counter()
         engines = {"stock": stock_engine()}
         load = time.perf_counter() - t
+        engines["unfolded"] = unfolded_engine()
+        t = time.perf_counter()
         engines["now"] = ocr_engine.engine()
+        load_now = time.perf_counter() - t
         figures = {name: Figures() for name in engines}
         doc = pdfium.PdfDocument(str(scan))
         first = np.asarray(doc[0].render(scale=args.dpi / 72, grayscale=True).to_pil().convert("L"))
@@ -171,11 +187,11 @@ def main() -> None:
     print(f"OCR speed, {SOURCE.name} pages 1-{len(pages)} at {args.dpi} dpi (image-only PDF), "
           f"{ocr_engine.threads()} threads; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"  baseline, text layer read (same report): {text_layer:8.3f} s/page")
-    print(f"  engine start (models load, once):        {load:8.3f} s")
+    print(f"  engine start (models load, once):        {load:8.3f} s stock, {load_now:.3f} s now (folding)")
     print(f"  the budgets' checks (streams, pages):    {budgets:8.3f} s/page")
     print(f"  peak memory, this process:               {peak:8.0f} MB "
           f"(OCR pages rendered within {current().ocr_pixels:,} pixels)")
-    print(f"  {'':46s} {'stock':>7s} {'now':>7s}")
+    print(f"  {'':46s} {'stock':>7s} {'unfolded':>8s} {'now':>7s}  (stock/now)")
     rows = [("OCR read, whole pipeline, wall", lambda f: mean(w for w, _ in f.read)),
             ("  CPU time of the process", lambda f: mean(c for _, c in f.read)),
             ("  erase ruling lines", lambda f: mean(f.parts["rules"])),
@@ -185,17 +201,25 @@ def main() -> None:
             ("  engine words, in all", lambda f: mean(f.parts["words"])),
             ("  render, layout, tables, checks", lambda f: mean(f.parts["rest"]))]
     for label, fig in rows:
-        stock, now = fig(figures["stock"]), fig(figures["now"])
-        print(f"  {label + ' (s/page)':46s} {stock:7.3f} {now:7.3f}  ({stock / now:.1f}x)")
-    print(f"  {'values read':46s} {figures['stock'].values:7d} {figures['now'].values:7d}")
-    same = figures["stock"].words == figures["now"].words
-    print(f"  the same words, boxes and confidences: {'yes' if same else 'NO'}")
-    if not same:
-        for n in pages:
-            a, b = figures["stock"].words[n], figures["now"].words[n]
-            if a != b:
-                ta, tb = [w["text"] for w in a], [w["text"] for w in b]
-                print(f"    page {n}: {len(a)} words -> {len(b)}; texts {'same' if ta == tb else 'differ'}")
+        stock, unfolded, now = (fig(figures[name]) for name in ("stock", "unfolded", "now"))
+        print(f"  {label + ' (s/page)':46s} {stock:7.3f} {unfolded:8.3f} {now:7.3f}  ({stock / now:.1f}x)")
+    print(f"  {'values read':46s} {figures['stock'].values:7d} {figures['unfolded'].values:8d} "
+          f"{figures['now'].values:7d}")
+    # The folded models (xlsuite.ocr.fold) compute the same function with other float rounding:
+    # the texts must be the same, boxes and confidences the same within that rounding.
+    confidence = place = 0.0
+    same_texts = True
+    for n in pages:
+        a, b = figures["stock"].words[n], figures["now"].words[n]
+        if [w["text"] for w in a] != [w["text"] for w in b]:
+            same_texts = False
+            print(f"    page {n}: {len(a)} words -> {len(b)}; texts differ")
+            continue
+        for x, y in zip(a, b):
+            confidence = max(confidence, abs(x["confidence"] - y["confidence"]))
+            place = max([place] + [abs(x[k] - y[k]) for k in ("x0", "x1", "top", "bottom")])
+    print(f"  the same words: {'yes' if same_texts else 'NO'}; largest difference in a confidence "
+          f"{confidence:.4f}, in a word's place {place:.2f} px")
 
 
 if __name__ == "__main__":

@@ -80,3 +80,46 @@ def test_detector_input_by_table_is_rapidocrs_bit_for_bit():
     ours = fast.get_preprocess(0)(page)
     assert ours.dtype == theirs.dtype == np.float32 and ours.shape == theirs.shape == (1, 3, 1024, 736)
     assert ours.tobytes() == theirs.tobytes()
+
+
+def test_folded_models_read_as_the_shipped_ones(table_part):
+    """The models with their scalar steps folded into the convolutions (``xlsuite.ocr.fold``)
+    compute the same function: the same text boxes and texts, confidences within float rounding."""
+    pytest.importorskip("onnx")
+    from xlsuite.ocr import engine as module
+
+    folded = module.engine()
+    saved = module._folded
+    module._folded = lambda path: path
+    try:
+        shipped = module.Engine()
+    finally:
+        module._folded = saved
+    ours, theirs = folded.words(table_part), shipped.words(table_part)
+    assert [w["text"] for w in ours] == [w["text"] for w in theirs]
+    assert sum(w["text"].isdigit() for w in ours) >= 4
+    for a, b in zip(ours, theirs):
+        assert abs(a["confidence"] - b["confidence"]) <= 1e-3
+        assert all(abs(a[k] - b[k]) <= 1.0 for k in ("x0", "x1", "top", "bottom"))
+
+
+def test_fold_removes_the_scalar_steps():
+    pytest.importorskip("onnx")
+    from pathlib import Path
+
+    import onnx
+    import rapidocr_onnxruntime
+
+    from xlsuite.ocr.fold import fold
+
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    for name in ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx"):
+        raw = (models / name).read_bytes()
+        out, counts = fold(raw)
+        assert counts["affine_into_conv"] >= 20 and counts["hardswish"] >= 20 and counts["affine_into_next_conv"] >= 10
+        before = [n.op_type for n in onnx.load_from_string(raw).graph.node]
+        after = [n.op_type for n in onnx.load_from_string(out).graph.node]
+        assert after.count("Clip") == before.count("Clip") - counts["hardswish"]
+        assert after.count("Div") == before.count("Div") - counts["hardswish"]
+        assert after.count("Conv") == before.count("Conv")
+        onnx.checker.check_model(onnx.load_from_string(out))

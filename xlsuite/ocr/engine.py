@@ -82,12 +82,13 @@ def threads() -> int:
 @contextmanager
 def _session_options(det_threads: int) -> Iterator[None]:
     """While RapidOCR builds its onnxruntime sessions: the detector on ``det_threads``
-    threads, the recogniser on one (``Recognizer`` runs text boxes side by side), no spinning.
+    threads, the recogniser on one (``Recognizer`` runs text boxes side by side), no spinning,
+    the models folded (``xlsuite.ocr.fold``).
 
     onnxruntime's worker threads spin while they wait for work by default; on a
     machine whose cores are busy with other programs the spinning takes the cores
     from the threads with work. Neither setting changes a number the models
-    compute (tests/test_ocr_engine.py).
+    compute; the folding changes their float rounding only (tests/test_ocr_engine.py).
     """
     from rapidocr_onnxruntime.utils import infer_engine
 
@@ -102,11 +103,32 @@ def _session_options(det_threads: int) -> Iterator[None]:
         opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         return opts
 
+    session = infer_engine.InferenceSession
+
+    def folded(model_path, *args, **kwargs):
+        return session(_folded(model_path), *args, **kwargs)
+
     cls._init_sess_opts = staticmethod(options)
+    infer_engine.InferenceSession = folded
     try:
         yield
     finally:
         cls._init_sess_opts = original
+        infer_engine.InferenceSession = session
+
+
+def _folded(model_path):
+    """The model's bytes with its scalar steps folded into the convolutions (``xlsuite.ocr.fold``),
+    or its path as it is without the ``onnx`` package."""
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        return model_path
+    from pathlib import Path
+
+    from .fold import fold
+
+    return fold(Path(model_path).read_bytes())[0]
 
 
 class Recognizer:
