@@ -202,3 +202,26 @@ def test_read_words_splits_adjacent_numbers_and_keeps_text_lines():
     lines = read_words([words])
     assert [l.cells for l in lines] == [None, None, ["行政复议", "12", "3"]]
     assert lines[1].text == "本年共收到申请12件。"
+
+
+@pytest.mark.parametrize("clockwise", [True, False], ids=["clockwise", "counter-clockwise"])
+@pytest.mark.parametrize("shown_upright", [True, False], ids=["rotate-flag", "sideways"])
+def test_a_landscape_page_drawn_turned_on_a_portrait_sheet_reads_like_the_original(tmp_path, clockwise,
+                                                                                    shown_upright):
+    """Printer drivers draw a landscape table turned a quarter on a portrait sheet (and show it
+    turned back with /Rotate, or not): the text runs down the sheet. Before the reader turned
+    such pages, the tables were absent, and stray digits filled the 总计 row: 3 WRONG cells
+    and a clean 通过."""
+    import sys
+
+    from .conftest import ROOT
+    from .fixtures import zoo_score as zs
+
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    from make_pictured import turn_landscape_pages
+
+    entry = next(e for e in zs.entries(categories=("pdf",)) if e.name == "pdf/shishi-commerce-2019.landscape.pdf")
+    out = tmp_path / "turned.pdf"
+    assert turn_landscape_pages(entry.path, out, clockwise, shown_upright) == 2
+    turned = zs.score_file(zs.Entry(out.name, out, "pdf", entry.golden, entry.overrides, entry.blank_keys, entry.info))
+    assert (turned.exact, turned.wrong) == (turned.cells, [])

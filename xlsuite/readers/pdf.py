@@ -11,6 +11,7 @@ the page's lines and characters to pdfplumber's table finder
 from __future__ import annotations
 
 import ctypes
+import math
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
@@ -167,6 +168,8 @@ class _Page:
     garbled: bool = False  # a text layer of undecodable characters (fonts without a Unicode map)
 
 
+# Characters sampled for the page's turn, and the share of them that must agree to turn it.
+_TURN_SAMPLE, _TURN_MAJORITY = 400, 0.6
 # A picture at least this share of the page's width and height may be a pasted table (a seal
 # or a logo is smaller); one covering this share of the page's area is a scanned page.
 _PICTURE_WIDTH, _PICTURE_HEIGHT, _SCAN_AREA = 0.4, 0.08, 0.6
@@ -214,11 +217,12 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
                 pictures = _pictures(page)
                 invisible = _scan_under_text(page, pictures)
             if words and text.strip() and not garbled:
-                page_words = _words(_chars(textpage, page.get_height()))
+                page_words = _words(_chars(textpage, page))
                 if invisible:  # someone's OCR, never checked: every number to be reviewed
                     for w in page_words:
                         w["confidence"] = 0.0
-                if ruling_lines and _has_grid(page):
+                # (the table finder works in the sheet's coordinates: a turned page is read by word position)
+                if ruling_lines and _text_turn(textpage) == 0 and _has_grid(page):
                     items = _grid_items(page, textpage, n, page_words)
                 else:
                     items = list(text_lines(page_words, n))
@@ -288,7 +292,7 @@ def _has_grid(page) -> bool:
     return False
 
 
-def _chars(textpage, page_height: float) -> list[dict | None]:
+def _chars(textpage, page) -> list[dict | None]:
     """Each character with its box; None for spaces and line ends (word breaks).
 
     Across, pdfium's loose box (the advance); down, the baseline, which all
@@ -298,14 +302,15 @@ def _chars(textpage, page_height: float) -> list[dict | None]:
     """
     chars: list[dict | None] = []
     x, y = ctypes.c_double(), ctypes.c_double()
+    turn = _upright(page, textpage)
     for i in range(textpage.count_chars()):
         ch = textpage.get_text_range(i, 1)
         if not ch.strip():
             chars.append(None)
             continue
-        left, bottom, right, top = textpage.get_charbox(i, loose=True)
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
-        chars.append({"text": ch, "x0": left, "x1": right, "h": top - bottom, "base": page_height - y.value, "i": i})
+        x0, x1, h, base = turn(textpage.get_charbox(i, loose=True), x.value, y.value)
+        chars.append({"text": ch, "x0": x0, "x1": x1, "h": h, "base": base, "i": i})
     real = [c for c in chars if c]
     if not real:
         return chars
@@ -313,9 +318,51 @@ def _chars(textpage, page_height: float) -> list[dict | None]:
     for c in real:
         h = c["h"] if 0 < c["h"] <= 1.5 * typical else typical
         if c["x1"] - c["x0"] > 3 * typical:
-            c["x0"], _b, c["x1"], _t = textpage.get_charbox(c["i"], loose=False)
+            c["x0"], c["x1"], _h, _b = turn(textpage.get_charbox(c["i"], loose=False), 0.0, 0.0)
         c["top"], c["bottom"] = c["base"] - 0.8 * h, c["base"] + 0.2 * h
     return chars
+
+
+def _upright(page, textpage):
+    """Where a character stands on the page turned so that its text reads across: (x0, x1,
+    height, baseline from the top), from its box (left, bottom, right, top) and origin in the
+    PDF's own coordinates.
+
+    A page may be drawn turned: printer drivers put a landscape table on a portrait sheet,
+    turned a quarter, and show it turned back (``/Rotate``), or not. Its text then runs down
+    the sheet's coordinates. The turn is the one most of the page's characters are printed at.
+    """
+    rotation = _text_turn(textpage)
+    left0, bottom0, right0, top0 = page.get_mediabox()
+    w, h = right0 - left0, top0 - bottom0
+    if rotation == 90:  # the sheet's left edge is shown at the top
+        return lambda b, ox, oy: (b[1] - bottom0, b[3] - bottom0, b[2] - b[0], ox - left0)
+    if rotation == 180:
+        return lambda b, ox, oy: (w - (b[2] - left0), w - (b[0] - left0), b[3] - b[1], oy - bottom0)
+    if rotation == 270:  # the sheet's right edge is shown at the top
+        return lambda b, ox, oy: (h - (b[3] - bottom0), h - (b[1] - bottom0), b[2] - b[0], w - (ox - left0))
+    return lambda b, ox, oy: (b[0], b[2], b[3] - b[1], h - oy)
+
+
+def _text_turn(textpage) -> int:
+    """How far (0, 90, 180 or 270 degrees, clockwise) to turn the sheet so that most of its
+    characters stand upright; pdfium gives each character's angle, clockwise. A sample of the
+    characters decides, and only a clear majority turns the page."""
+    angles: dict[int, int] = {}
+    sampled = 0
+    for i in range(textpage.count_chars()):
+        if sampled >= _TURN_SAMPLE:
+            break
+        a = pdfium_c.FPDFText_GetCharAngle(textpage.raw, i)
+        if a < 0 or not textpage.get_text_range(i, 1).strip():
+            continue
+        quarter = round(math.degrees(a) / 90) % 4 * 90
+        angles[quarter] = angles.get(quarter, 0) + 1
+        sampled += 1
+    if not angles:
+        return 0
+    turn, count = max(angles.items(), key=lambda kv: kv[1])
+    return (360 - turn) % 360 if count >= _TURN_MAJORITY * sampled else 0
 
 
 def _words(chars: list[dict | None]) -> list[dict]:
