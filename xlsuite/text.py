@@ -16,6 +16,22 @@ _NON_SPACE = re.compile(r"\S")
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")"})
 
 
+# The prompts Word (2010 on, Chinese and English) shows in an empty content control. Copies
+# made by other programs keep them as plain text (LibreOffice and WPS as a FILLIN field's
+# result, converters to Markdown or HTML as the cell's text): still nothing typed in.
+PLACEHOLDERS = ("单击或点击此处输入文字。", "单击此处输入文字。", "单击或点击以输入日期。", "单击此处输入日期。",
+                "选择一项。", "Click or tap here to enter text.", "Click here to enter text.",
+                "Click or tap to enter a date.", "Click here to enter a date.", "Choose an item.")
+
+
+def typed(text: str) -> str:
+    """The text without Word's placeholder prompts: what someone typed."""
+    for prompt in PLACEHOLDERS:
+        if prompt in text:
+            text = text.replace(prompt, "")
+    return text
+
+
 def nfkc(s: str) -> str:
     """Unicode NFKC: full-width letters, digits and punctuation, and the ideographic space, as ASCII."""
     return unicodedata.normalize("NFKC", s)

@@ -24,6 +24,7 @@ from lxml.etree import XMLSyntaxError
 
 from ..document import Document, Line
 from ..errors import SourceError
+from ..text import typed
 from .options import ReadOptions
 
 _P, _TBL, _TR, _TC, _R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
@@ -150,24 +151,9 @@ def _hidden(run) -> bool:
     return v is not None and v.get(qn("w:val"), "true") not in ("false", "0", "off")
 
 
-# The prompts Word (2010 on, Chinese and English) shows in an empty content control. A copy
-# saved by LibreOffice or WPS keeps the prompt as plain text (a FILLIN field's result): it is
-# still nothing typed in.
-PLACEHOLDERS = ("单击或点击此处输入文字。", "单击此处输入文字。", "单击或点击以输入日期。", "单击此处输入日期。",
-                "选择一项。", "Click or tap here to enter text.", "Click here to enter text.",
-                "Click or tap to enter a date.", "Click here to enter a date.", "Choose an item.")
-
-
-def _typed(text: str) -> str:
-    for prompt in PLACEHOLDERS:
-        if prompt in text:
-            text = text.replace(prompt, "")
-    return text
-
-
 def _paragraph(doc: Document, text: str) -> None:
     # A soft line break (Shift+Enter) splits a printed line as much as a new paragraph does.
-    for part in _typed(text).split("\n"):
+    for part in typed(text).split("\n"):
         if part.strip():
             doc.lines.append(Line(part.strip(), None, None, len(doc.lines) + 1))
 
@@ -199,5 +185,5 @@ def _cell_text(tc, nested: list) -> str:
     """A cell's paragraphs (and soft line breaks: a wrapped label is one cell) joined
     without a space (CJK); tables inside the cell are put in ``nested``."""
     nested.extend(_children(tc, _TBL))
-    parts = [part.strip() for p in _children(tc, _P) for part in _typed(_text(p)).split("\n")]
+    parts = [part.strip() for p in _children(tc, _P) for part in typed(_text(p)).split("\n")]
     return "".join(p for p in parts if p)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..text import nfkc, squash  # noqa: F401 - normalisation lives in xlsuite.text; recognize imports it here
+from ..text import nfkc, squash, typed  # noqa: F401 - normalisation lives in xlsuite.text; recognize imports it here
 
 # A number stands on its own: not glued to latin letters, digits, a dot, an opening bracket or
 # a CJK character before it (数据1, 列2, (1)), and not followed by a CJK character (2020年, 3个)
@@ -31,8 +31,9 @@ class Parsed:
 
 
 def parse_cell(cell: str) -> Parsed | None:
-    """A cell that is wholly a number or a blank marker, else None (it is text)."""
-    s = nfkc(cell).strip()
+    """A cell that is wholly a number or a blank marker, else None (it is text). A cell holding
+    only Word's placeholder prompt (单击或点击此处输入文字。) is blank: nothing was typed in."""
+    s = nfkc(typed(cell)).strip()
     if not s:
         return Parsed(None, "", blank=True)
     if s in NULL_MARKERS:

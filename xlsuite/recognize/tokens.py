@@ -54,7 +54,13 @@ def tokenize(lines: list[Line]) -> list[Tok]:
         key = (ln.page, n)
         if ln.cells is not None:
             parsed = [parse_cell(c) for c in ln.cells]
-            left = sum(1 for c, p in zip(ln.cells, parsed) if p is not None or (
+            split = [split_text(c) if p is None else [] for c, p in zip(ln.cells, parsed)]
+            # A cell holding one number and a note ("1（原填6）") stands in its column too, after
+            # the first number of the line: the columns are counted from the right over them.
+            first = next((i for i, p in enumerate(parsed) if p is not None), len(parsed))
+            noted = {i for i, pieces in enumerate(split) if i > first
+                     and sum(1 for q in pieces if isinstance(q, Parsed)) == 1}
+            left = sum(1 for i, (c, p) in enumerate(zip(ln.cells, parsed)) if p is not None or i in noted or (
                 ln.confidences is not None and _misread_digits(c, parsed)))
             for i, cell in enumerate(ln.cells):
                 conf = ln.confidences[i] if ln.confidences and i < len(ln.confidences) else None
@@ -67,8 +73,13 @@ def tokenize(lines: list[Line]) -> list[Tok]:
                 elif p is None:
                     # A cell may still hold label and number together ("规章 3"), as OCR and
                     # loose layouts produce; split it like free text.
-                    for piece in split_text(cell):
-                        toks.append(_tok(piece, ln, conf, key))
+                    if i in noted:
+                        left -= 1
+                    for piece in split[i]:
+                        tok = _tok(piece, ln, conf, key)
+                        if i in noted and tok.kind == "val":
+                            tok.rcol = left
+                        toks.append(tok)
                 else:
                     left -= 1
                     toks.append(Tok("val", parsed=p, page=ln.page, line=ln.line, confidence=conf, key=key,
