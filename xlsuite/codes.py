@@ -28,6 +28,7 @@ UNANCHORED_ROW = "unanchored_row"  # no label beside the numbers and no relation
 STRADDLING_ROW = "straddling_row"  # the row's numbers stand on both sides of another group's heading
 UNCERTAIN_ROW = "uncertain_row"  # the numbers could as well belong to a neighbouring row
 DAMAGED_ROW = "damaged_row"  # the row's relation fails beside numbers nobody took
+SHIFTED_ROWS = "shifted_rows"  # a whole line of numbers went to no row: the rows after it may be one off
 WRAPPED_NUMBER = "wrapped_number"  # a number printed over two lines, joined where the row proves it
 ALL_ZERO = "all_zero"  # as many numbers as cells, all 0: every cell 0 whatever the order
 COLUMN_MAJOR = "column_major"  # numbers printed block by block, column by column: put back by the grid and relations

@@ -25,6 +25,10 @@ from .proofs import ONE_ROW_GROUP, Proofs
 from .tokens import MAX_TOKENS, Tok, lookalike_value, to_stream
 
 
+# A line of this many numbers left to no row is a row's worth, not a stray figure.
+_ORPHAN_LINE = 3
+
+
 @dataclass
 class TableReader:
     table: Table
@@ -168,6 +172,7 @@ class TableReader:
             if any(t.edge for _c, t, _p in items) and trusted.get(i) not in ("relation", "table", "line"):
                 trusted.pop(i, None)
         crowded = self._crowded(placed_rows, junk)
+        shifted = self._shifted(placed_rows, junk, toks, trusted, result.label_side)
         told: set = set()
         count = 0
         for i, row in enumerate(rows):
@@ -177,12 +182,51 @@ class TableReader:
             if i in damaged:
                 self._null_row(row, placed, "damaged_row", damaged[i])
                 continue
+            if i in shifted:
+                self._null_row(row, placed, "shifted_rows", shifted[i])
+                continue
             n = self._fill(row, placed, header, i in trusted, straddled.get(i), crowded.get(i))
             if n is None:  # left null for its extra numbers, which the finding names
                 told.update(u.key for _c, u, _p in placed)
             count += n or 0
         self._report_junk([(t, p) for t, p in junk if t.key not in told], by_row, toks)
         return count
+
+    def _shifted(self, placed_rows, junk: list[tuple[Tok, al.Placement]], toks: list[Tok],
+                 trusted: dict[int, str], side: str) -> dict[int, str]:
+        """Rows that may each hold a neighbour's numbers: a whole line of numbers (three or more)
+        was left to no row, so the labels and the lines of numbers do not pair one to one from
+        there on. With labels read before their numbers, the rows after that line may each have
+        taken the next row's numbers (the labels were printed after them), up to the first row
+        left without numbers, where the pairs meet again; with labels after, the rows before it.
+        Rows whose label stands on their own line of numbers are kept; a row's own relation
+        proves nothing here (a neighbour's numbers add up as well). Returns {row: why}."""
+        by_line: dict[tuple, list[Tok]] = {}
+        for t, _p in junk:
+            if t.parsed.value is not None and not t.numbering and not t.edge:
+                by_line.setdefault(t.key, []).append(t)
+        placed_lines = {u.key for items in placed_rows.values() for _c, u, _p in items}
+        orphans = [ts for key, ts in by_line.items() if len(ts) >= _ORPHAN_LINE and key not in placed_lines]
+        if not orphans:
+            return {}
+        pos = {id(t): n for n, t in enumerate(toks)}
+        starts = sorted((min(pos[id(u)] for _c, u, _p in items), i) for i, items in placed_rows.items())
+        out: dict[int, str] = {}
+        for ts in orphans:
+            q = pos[id(ts[0])]
+            walk = [i for p, i in starts if p > q] if side == "before" else [i for p, i in reversed(starts) if p < q]
+            region: list[int] = []
+            for i in walk:
+                if region and abs(i - region[-1]) != 1:
+                    break  # a row between them got no numbers: the pairs meet again here
+                region.append(i)
+            shown = " ".join(t.parsed.raw for t in ts)
+            for i in region:
+                if trusted.get(i) in ("line", "table"):
+                    continue
+                out[i] = (f"表格中有一整行数字（{shown}）未能对应到任何行，其后（或其前）各行的标签与数字可能错开了一行，"
+                          f"“{self.table.rows[i].label}”行可能取了相邻行的数字，本行记为空值，请对照原件核对")
+        return out
 
     def _crowded(self, placed_rows, junk: list[tuple[Tok, al.Placement]]) -> dict[int, str]:
         """Rows whose own printed line holds more numbers than the row takes, and whose relation
