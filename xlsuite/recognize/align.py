@@ -51,6 +51,7 @@ class Token:
     rcol: int | None = None        # a table cell's column counted from the right of its line
     signed: bool = False           # printed with a minus sign
     decimal: bool = False          # has a fractional part
+    money: bool = False            # printed with a money unit (9742万元): an amount, never a count
     junk: float = 0.0              # how much the token looks like a page or column number (0..1)
     same_line_rows: dict[int, float] = field(default_factory=dict)  # labels on its own line, before it
 
@@ -234,6 +235,9 @@ class _Programme:
             g[decimal] -= w.bad_kind * ~self.takes_decimal
         if signed.any():
             g[signed] -= w.bad_kind * ~self.takes_sign
+        money = np.array([f and t.money for f, t in zip(filled, toks)], dtype=bool)
+        if money.any():
+            g[money] = np.where(self.takes_decimal, g[money], NEG)
         if not self.flat:
             split = np.array([t.kind == NUM and t.brk == SAME for t in toks], dtype=bool)
             g[split, :, 0] -= w.split_line

@@ -194,8 +194,8 @@ class TableReader:
 
     def _shifted(self, placed_rows, junk: list[tuple[Tok, al.Placement]], toks: list[Tok],
                  trusted: dict[int, str], side: str) -> dict[int, str]:
-        """Rows that may each hold a neighbour's numbers: a whole line of numbers (three or more)
-        was left to no row, so the labels and the lines of numbers do not pair one to one from
+        """Rows that may each hold a neighbour's numbers: a line's worth of numbers (three or more
+        on one line) was left to no row, so the labels and the lines of numbers do not pair one to one from
         there on. With labels read before their numbers, the rows after that line may each have
         taken the next row's numbers (the labels were printed after them), up to the first row
         left without numbers, where the pairs meet again; with labels after, the rows before it.
@@ -205,9 +205,8 @@ class TableReader:
         for t, _p in junk:
             if t.parsed.value is not None and not t.numbering and not t.edge:
                 by_line.setdefault(t.key, []).append(t)
-        placed_lines = {u.key for items in placed_rows.values() for _c, u, _p in items}
-        orphans = [ts for key, ts in by_line.items() if len(ts) >= _ORPHAN_LINE and key not in placed_lines]
-        if not orphans:
+        orphans = [ts for ts in by_line.values() if len(ts) >= _ORPHAN_LINE]
+        if not orphans or self.table.layout == "flat":
             return {}
         pos = {id(t): n for n, t in enumerate(toks)}
         starts = sorted((min(pos[id(u)] for _c, u, _p in items), i) for i, items in placed_rows.items())

@@ -314,6 +314,7 @@ def to_stream(toks: list[Tok], rows: tuple[Row, ...], flat: bool = False,
             al.NUM, t.key, brk=brk, blank=value is None, interior=id(t) in interior, rcol=t.rcol,
             signed=value is not None and value < 0,
             decimal=value is not None and value != value.to_integral_value(),
+            money=value is not None and p.unit is not None,
             junk=junk, same_line_rows=dict(line_labels.get(t.key, {}))))
         prev, text_since = t, False
     return kept, out
