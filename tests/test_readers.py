@@ -164,3 +164,20 @@ def test_tabs_in_a_text_dump_are_cell_borders_and_indents_are_not():
         ("规章 0 5", ["规章", "", "0", "5", ""]),
         ("（二）部分公开 3", ["（二）部分公开", "3", ""]),
     ]
+
+
+def test_a_count_with_its_unit_in_the_cell_reads_as_the_count(tmp_path):
+    """Some reports print the unit in every cell (12件): the table reads as without it. Before,
+    every such cell was text and the tables came out null."""
+    import re
+
+    from .fixtures import zoo_score as zs
+
+    e = next(e for e in zs.entries(categories=("markdown",)) if e.name.endswith("shishi-commerce-2019.pergroup.md"))
+    plain = e.path.read_text(encoding="utf-8")
+    with_units = re.sub(r"\|\s*(\d+)\s*(?=\|)", lambda m: f"| {m.group(1)}件 ", plain)
+    assert with_units.count("件 |") > 50
+    path = tmp_path / "units.md"
+    path.write_text(with_units, encoding="utf-8")
+    got, want = read_report(path).numbers(), read_report(e.path).numbers()
+    assert got == want and sum(v is not None for v in got.values()) > 150

@@ -9,11 +9,14 @@ from ..text import nfkc, squash, typed  # noqa: F401 - normalisation lives in xl
 
 # A number stands on its own: not glued to latin letters, digits, a dot, an opening bracket or
 # a CJK character before it (数据1, 列2, (1)), and not followed by a CJK character (2020年, 3个)
-# other than a unit, nor by the marks that make it an item number (1、 1) 1）).
+# other than a money unit, nor by the marks that make it an item number (1、 1) 1）). (A whole
+# table cell may still end in its count's unit: parse_cell.)
 NUMBER = re.compile(
     r"(?<![A-Za-z0-9.(\u4e00-\u9fff])([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(\s*(?:万元|元))?"
     r"(?![A-Za-z0-9.%)、\u4e00-\u9fff])"
 )
+# A whole cell may carry the unit of its count ("12件", "3 人次"): a cell, not a sentence.
+_COUNT_UNIT = re.compile(r"(?<=\d)\s*(?:件|个|条|项|次|人次|家|份|篇|场)$")
 NULL_MARKERS = frozenset({"/", "-", "—", "——", "–", "无", "\\", "_", "不适用"})
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–_~]+\s*\d{1,3}\s*[-—–_~]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
@@ -31,14 +34,15 @@ class Parsed:
 
 
 def parse_cell(cell: str) -> Parsed | None:
-    """A cell that is wholly a number or a blank marker, else None (it is text). A cell holding
-    only Word's placeholder prompt (单击或点击此处输入文字。) is blank: nothing was typed in."""
+    """A cell that is wholly a number (with its count's unit, if printed: 12件) or a blank
+    marker, else None (it is text). A cell holding only Word's placeholder prompt
+    (单击或点击此处输入文字。) is blank: nothing was typed in."""
     s = nfkc(typed(cell)).strip()
     if not s:
         return Parsed(None, "", blank=True)
     if s in NULL_MARKERS:
         return Parsed(None, s)
-    m = NUMBER.fullmatch(s)
+    m = NUMBER.fullmatch(s) or NUMBER.fullmatch(_COUNT_UNIT.sub("", s))
     if m:
         return _parsed(m, cell.strip())
     return None
