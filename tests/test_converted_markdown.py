@@ -38,9 +38,7 @@ def _converted(e: zs.Entry) -> Path:
 def scores() -> dict[str, list[zs.Score]]:
     out: dict[str, list[zs.Score]] = {}
     for e in zs.entries(categories=("docx", "pdf", "html")):
-        path = _converted(e)
-        entry = zs.Entry(path.name, path, "markdown", e.golden, e.overrides, e.blank_keys, e.info)
-        out.setdefault(e.category, []).append(zs.score_file(entry))
+        out.setdefault(e.category, []).append(zs.score_file(e.copy_at(_converted(e), "markdown")))
     return out
 
 

@@ -223,5 +223,5 @@ def test_a_landscape_page_drawn_turned_on_a_portrait_sheet_reads_like_the_origin
     entry = next(e for e in zs.entries(categories=("pdf",)) if e.name == "pdf/shishi-commerce-2019.landscape.pdf")
     out = tmp_path / "turned.pdf"
     assert turn_landscape_pages(entry.path, out, clockwise, shown_upright) == 2
-    turned = zs.score_file(zs.Entry(out.name, out, "pdf", entry.golden, entry.overrides, entry.blank_keys, entry.info))
+    turned = zs.score_file(entry.copy_at(out, "pdf"))
     assert (turned.exact, turned.wrong) == (turned.cells, [])

@@ -28,15 +28,8 @@ def _one_pdf_per_sample() -> list[zs.Entry]:
 
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory) -> dict[str, list[zs.Score]]:
-    tmp = tmp_path_factory.mktemp("pdf-text")
-    out: dict[str, list[zs.Score]] = {}
-    for e in _one_pdf_per_sample():
-        for flavour in pdf_text.FLAVOURS:
-            path = tmp / f"{e.path.stem}.{flavour}.txt"
-            path.write_text(pdf_text.dump(e.path, flavour), encoding="utf-8")
-            entry = zs.Entry(path.name, path, "text", e.golden, e.overrides, e.blank_keys, e.info)
-            out.setdefault(flavour, []).append(zs.score_file(entry))
-    return out
+    return zs.score_flavours(_one_pdf_per_sample(), pdf_text.FLAVOURS, lambda e, flavour: pdf_text.dump(e.path, flavour),
+                             tmp_path_factory.mktemp("pdf-text"), "text")
 
 
 @pytest.mark.parametrize("flavour", pdf_text.FLAVOURS)

@@ -18,16 +18,9 @@ EXACT = {"tabs": 1.0, "lines": 0.95, "split": 0.75}
 
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory) -> dict[str, list[zs.Score]]:
-    out: dict[str, list[zs.Score]] = {}
-    tmp = tmp_path_factory.mktemp("web-text")
-    for e in zs.entries(categories=("html",)):
-        page = e.path.read_bytes()
-        for flavour in web_text.FLAVOURS:
-            path = tmp / f"{e.path.stem}.{flavour}.txt"
-            path.write_text(web_text.flatten(page, flavour), encoding="utf-8")
-            entry = zs.Entry(path.name, path, "html", e.golden, e.overrides, e.blank_keys, e.info)
-            out.setdefault(flavour, []).append(zs.score_file(entry))
-    return out
+    return zs.score_flavours(zs.entries(categories=("html",)), web_text.FLAVOURS,
+                             lambda e, flavour: web_text.flatten(e.path.read_bytes(), flavour),
+                             tmp_path_factory.mktemp("web-text"), "html")
 
 
 @pytest.mark.parametrize("flavour", web_text.FLAVOURS)
