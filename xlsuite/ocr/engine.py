@@ -103,23 +103,26 @@ def _session_options(det_threads: int) -> Iterator[None]:
         opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         return opts
 
-    session = infer_engine.InferenceSession
+    session = getattr(infer_engine, "InferenceSession", None)  # another RapidOCR may build it elsewhere
 
     def folded(model_path, *args, **kwargs):
         return session(_folded(model_path), *args, **kwargs)
 
     cls._init_sess_opts = staticmethod(options)
-    infer_engine.InferenceSession = folded
+    if session is not None:
+        infer_engine.InferenceSession = folded
     try:
         yield
     finally:
         cls._init_sess_opts = original
-        infer_engine.InferenceSession = session
+        if session is not None:
+            infer_engine.InferenceSession = session
 
 
 def _folded(model_path):
     """The model's bytes with its scalar steps folded into the convolutions (``xlsuite.ocr.fold``),
-    or its path as it is without the ``onnx`` package."""
+    or its path as it is without the ``onnx`` package (or for a model onnx cannot parse: it then
+    runs as shipped, slower, reading the same)."""
     try:
         import onnx  # noqa: F401
     except ImportError:
@@ -128,7 +131,10 @@ def _folded(model_path):
 
     from .fold import fold
 
-    return fold(Path(model_path).read_bytes())[0]
+    try:
+        return fold(Path(model_path).read_bytes())[0]
+    except Exception:  # noqa: BLE001 - a faster model is optional, the shipped one reads the same
+        return model_path
 
 
 class Recognizer:
