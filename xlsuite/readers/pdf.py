@@ -341,7 +341,8 @@ def _upright(page, textpage):
         return lambda b, ox, oy: (w - (b[2] - left0), w - (b[0] - left0), b[3] - b[1], oy - bottom0)
     if rotation == 270:  # the sheet's right edge is shown at the top
         return lambda b, ox, oy: (h - (b[3] - bottom0), h - (b[1] - bottom0), b[2] - b[0], w - (ox - left0))
-    return lambda b, ox, oy: (b[0], b[2], b[3] - b[1], h - oy)
+    height = page.get_height()  # the frame pdf_tables and _pictures use (crop box, turned by /Rotate)
+    return lambda b, ox, oy: (b[0], b[2], b[3] - b[1], height - oy)
 
 
 def _text_turn(textpage) -> int:
