@@ -221,8 +221,9 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
                 if invisible:  # someone's OCR, never checked: every number to be reviewed
                     for w in page_words:
                         w["confidence"] = 0.0
-                # (the table finder works in the sheet's coordinates: a turned page is read by word position)
-                if ruling_lines and _text_turn(textpage) == 0 and _has_grid(page):
+                # (the table finder works in the sheet's coordinates: a turned page is read by word position;
+                # and its cells carry no confidence: an unchecked layer is read by word position too)
+                if ruling_lines and not invisible and _text_turn(textpage) == 0 and _has_grid(page):
                     items = _grid_items(page, textpage, n, page_words)
                 else:
                     items = list(text_lines(page_words, n))
