@@ -72,3 +72,30 @@ def test_a_scan_layer_over_ruling_lines_is_flagged_without_ocr(tmp_path):
     report = read_report(out, ocr="never")
     numbers = [v for v in report.values.values() if v.value is not None]
     assert numbers and all(needs_review(v) for v in numbers)
+
+
+def test_a_scan_layer_under_a_visible_page_number_is_still_flagged(tmp_path):
+    """A page number (or a stamp) printed over the scan afterwards is visible text: it must not
+    make the scanning software's hidden reading trusted."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    from make_pictured import make_searchable_scan
+
+    scan = tmp_path / "scan.pdf"
+    make_searchable_scan(_entry("pdf/shishi-commerce-2019.centred.pdf").path, scan, dpi=100)
+    doc = pdfium.PdfDocument(str(scan))
+    for n, page in enumerate(doc, start=1):
+        t = pdfium_c.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(9))
+        raw = f"- {n} -\x00".encode("utf-16-le")
+        pdfium_c.FPDFText_SetText(t, ctypes.cast(ctypes.c_char_p(raw), ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+        pdfium_c.FPDFPageObj_Transform(t, 1, 0, 0, 1, page.get_width() / 2, 20)
+        pdfium_c.FPDFPage_InsertObject(page.raw, t)
+        page.gen_content()
+    out = tmp_path / "scan-numbered.pdf"
+    doc.save(str(out))
+    doc.close()
+    report = read_report(out, ocr="never")
+    numbers = [v for v in report.values.values() if v.value is not None]
+    assert numbers and all(needs_review(v) for v in numbers)

@@ -175,6 +175,9 @@ _TURN_SAMPLE, _TURN_MAJORITY = 400, 0.6
 _PICTURE_WIDTH, _PICTURE_HEIGHT, _SCAN_AREA = 0.4, 0.08, 0.6
 # A picture with this many text-layer words on it is a background, not a pasted table.
 _TEXT_ON_PICTURE = 8
+# A scan's hidden reading: at least this share of the page's characters invisible (the rest: a page
+# number, a stamp printed over the scan afterwards).
+_SCAN_HIDDEN_SHARE = 0.5
 # A page of at least this many characters, this share of them control, private-use, unassigned
 # or Latin-extended, has a text layer that cannot be decoded.
 _GARBLED_MIN_CHARS, _GARBLED_SHARE = 20, 0.2
@@ -215,7 +218,7 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
             garbled = _garbled(text)
             if text.strip() and not garbled:
                 pictures = _pictures(page)
-                invisible = _scan_under_text(page, pictures)
+                invisible = _scan_under_text(page, textpage, pictures)
             if words and text.strip() and not garbled:
                 page_words = _words(_chars(textpage, page))
                 if invisible:  # someone's OCR, never checked: every number to be reviewed
@@ -264,15 +267,29 @@ def _garbled(text: str) -> bool:
     return bad >= _GARBLED_SHARE * len(chars)
 
 
-def _scan_under_text(page, pictures: list[tuple[float, float, float, float]]) -> bool:
-    """A picture covers most of the page and every text object on it is invisible (text render
-    mode 3): a scan carrying its scanning software's reading."""
+def _scan_under_text(page, textpage, pictures: list[tuple[float, float, float, float]]) -> bool:
+    """A picture covers most of the page and (nearly) all of its characters are invisible (text
+    render mode 3): a scan carrying its scanning software's reading. Counted by character, not
+    by text object: a page number or a stamp printed over the scan afterwards is visible text,
+    and must not make the hidden reading trusted."""
     area = page.get_width() * page.get_height()
     if not any((x1 - x0) * (y1 - y0) >= _SCAN_AREA * area for x0, y0, x1, y1 in pictures):
         return False
-    texts = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2))
-    return bool(texts) and all(pdfium_c.FPDFTextObj_GetTextRenderMode(o.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
-                               for o in texts)
+    shown = hidden = 0
+    for i in range(textpage.count_chars()):
+        if not textpage.get_text_range(i, 1).strip():
+            continue
+        if _hidden(textpage, i):
+            hidden += 1
+        else:
+            shown += 1
+    return hidden > 0 and hidden >= _SCAN_HIDDEN_SHARE * (hidden + shown)
+
+
+def _hidden(textpage, i: int) -> bool:
+    """Whether character ``i`` is drawn invisible (text render mode 3)."""
+    obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, i)
+    return bool(obj) and pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
 
 
 def _has_grid(page) -> bool:
@@ -311,7 +328,7 @@ def _chars(textpage, page) -> list[dict | None]:
             continue
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
         x0, x1, h, base = turn(textpage.get_charbox(i, loose=True), x.value, y.value)
-        chars.append({"text": ch, "x0": x0, "x1": x1, "h": h, "base": base, "i": i})
+        chars.append({"text": ch, "x0": x0, "x1": x1, "h": h, "base": base, "i": i, "hidden": _hidden(textpage, i)})
     real = [c for c in chars if c]
     if not real:
         return chars
@@ -383,6 +400,8 @@ def _words(chars: list[dict | None]) -> list[dict]:
         else:
             cur = {k: c[k] for k in ("text", "x0", "x1", "top", "bottom")}
             words.append(cur)
+        if c.get("hidden"):  # text no one sees (a scan's hidden reading): never checked, to be reviewed
+            cur["confidence"] = 0.0
     return words
 
 
