@@ -99,3 +99,48 @@ def test_a_scan_layer_under_a_visible_page_number_is_still_flagged(tmp_path):
     report = read_report(out, ocr="never")
     numbers = [v for v in report.values.values() if v.value is not None]
     assert numbers and all(needs_review(v) for v in numbers)
+
+
+def _pictured(tmp_path):
+    from make_pictured import make_pictured_pdf
+
+    out = tmp_path / "pictured.pdf"
+    assert make_pictured_pdf(ROOT / "tests" / "fixtures" / "generated" / "shishi-commerce-2019.ruled.pdf", out) == [2, 3]
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("xlsuite.ocr", fromlist=["available"]).available(), reason="OCR not available")
+def test_pictures_on_a_cropped_page_meet_the_text(tmp_path):
+    """OCR reads the page as shown, from the crop box's top left; the text layer's words and the
+    pictures' boxes stand in the sheet's frame: a crop box 60 pt above the sheet's bottom put the
+    OCR words 60 pt off (155/198 exact)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import RectangleObject
+
+    writer = PdfWriter(clone_from=str(_pictured(tmp_path)))
+    for page in writer.pages:
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+        page.cropbox = RectangleObject([x0, y0 + 60, x1, y1])
+    out = tmp_path / "cropped.pdf"
+    with open(out, "wb") as f:
+        writer.write(f)
+    s = zs.score_file(zs.Entry(out.name, out, "pdf", "shishi-commerce-2019"))
+    assert (s.exact, s.wrong) == (s.cells, [])
+
+
+def test_pictures_on_a_turned_page_are_named_not_misplaced(tmp_path):
+    """On a page shown turned (/Rotate, or text drawn turned) the pictures' boxes and OCR's words
+    would not meet the text's: the pictures are named as unread, not read into the wrong place."""
+    from xlsuite.readers import pdf
+    from xlsuite.readers.options import ReadOptions
+    from make_pictured import make_pictured_pdf, turn_landscape_pages
+
+    landscape = _entry("pdf/shishi-commerce-2019.landscape.pdf").path
+    pictured, turned = tmp_path / "pictured.pdf", tmp_path / "turned.pdf"
+    make_pictured_pdf(landscape, pictured)
+    assert turn_landscape_pages(pictured, turned, True, True) == 2
+    options = ReadOptions()
+    pages = pdf._read_pages(str(turned), options.budgets(), words=True, ruling_lines=True)
+    _to_ocr, read, notes = pdf._plan(str(turned), pages, options)
+    assert read == [] and [n.code for n in notes] == ["pictures_unread"]

@@ -66,7 +66,7 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
     for n, page in enumerate(pages, start=1):
         if n in pictured:
             items.extend(page.items)
-            items.extend(text_lines(_in_pictures(ocr_words[n], page), n))
+            items.extend(text_lines(_in_pictures(_to_text_frame(ocr_words[n], page), page), n))
         elif n in ocr_words:
             items.extend(text_lines(ocr_words[n], n))
         else:
@@ -125,6 +125,11 @@ def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[i
         to_ocr, planned = ocr_reader.plan_pages(path, chars, options.ocr)
         notes.extend(planned)
     pictured = [n for n, p in enumerate(pages, start=1) if p.pictures and chars[n - 1] and n not in to_ocr]
+    if turned := [n for n in pictured if not pages[n - 1].upright]:
+        # OCR reads the page as shown; its words and these pictures' boxes would not meet the text's
+        notes.append(Finding(codes.PICTURES_UNREAD, f"第 {_pages(turned)} 页有大幅图片（可能是以图片粘贴的表格），"
+                                                    f"页面为旋转排版，图片中的文字未读取", Severity.WARNING))
+        pictured = [n for n in pictured if n not in turned]
     if pictured and not can_ocr:
         notes.append(Finding(codes.PICTURES_UNREAD, f"第 {_pages(pictured)} 页有大幅图片（可能是以图片粘贴的表格），"
                                                     f"{_no_ocr_reason(options)}，图片中的文字未读取", Severity.WARNING))
@@ -147,6 +152,24 @@ def _centre_in(w: dict, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
+def _to_text_frame(words: list[dict], page: "_Page") -> list[dict]:
+    """OCR words, placed on the page as shown (from the crop box's top left), moved into the
+    frame of the text layer's words and the pictures' boxes (the sheet's x; down from the
+    crop box's height), which differ where the crop box does not start at the sheet's origin."""
+    left, bottom = page.origin
+    if not (left or bottom):
+        return words
+    moved = []
+    for w in words:
+        w = dict(w)
+        for k in ("x0", "x1", "border_x"):
+            if k in w:
+                w[k] += left
+        w["top"], w["bottom"] = w["top"] - bottom, w["bottom"] - bottom
+        moved.append(w)
+    return moved
+
+
 def _in_pictures(words: list[dict], page: "_Page") -> list[dict]:
     """The OCR words inside the page's pictures that no text-layer word stands on (a caption
     printed over a picture is read once)."""
@@ -166,6 +189,8 @@ class _Page:
     invisible: bool = False  # a scan under an invisible text layer (scanning software's OCR)
     word_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # its text-layer words
     garbled: bool = False  # a text layer of undecodable characters (fonts without a Unicode map)
+    origin: tuple[float, float] = (0.0, 0.0)  # the crop box's bottom left on the sheet
+    upright: bool = True  # shown as drawn: no /Rotate, text not turned (OCR's frame is the text's)
 
 
 # Characters sampled for the page's turn, and the share of them that must agree to turn it.
@@ -234,7 +259,9 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
                     boxes = [(w["x0"], w["top"], w["x1"], w["bottom"]) for w in page_words]
                     # a picture the text stands on is a background (a letterhead, a watermark)
                     pictures = [b for b in pictures if sum(1 for w in page_words if _centre_in(w, b)) < _TEXT_ON_PICTURE]
-            pages.append(_Page(len(text.strip()), items, pictures, invisible, boxes, garbled))
+            crop = page.get_cropbox()
+            upright = page.get_rotation() == 0 and (not pictures or _text_turn(textpage) == 0)
+            pages.append(_Page(len(text.strip()), items, pictures, invisible, boxes, garbled, (crop[0], crop[1]), upright))
             textpage.close()
             page.close()
     finally:
