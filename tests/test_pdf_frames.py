@@ -144,3 +144,22 @@ def test_pictures_on_a_turned_page_are_named_not_misplaced(tmp_path):
     pages = pdf._read_pages(str(turned), options.budgets(), words=True, ruling_lines=True)
     _to_ocr, read, notes = pdf._plan(str(turned), pages, options)
     assert read == [] and [n.code for n in notes] == ["pictures_unread"]
+
+
+def test_a_note_at_another_angle_on_a_turned_page_is_not_scattered_into_the_table(tmp_path):
+    """A turned table page carrying an upright note in its margin: the note's characters were
+    placed as if turned like the table, one by one among its cells: 2 WRONG under a clean 通过."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from make_pictured import turn_landscape_pages
+
+    entry = _entry("pdf/shishi-commerce-2019.landscape.pdf")
+    turned = tmp_path / "turned.pdf"
+    assert turn_landscape_pages(entry.path, turned, True, True) == 2
+    note = PdfReader(str(entry.path)).pages[3]  # the report's last page: prose, dates, a page number
+    writer = PdfWriter(clone_from=str(turned))
+    writer.pages[1].merge_transformed_page(note, Transformation().scale(0.45).translate(595 * 0.55, 842 * 0.55))
+    out = tmp_path / "noted.pdf"
+    with open(out, "wb") as f:
+        writer.write(f)
+    s = zs.score_file(zs.Entry(out.name, out, "pdf", entry.golden, entry.overrides, entry.blank_keys, entry.info))
+    assert s.wrong == []

@@ -348,9 +348,15 @@ def _chars(textpage, page) -> list[dict | None]:
     chars: list[dict | None] = []
     x, y = ctypes.c_double(), ctypes.c_double()
     turn = _upright(page, textpage)
+    rotation = _text_turn(textpage)
     for i in range(textpage.count_chars()):
         ch = textpage.get_text_range(i, 1)
         if not ch.strip():
+            chars.append(None)
+            continue
+        if rotation and _turn_of(textpage, i) not in (None, rotation):
+            # on a turned page, a character standing at another angle (a note in the margin) would be
+            # placed as if it stood like the rest: scattered one by one among the table's cells
             chars.append(None)
             continue
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
@@ -399,16 +405,24 @@ def _text_turn(textpage) -> int:
     for i in range(textpage.count_chars()):
         if sampled >= _TURN_SAMPLE:
             break
-        a = pdfium_c.FPDFText_GetCharAngle(textpage.raw, i)
-        if a < 0 or not textpage.get_text_range(i, 1).strip():
+        quarter = _turn_of(textpage, i)
+        if quarter is None or not textpage.get_text_range(i, 1).strip():
             continue
-        quarter = round(math.degrees(a) / 90) % 4 * 90
         angles[quarter] = angles.get(quarter, 0) + 1
         sampled += 1
     if not angles:
         return 0
     turn, count = max(angles.items(), key=lambda kv: kv[1])
-    return (360 - turn) % 360 if count >= _TURN_MAJORITY * sampled else 0
+    return turn if count >= _TURN_MAJORITY * sampled else 0
+
+
+def _turn_of(textpage, i: int) -> int | None:
+    """How far (0, 90, 180 or 270 degrees, clockwise) to turn the sheet for character ``i`` to
+    stand upright; pdfium gives its angle, clockwise. None: unknown."""
+    a = pdfium_c.FPDFText_GetCharAngle(textpage.raw, i)
+    if a < 0:
+        return None
+    return (360 - round(math.degrees(a) / 90) % 4 * 90) % 360
 
 
 def _words(chars: list[dict | None]) -> list[dict]:
