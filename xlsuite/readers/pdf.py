@@ -349,6 +349,9 @@ def _chars(textpage, page) -> list[dict | None]:
     x, y = ctypes.c_double(), ctypes.c_double()
     turn = _upright(page, textpage)
     rotation = _text_turn(textpage)
+    # (asked character by character only where some text object is invisible: few pages)
+    hidden_text = any(pdfium_c.FPDFTextObj_GetTextRenderMode(o.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+                      for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2))
     for i in range(textpage.count_chars()):
         ch = textpage.get_text_range(i, 1)
         if not ch.strip():
@@ -361,7 +364,8 @@ def _chars(textpage, page) -> list[dict | None]:
             continue
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
         x0, x1, h, base = turn(textpage.get_charbox(i, loose=True), x.value, y.value)
-        chars.append({"text": ch, "x0": x0, "x1": x1, "h": h, "base": base, "i": i, "hidden": _hidden(textpage, i)})
+        chars.append({"text": ch, "x0": x0, "x1": x1, "h": h, "base": base, "i": i,
+                      "hidden": hidden_text and _hidden(textpage, i)})
     real = [c for c in chars if c]
     if not real:
         return chars
