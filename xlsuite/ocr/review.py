@@ -13,6 +13,9 @@ from __future__ import annotations
 from .. import codes
 from ..model import Finding, Report, Severity, Value
 
+# The confidence a reader gives numbers taken from a scan's own invisible text layer (scanning
+# software's reading, whose certainty nobody knows): always to be checked, with that reason.
+SCAN_LAYER_CONFIDENCE = 0.0
 LOW_CONFIDENCE = 0.90
 CONFUSABLE_CONFIDENCE = 0.98
 # Digit pairs printed digits are commonly misread as, in scans of ten-point type.
@@ -25,6 +28,8 @@ def review_reason(confidence: float | None, printed: str | None) -> str | None:
     """Why an OCR'd cell needs a person's look (Chinese, for the cell comment), or None."""
     if confidence is None:
         return None
+    if confidence == SCAN_LAYER_CONFIDENCE:
+        return "数字取自扫描件自带的文字层（扫描软件的识别结果），未经核实，请对照原件核对"
     if confidence < LOW_CONFIDENCE:
         return f"文字识别（OCR）把握不足（置信度 {confidence:.2f}），请对照原件核对"
     if confidence < CONFUSABLE_CONFIDENCE and printed and CONFUSABLE_DIGITS & set(printed):

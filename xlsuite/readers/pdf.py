@@ -25,6 +25,7 @@ from ..errors import SourceError
 from ..layout import RuledRow, TextLine, text_lines, to_lines
 from ..limits import Limits
 from ..model import Finding, Severity
+from ..ocr.review import SCAN_LAYER_CONFIDENCE
 from . import guard
 from .options import ReadOptions
 from .pdf_tables import ruled_tables
@@ -55,7 +56,7 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
     limits = options.budgets()
     pages = _read_pages(path, limits, words=options.ocr != "always" or ocr_reader is None,
                         ruling_lines=options.ruling_lines)
-    to_ocr, pictured, notes = _plan(path, pages, options)
+    to_ocr, pictured, notes, why_not = _plan(path, pages, options)
     if to_ocr or pictured:
         assert ocr_reader is not None
         guard.check_ocr_pages(path, to_ocr + pictured, limits)
@@ -84,7 +85,7 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
     if kept := [n for n, p in enumerate(pages, start=1) if p.invisible and n not in ocr_words and p.chars]:
         doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
                                  f"第 {_pages(kept)} 页是扫描件，数字取自所带的不可见文字层（扫描软件的识别结果），未经核实，"
-                                 f"均标为待核对；{_no_ocr_reason(options)}", Severity.WARNING))
+                                 f"均标为待核对；{why_not}", Severity.WARNING))
     if reread := [n for n in scanned if pages[n - 1].garbled]:
         doc.notes.append(Finding(codes.GARBLED_TEXT, f"第 {_pages(reread)} 页的文字层无法解码（乱码），已用文字识别（OCR）读取",
                                  Severity.INFO))
@@ -95,21 +96,29 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
     return doc
 
 
-def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[int], list[int], list[Finding]]:
-    """Which 1-based pages OCR reads whole (scans), which for their pictures, and the notes.
+def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[int], list[int], list[Finding], str]:
+    """Which 1-based pages OCR reads whole (scans), which for their pictures, the notes, and
+    why the extra reading was not done (where it was not).
 
     A text layer that is not the page's text counts as none where OCR can run: a scan's
     invisible layer (where OCR cannot, it is read, every number flagged for review) and a
     layer of undecodable characters (fonts without a Unicode map; where OCR cannot run,
     those pages are not read, and a file of nothing else is refused).
     """
+    _drop_letterheads(pages)
     # (Asking whether OCR is installed loads it: only for files that have such pages.)
     can_ocr = any(p.invisible or p.pictures or p.garbled for p in pages) and ocr_reader is not None \
         and options.ocr != "never" and ocr_reader.available()
+    # Only scans must be OCR'd; the rest is extra reading, done while the page budget allows it.
+    scans = sum(1 for p in pages if not p.chars)
+    optional = sum(1 for p in pages if p.chars and (p.invisible or p.garbled or p.pictures))
+    over = can_ocr and options.ocr == "auto" and scans + optional > options.budgets().ocr_pages
+    if over:
+        can_ocr = False
     garbled = [n for n, p in enumerate(pages, start=1) if p.garbled]
     notes: list[Finding] = []
     if garbled and not can_ocr:
-        why = _no_ocr_reason(options)
+        why = _no_ocr_reason(options, over)
         if len(garbled) == len(pages):
             raise SourceError(path, f"PDF 的文字层无法解码（乱码，字体缺少文字映射），需要文字识别（OCR）才能读取；{why}",
                               "garbled")
@@ -132,12 +141,25 @@ def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[i
         pictured = [n for n in pictured if n not in turned]
     if pictured and not can_ocr:
         notes.append(Finding(codes.PICTURES_UNREAD, f"第 {_pages(pictured)} 页有大幅图片（可能是以图片粘贴的表格），"
-                                                    f"{_no_ocr_reason(options)}，图片中的文字未读取", Severity.WARNING))
+                                                    f"{_no_ocr_reason(options, over)}，图片中的文字未读取", Severity.WARNING))
         pictured = []
-    return to_ocr, pictured, notes
+    return to_ocr, pictured, notes, _no_ocr_reason(options, over)
 
 
-def _no_ocr_reason(options: ReadOptions) -> str:
+def _drop_letterheads(pages: list["_Page"]) -> None:
+    """A picture drawn at the same place on two pages or more is the page's dress (a 红头
+    letterhead, a banner, a watermark), not a pasted table: it is not OCR'd."""
+    seen: dict[tuple, int] = {}
+    for p in pages:
+        for b in {tuple(round(v / _SAME_PLACE) for v in box) for box in p.pictures}:
+            seen[b] = seen.get(b, 0) + 1
+    for p in pages:
+        p.pictures = [box for box in p.pictures if seen[tuple(round(v / _SAME_PLACE) for v in box)] < 2]
+
+
+def _no_ocr_reason(options: ReadOptions, over: bool = False) -> str:
+    if over:
+        return f"需要文字识别的页面超过上限（{options.budgets().ocr_pages} 页），只识别扫描页"
     if options.ocr == "never":
         return "本次设定为不做文字识别"
     return f"未安装文字识别组件（安装：{ocr_reader.INSTALL_HINT if ocr_reader else 'xlsuite[ocr]'}）"
@@ -198,6 +220,8 @@ _TURN_SAMPLE, _TURN_MAJORITY = 400, 0.6
 # A picture at least this share of the page's width and height may be a pasted table (a seal
 # or a logo is smaller); one covering this share of the page's area is a scanned page.
 _PICTURE_WIDTH, _PICTURE_HEIGHT, _SCAN_AREA = 0.4, 0.08, 0.6
+# Points within which two pages' pictures stand at the same place (a letterhead on every page).
+_SAME_PLACE = 5.0
 # A picture with this many text-layer words on it is a background, not a pasted table.
 _TEXT_ON_PICTURE = 8
 # A scan's hidden reading: at least this share of the page's characters invisible (the rest: a page
@@ -248,7 +272,7 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
                 page_words = _words(_chars(textpage, page))
                 if invisible:  # someone's OCR, never checked: every number to be reviewed
                     for w in page_words:
-                        w["confidence"] = 0.0
+                        w["confidence"] = SCAN_LAYER_CONFIDENCE
                 # (the table finder works in the sheet's coordinates: a turned page is read by word position;
                 # and its cells carry no confidence: an unchecked layer is read by word position too)
                 if ruling_lines and not invisible and _text_turn(textpage) == 0 and _has_grid(page):
@@ -446,7 +470,7 @@ def _words(chars: list[dict | None]) -> list[dict]:
             cur = {k: c[k] for k in ("text", "x0", "x1", "top", "bottom")}
             words.append(cur)
         if c.get("hidden"):  # text no one sees (a scan's hidden reading): never checked, to be reviewed
-            cur["confidence"] = 0.0
+            cur["confidence"] = SCAN_LAYER_CONFIDENCE
     return words
 
 
