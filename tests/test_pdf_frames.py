@@ -142,7 +142,7 @@ def test_pictures_on_a_turned_page_are_named_not_misplaced(tmp_path):
     assert turn_landscape_pages(pictured, turned, True, True) == 2
     options = ReadOptions()
     pages = pdf._read_pages(str(turned), options.budgets(), words=True, ruling_lines=True)
-    _to_ocr, read, notes = pdf._plan(str(turned), pages, options)
+    _to_ocr, read, notes, _why = pdf._plan(str(turned), pages, options)
     assert read == [] and [n.code for n in notes] == ["pictures_unread"]
 
 
