@@ -32,6 +32,12 @@ def typed(text: str) -> str:
     return text
 
 
+def listing(items, most: int = 10) -> str:
+    """Items for a message: 1、2、3, cut after ``most`` with ……"""
+    items = list(items)
+    return "、".join(str(i) for i in items[:most]) + ("……" if len(items) > most else "")
+
+
 def nfkc(s: str) -> str:
     """Unicode NFKC: full-width letters, digits and punctuation, and the ideographic space, as ASCII."""
     return unicodedata.normalize("NFKC", s)

@@ -21,6 +21,7 @@ from ..errors import SourceError
 from ..layout import read_words
 from ..limits import Limits
 from ..model import Finding, Severity
+from ..text import listing
 from ..ocr import INSTALL_HINT, available
 from . import guard
 from .options import ReadOptions
@@ -76,8 +77,7 @@ def scanned_reason(pages: int) -> str:
 
 
 def ocr_note(path: str, pages: list[int]) -> Finding:
-    shown = "、".join(str(p) for p in pages[:10]) + ("……" if len(pages) > 10 else "")
-    return Finding(codes.OCR_PAGES, f"第 {shown} 页没有文字层，已用文字识别（OCR）读取，数字请以勾稽校验和核对提示为准",
+    return Finding(codes.OCR_PAGES, f"第 {listing(pages)} 页没有文字层，已用文字识别（OCR）读取，数字请以勾稽校验和核对提示为准",
                    Severity.INFO)
 
 
@@ -102,7 +102,7 @@ def plan_pages(path: str, text_chars: list[int], mode: str = "auto") -> tuple[li
         if len(bare) == len(text_chars):
             require_engine(path, scanned_reason(len(text_chars)))
         return [], [Finding(codes.OCR_UNAVAILABLE,
-                            f"第 {'、'.join(map(str, bare[:10]))} 页没有文字层（可能是扫描页），未安装文字识别组件，"
+                            f"第 {listing(bare)} 页没有文字层（可能是扫描页），未安装文字识别组件，"
                             f"这些页未读取；安装：{INSTALL_HINT}", Severity.WARNING)]
     return bare, []
 

@@ -26,6 +26,7 @@ from ..layout import RuledRow, TextLine, text_lines, to_lines
 from ..limits import Limits
 from ..model import Finding, Severity
 from ..ocr.review import SCAN_LAYER_CONFIDENCE
+from ..text import listing
 from . import guard
 from .options import ReadOptions
 from .pdf_tables import ruled_tables
@@ -80,18 +81,18 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
         doc.notes.append(ocr_reader.ocr_note(path, bare))
     if invisible := [n for n in scanned if pages[n - 1].invisible]:
         doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
-                                 f"第 {_pages(invisible)} 页是扫描件，所带的不可见文字层（扫描软件的识别结果）未采用，已重新识别",
+                                 f"第 {listing(invisible)} 页是扫描件，所带的不可见文字层（扫描软件的识别结果）未采用，已重新识别",
                                  Severity.INFO))
     if kept := [n for n, p in enumerate(pages, start=1) if p.invisible and n not in ocr_words and p.chars]:
         doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
-                                 f"第 {_pages(kept)} 页是扫描件，数字取自所带的不可见文字层（扫描软件的识别结果），未经核实，"
+                                 f"第 {listing(kept)} 页是扫描件，数字取自所带的不可见文字层（扫描软件的识别结果），未经核实，"
                                  f"均标为待核对；{why_not}", Severity.WARNING))
     if reread := [n for n in scanned if pages[n - 1].garbled]:
-        doc.notes.append(Finding(codes.GARBLED_TEXT, f"第 {_pages(reread)} 页的文字层无法解码（乱码），已用文字识别（OCR）读取",
+        doc.notes.append(Finding(codes.GARBLED_TEXT, f"第 {listing(reread)} 页的文字层无法解码（乱码），已用文字识别（OCR）读取",
                                  Severity.INFO))
     if pictured:
         doc.notes.append(Finding(codes.OCR_PICTURES,
-                                 f"第 {_pages(pictured)} 页的大幅图片（可能是以图片粘贴的表格）已用文字识别（OCR）读取，"
+                                 f"第 {listing(pictured)} 页的大幅图片（可能是以图片粘贴的表格）已用文字识别（OCR）读取，"
                                  f"数字请以勾稽校验和核对提示为准", Severity.INFO))
     return doc
 
@@ -122,7 +123,7 @@ def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[i
         if len(garbled) == len(pages):
             raise SourceError(path, f"PDF 的文字层无法解码（乱码，字体缺少文字映射），需要文字识别（OCR）才能读取；{why}",
                               "garbled")
-        notes.append(Finding(codes.GARBLED_TEXT, f"第 {_pages(garbled)} 页的文字层无法解码（乱码），{why}，这些页未读取",
+        notes.append(Finding(codes.GARBLED_TEXT, f"第 {listing(garbled)} 页的文字层无法解码（乱码），{why}，这些页未读取",
                              Severity.WARNING))
     chars = [0 if (p.invisible or p.garbled) and can_ocr else p.chars for p in pages]
     if ocr_reader is None:
@@ -136,11 +137,11 @@ def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[i
     pictured = [n for n, p in enumerate(pages, start=1) if p.pictures and chars[n - 1] and n not in to_ocr]
     if turned := [n for n in pictured if not pages[n - 1].upright]:
         # OCR reads the page as shown; its words and these pictures' boxes would not meet the text's
-        notes.append(Finding(codes.PICTURES_UNREAD, f"第 {_pages(turned)} 页有大幅图片（可能是以图片粘贴的表格），"
+        notes.append(Finding(codes.PICTURES_UNREAD, f"第 {listing(turned)} 页有大幅图片（可能是以图片粘贴的表格），"
                                                     f"页面为旋转排版，图片中的文字未读取", Severity.WARNING))
         pictured = [n for n in pictured if n not in turned]
     if pictured and not can_ocr:
-        notes.append(Finding(codes.PICTURES_UNREAD, f"第 {_pages(pictured)} 页有大幅图片（可能是以图片粘贴的表格），"
+        notes.append(Finding(codes.PICTURES_UNREAD, f"第 {listing(pictured)} 页有大幅图片（可能是以图片粘贴的表格），"
                                                     f"{_no_ocr_reason(options, over)}，图片中的文字未读取", Severity.WARNING))
         pictured = []
     return to_ocr, pictured, notes, _no_ocr_reason(options, over)
@@ -163,15 +164,6 @@ def _no_ocr_reason(options: ReadOptions, over: bool = False) -> str:
     if options.ocr == "never":
         return "本次设定为不做文字识别"
     return f"未安装文字识别组件（安装：{ocr_reader.INSTALL_HINT if ocr_reader else 'xlsuite[ocr]'}）"
-
-
-def _pages(ns: list[int]) -> str:
-    return "、".join(str(n) for n in ns[:10]) + ("……" if len(ns) > 10 else "")
-
-
-def _centre_in(w: dict, box: tuple[float, float, float, float]) -> bool:
-    x, y = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _to_text_frame(words: list[dict], page: "_Page") -> list[dict]:
@@ -199,7 +191,7 @@ def _in_pictures(words: list[dict], page: "_Page") -> list[dict]:
         return any(min(w["x1"], t[2]) - max(w["x0"], t[0]) > 0 and min(w["bottom"], t[3]) - max(w["top"], t[1]) > 0
                    for t in page.word_boxes)
 
-    return [w for w in words if any(_centre_in(w, b) for b in page.pictures) and not covered(w)]
+    return [w for w in words if any(_inside(w, b) for b in page.pictures) and not covered(w)]
 
 
 @dataclass
@@ -268,23 +260,24 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
             if text.strip() and not garbled:
                 pictures = _pictures(page)
                 invisible = _scan_under_text(page, textpage, pictures)
+            rotation = _text_turn(textpage) if text.strip() and not garbled else 0
             if words and text.strip() and not garbled:
-                page_words = _words(_chars(textpage, page))
+                page_words = _words(_chars(textpage, page, rotation))
                 if invisible:  # someone's OCR, never checked: every number to be reviewed
                     for w in page_words:
                         w["confidence"] = SCAN_LAYER_CONFIDENCE
                 # (the table finder works in the sheet's coordinates: a turned page is read by word position;
                 # and its cells carry no confidence: an unchecked layer is read by word position too)
-                if ruling_lines and not invisible and _text_turn(textpage) == 0 and _has_grid(page):
+                if ruling_lines and not invisible and rotation == 0 and _has_grid(page):
                     items = _grid_items(page, textpage, n, page_words)
                 else:
                     items = list(text_lines(page_words, n))
                 if pictures:
                     boxes = [(w["x0"], w["top"], w["x1"], w["bottom"]) for w in page_words]
                     # a picture the text stands on is a background (a letterhead, a watermark)
-                    pictures = [b for b in pictures if sum(1 for w in page_words if _centre_in(w, b)) < _TEXT_ON_PICTURE]
+                    pictures = [b for b in pictures if sum(1 for w in page_words if _inside(w, b)) < _TEXT_ON_PICTURE]
             crop = page.get_cropbox()
-            upright = page.get_rotation() == 0 and (not pictures or _text_turn(textpage) == 0)
+            upright = page.get_rotation() == 0 and rotation == 0
             pages.append(_Page(len(text.strip()), items, pictures, invisible, boxes, garbled, (crop[0], crop[1]), upright))
             textpage.close()
             page.close()
@@ -361,7 +354,7 @@ def _has_grid(page) -> bool:
     return False
 
 
-def _chars(textpage, page) -> list[dict | None]:
+def _chars(textpage, page, rotation: int) -> list[dict | None]:
     """Each character with its box; None for spaces and line ends (word breaks).
 
     Across, pdfium's loose box (the advance); down, the baseline, which all
@@ -371,8 +364,7 @@ def _chars(textpage, page) -> list[dict | None]:
     """
     chars: list[dict | None] = []
     x, y = ctypes.c_double(), ctypes.c_double()
-    turn = _upright(page, textpage)
-    rotation = _text_turn(textpage)
+    turn = _upright(page, rotation)
     # (asked character by character only where some text object is invisible: few pages)
     hidden_text = any(pdfium_c.FPDFTextObj_GetTextRenderMode(o.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
                       for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2))
@@ -402,16 +394,16 @@ def _chars(textpage, page) -> list[dict | None]:
     return chars
 
 
-def _upright(page, textpage):
+def _upright(page, rotation: int):
     """Where a character stands on the page turned so that its text reads across: (x0, x1,
     height, baseline from the top), from its box (left, bottom, right, top) and origin in the
     PDF's own coordinates.
 
     A page may be drawn turned: printer drivers put a landscape table on a portrait sheet,
     turned a quarter, and show it turned back (``/Rotate``), or not. Its text then runs down
-    the sheet's coordinates. The turn is the one most of the page's characters are printed at.
+    the sheet's coordinates. The turn (``rotation``, ``_text_turn``) is the one most of the
+    page's characters are printed at.
     """
-    rotation = _text_turn(textpage)
     left0, bottom0, right0, top0 = page.get_mediabox()
     w, h = right0 - left0, top0 - bottom0
     if rotation == 90:  # the sheet's left edge is shown at the top
