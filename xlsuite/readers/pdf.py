@@ -6,14 +6,14 @@ tables printed without lines, come from the words' positions
 (``xlsuite.layout``). One pypdfium2 pass over the file opens it, tells a scan
 from a text PDF, takes every page's words and, on pages that draw a grid, hands
 the page's lines and characters to pdfplumber's table finder
-(``readers.pdf_tables``): pdfminer never parses a page.
+(``readers.pdf_tables``): pdfminer never parses a page. What each page is (text turned
+a quarter, pictures that may be pasted tables, a scan's hidden reading, an undecodable
+layer) is decided in ``readers.pdf_page``; which pages OCR reads, here (``_plan``).
 """
 from __future__ import annotations
 
 import ctypes
-import math
 import statistics
-import unicodedata
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -29,6 +29,7 @@ from ..ocr.review import SCAN_LAYER_CONFIDENCE
 from ..text import listing
 from . import guard
 from .options import ReadOptions
+from . import pdf_page as pg
 from .pdf_tables import ruled_tables
 
 try:  # OCR of scanned pages is an optional feature of its own module
@@ -75,26 +76,34 @@ def load(path: str, options: ReadOptions | None = None, on_progress=None) -> Doc
             items.extend(page.items)
     items.sort(key=lambda it: (it.page, it.top))
     doc = Document(path, "pdf", to_lines(items), pages=len(pages), notes=notes)
-    scanned = sorted(set(ocr_words) - set(pictured))
+    doc.notes.extend(_ocr_notes(path, pages, sorted(ocr_words), pictured, why_not))
+    return doc
+
+
+def _ocr_notes(path: str, pages: list["_Page"], read: list[int], pictured: list[int], why_not: str) -> list[Finding]:
+    """What OCR read (``read``: the pages it read, ``pictured`` among them for their pictures),
+    and which scan layers were read unchecked instead (``why_not``)."""
+    out: list[Finding] = []
+    scanned = sorted(set(read) - set(pictured))
     if bare := [n for n in scanned if not (pages[n - 1].invisible or pages[n - 1].garbled)]:
         assert ocr_reader is not None
-        doc.notes.append(ocr_reader.ocr_note(path, bare))
+        out.append(ocr_reader.ocr_note(path, bare))
     if invisible := [n for n in scanned if pages[n - 1].invisible]:
-        doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
-                                 f"第 {listing(invisible)} 页是扫描件，所带的不可见文字层（扫描软件的识别结果）未采用，已重新识别",
-                                 Severity.INFO))
-    if kept := [n for n, p in enumerate(pages, start=1) if p.invisible and n not in ocr_words and p.chars]:
-        doc.notes.append(Finding(codes.SCAN_TEXT_LAYER,
-                                 f"第 {listing(kept)} 页是扫描件，数字取自所带的不可见文字层（扫描软件的识别结果），未经核实，"
-                                 f"均标为待核对；{why_not}", Severity.WARNING))
+        out.append(Finding(codes.SCAN_TEXT_LAYER,
+                           f"第 {listing(invisible)} 页是扫描件，所带的不可见文字层（扫描软件的识别结果）未采用，已重新识别",
+                           Severity.INFO))
+    if kept := [n for n, p in enumerate(pages, start=1) if p.invisible and n not in read and p.chars]:
+        out.append(Finding(codes.SCAN_TEXT_LAYER,
+                           f"第 {listing(kept)} 页是扫描件，数字取自所带的不可见文字层（扫描软件的识别结果），未经核实，"
+                           f"均标为待核对；{why_not}", Severity.WARNING))
     if reread := [n for n in scanned if pages[n - 1].garbled]:
-        doc.notes.append(Finding(codes.GARBLED_TEXT, f"第 {listing(reread)} 页的文字层无法解码（乱码），已用文字识别（OCR）读取",
-                                 Severity.INFO))
+        out.append(Finding(codes.GARBLED_TEXT, f"第 {listing(reread)} 页的文字层无法解码（乱码），已用文字识别（OCR）读取",
+                           Severity.INFO))
     if pictured:
-        doc.notes.append(Finding(codes.OCR_PICTURES,
-                                 f"第 {listing(pictured)} 页的大幅图片（可能是以图片粘贴的表格）已用文字识别（OCR）读取，"
-                                 f"数字请以勾稽校验和核对提示为准", Severity.INFO))
-    return doc
+        out.append(Finding(codes.OCR_PICTURES,
+                           f"第 {listing(pictured)} 页的大幅图片（可能是以图片粘贴的表格）已用文字识别（OCR）读取，"
+                           f"数字请以勾稽校验和核对提示为准", Severity.INFO))
+    return out
 
 
 def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[int], list[int], list[Finding], str]:
@@ -106,7 +115,8 @@ def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[i
     layer of undecodable characters (fonts without a Unicode map; where OCR cannot run,
     those pages are not read, and a file of nothing else is refused).
     """
-    _drop_letterheads(pages)
+    for page, kept in zip(pages, pg.drop_letterheads([p.pictures for p in pages])):
+        page.pictures = kept
     # (Asking whether OCR is installed loads it: only for files that have such pages.)
     can_ocr = any(p.invisible or p.pictures or p.garbled for p in pages) and ocr_reader is not None \
         and options.ocr != "never" and ocr_reader.available()
@@ -147,17 +157,6 @@ def _plan(path: str, pages: list["_Page"], options: ReadOptions) -> tuple[list[i
     return to_ocr, pictured, notes, _no_ocr_reason(options, over)
 
 
-def _drop_letterheads(pages: list["_Page"]) -> None:
-    """A picture drawn at the same place on two pages or more is the page's dress (a 红头
-    letterhead, a banner, a watermark), not a pasted table: it is not OCR'd."""
-    seen: dict[tuple, int] = {}
-    for p in pages:
-        for b in {tuple(round(v / _SAME_PLACE) for v in box) for box in p.pictures}:
-            seen[b] = seen.get(b, 0) + 1
-    for p in pages:
-        p.pictures = [box for box in p.pictures if seen[tuple(round(v / _SAME_PLACE) for v in box)] < 2]
-
-
 def _no_ocr_reason(options: ReadOptions, over: bool = False) -> str:
     if over:
         return f"需要文字识别的页面超过上限（{options.budgets().ocr_pages} 页），只识别扫描页"
@@ -191,7 +190,7 @@ def _in_pictures(words: list[dict], page: "_Page") -> list[dict]:
         return any(min(w["x1"], t[2]) - max(w["x0"], t[0]) > 0 and min(w["bottom"], t[3]) - max(w["top"], t[1]) > 0
                    for t in page.word_boxes)
 
-    return [w for w in words if any(_inside(w, b) for b in page.pictures) and not covered(w)]
+    return [w for w in words if any(pg.centre_in(w, b) for b in page.pictures) and not covered(w)]
 
 
 @dataclass
@@ -205,23 +204,6 @@ class _Page:
     garbled: bool = False  # a text layer of undecodable characters (fonts without a Unicode map)
     origin: tuple[float, float] = (0.0, 0.0)  # the crop box's bottom left on the sheet
     upright: bool = True  # shown as drawn: no /Rotate, text not turned (OCR's frame is the text's)
-
-
-# Characters sampled for the page's turn, and the share of them that must agree to turn it.
-_TURN_SAMPLE, _TURN_MAJORITY = 400, 0.6
-# A picture at least this share of the page's width and height may be a pasted table (a seal
-# or a logo is smaller); one covering this share of the page's area is a scanned page.
-_PICTURE_WIDTH, _PICTURE_HEIGHT, _SCAN_AREA = 0.4, 0.08, 0.6
-# Points within which two pages' pictures stand at the same place (a letterhead on every page).
-_SAME_PLACE = 5.0
-# A picture with this many text-layer words on it is a background, not a pasted table.
-_TEXT_ON_PICTURE = 8
-# A scan's hidden reading: at least this share of the page's characters invisible (the rest: a page
-# number, a stamp printed over the scan afterwards).
-_SCAN_HIDDEN_SHARE = 0.5
-# A page of at least this many characters, this share of them control, private-use, unassigned
-# or Latin-extended, has a text layer that cannot be decoded.
-_GARBLED_MIN_CHARS, _GARBLED_SHARE = 20, 0.2
 
 
 def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -> list[_Page]:
@@ -256,16 +238,13 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
             pictures: list[tuple[float, float, float, float]] = []
             invisible = False
             boxes: list[tuple[float, float, float, float]] = []
-            garbled = _garbled(text)
+            garbled = pg.garbled(text)
             if text.strip() and not garbled:
-                pictures = _pictures(page)
-                invisible = _scan_under_text(page, textpage, pictures)
-            rotation = _text_turn(textpage) if text.strip() and not garbled else 0
+                pictures = pg.pictures(page)
+                invisible = pg.scan_under_text(page, textpage, pictures)
+            rotation = pg.text_turn(textpage) if text.strip() and not garbled else 0
             if words and text.strip() and not garbled:
-                page_words = _words(_chars(textpage, page, rotation))
-                if invisible:  # someone's OCR, never checked: every number to be reviewed
-                    for w in page_words:
-                        w["confidence"] = SCAN_LAYER_CONFIDENCE
+                page_words = _words(_chars(textpage, page, rotation, invisible))
                 # (the table finder works in the sheet's coordinates: a turned page is read by word position;
                 # and its cells carry no confidence: an unchecked layer is read by word position too)
                 if ruling_lines and not invisible and rotation == 0 and _has_grid(page):
@@ -274,8 +253,7 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
                     items = list(text_lines(page_words, n))
                 if pictures:
                     boxes = [(w["x0"], w["top"], w["x1"], w["bottom"]) for w in page_words]
-                    # a picture the text stands on is a background (a letterhead, a watermark)
-                    pictures = [b for b in pictures if sum(1 for w in page_words if _inside(w, b)) < _TEXT_ON_PICTURE]
+                    pictures = pg.without_backgrounds(pictures, page_words)
             crop = page.get_cropbox()
             upright = page.get_rotation() == 0 and rotation == 0
             pages.append(_Page(len(text.strip()), items, pictures, invisible, boxes, garbled, (crop[0], crop[1]), upright))
@@ -286,54 +264,6 @@ def _read_pages(path: str, limits: Limits, *, words: bool, ruling_lines: bool) -
     if not pages:
         raise SourceError(path, "PDF 文件没有页面", "corrupt")
     return pages
-
-
-def _pictures(page) -> list[tuple[float, float, float, float]]:
-    """The page's pictures big enough to be a table, (x0, top, x1, bottom) from the top left."""
-    w, h = page.get_width(), page.get_height()
-    out = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        left, right, bottom, top = max(left, 0.0), min(right, w), max(bottom, 0.0), min(top, h)
-        if right - left >= _PICTURE_WIDTH * w and top - bottom >= _PICTURE_HEIGHT * h:
-            out.append((left, h - top, right, h - bottom))
-    return out
-
-
-def _garbled(text: str) -> bool:
-    """Whether a page's text layer is undecodable: a font without a Unicode map gives its glyph
-    numbers, which come out as control characters, private-use and unassigned code points and
-    stray Latin letters. A report in Chinese has next to none of them."""
-    chars = [c for c in text if not c.isspace()]
-    if len(chars) < _GARBLED_MIN_CHARS:
-        return False
-    bad = sum(1 for c in chars if unicodedata.category(c) in ("Cc", "Co", "Cn") or "\u00c0" <= c <= "\u024f")
-    return bad >= _GARBLED_SHARE * len(chars)
-
-
-def _scan_under_text(page, textpage, pictures: list[tuple[float, float, float, float]]) -> bool:
-    """A picture covers most of the page and (nearly) all of its characters are invisible (text
-    render mode 3): a scan carrying its scanning software's reading. Counted by character, not
-    by text object: a page number or a stamp printed over the scan afterwards is visible text,
-    and must not make the hidden reading trusted."""
-    area = page.get_width() * page.get_height()
-    if not any((x1 - x0) * (y1 - y0) >= _SCAN_AREA * area for x0, y0, x1, y1 in pictures):
-        return False
-    shown = hidden = 0
-    for i in range(textpage.count_chars()):
-        if not textpage.get_text_range(i, 1).strip():
-            continue
-        if _hidden(textpage, i):
-            hidden += 1
-        else:
-            shown += 1
-    return hidden > 0 and hidden >= _SCAN_HIDDEN_SHARE * (hidden + shown)
-
-
-def _hidden(textpage, i: int) -> bool:
-    """Whether character ``i`` is drawn invisible (text render mode 3)."""
-    obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, i)
-    return bool(obj) and pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
 
 
 def _has_grid(page) -> bool:
@@ -354,8 +284,10 @@ def _has_grid(page) -> bool:
     return False
 
 
-def _chars(textpage, page, rotation: int) -> list[dict | None]:
-    """Each character with its box; None for spaces and line ends (word breaks).
+def _chars(textpage, page, rotation: int, scan_layer: bool = False) -> list[dict | None]:
+    """Each character with its box; None for spaces and line ends (word breaks). ``hidden``:
+    text no one sees (all of a ``scan_layer``, a scan's hidden reading, or the invisible
+    characters of another page), whose words are flagged for review.
 
     Across, pdfium's loose box (the advance); down, the baseline, which all
     characters of a printed line share. The loose box's own height follows the
@@ -364,7 +296,7 @@ def _chars(textpage, page, rotation: int) -> list[dict | None]:
     """
     chars: list[dict | None] = []
     x, y = ctypes.c_double(), ctypes.c_double()
-    turn = _upright(page, rotation)
+    turn = pg.upright_frame(page, rotation)
     # (asked character by character only where some text object is invisible: few pages)
     hidden_text = any(pdfium_c.FPDFTextObj_GetTextRenderMode(o.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
                       for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2))
@@ -373,7 +305,7 @@ def _chars(textpage, page, rotation: int) -> list[dict | None]:
         if not ch.strip():
             chars.append(None)
             continue
-        if rotation and _turn_of(textpage, i) not in (None, rotation):
+        if rotation and pg.turn_of(textpage, i) not in (None, rotation):
             # on a turned page, a character standing at another angle (a note in the margin) would be
             # placed as if it stood like the rest: scattered one by one among the table's cells
             chars.append(None)
@@ -381,7 +313,7 @@ def _chars(textpage, page, rotation: int) -> list[dict | None]:
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
         x0, x1, h, base = turn(textpage.get_charbox(i, loose=True), x.value, y.value)
         chars.append({"text": ch, "x0": x0, "x1": x1, "h": h, "base": base, "i": i,
-                      "hidden": hidden_text and _hidden(textpage, i)})
+                      "hidden": scan_layer or (hidden_text and pg.is_hidden(textpage, i))})
     real = [c for c in chars if c]
     if not real:
         return chars
@@ -392,57 +324,6 @@ def _chars(textpage, page, rotation: int) -> list[dict | None]:
             c["x0"], c["x1"], _h, _b = turn(textpage.get_charbox(c["i"], loose=False), 0.0, 0.0)
         c["top"], c["bottom"] = c["base"] - 0.8 * h, c["base"] + 0.2 * h
     return chars
-
-
-def _upright(page, rotation: int):
-    """Where a character stands on the page turned so that its text reads across: (x0, x1,
-    height, baseline from the top), from its box (left, bottom, right, top) and origin in the
-    PDF's own coordinates.
-
-    A page may be drawn turned: printer drivers put a landscape table on a portrait sheet,
-    turned a quarter, and show it turned back (``/Rotate``), or not. Its text then runs down
-    the sheet's coordinates. The turn (``rotation``, ``_text_turn``) is the one most of the
-    page's characters are printed at.
-    """
-    left0, bottom0, right0, top0 = page.get_mediabox()
-    w, h = right0 - left0, top0 - bottom0
-    if rotation == 90:  # the sheet's left edge is shown at the top
-        return lambda b, ox, oy: (b[1] - bottom0, b[3] - bottom0, b[2] - b[0], ox - left0)
-    if rotation == 180:
-        return lambda b, ox, oy: (w - (b[2] - left0), w - (b[0] - left0), b[3] - b[1], oy - bottom0)
-    if rotation == 270:  # the sheet's right edge is shown at the top
-        return lambda b, ox, oy: (h - (b[3] - bottom0), h - (b[1] - bottom0), b[2] - b[0], w - (ox - left0))
-    height = page.get_height()  # the frame pdf_tables and _pictures use (crop box, turned by /Rotate)
-    return lambda b, ox, oy: (b[0], b[2], b[3] - b[1], height - oy)
-
-
-def _text_turn(textpage) -> int:
-    """How far (0, 90, 180 or 270 degrees, clockwise) to turn the sheet so that most of its
-    characters stand upright; pdfium gives each character's angle, clockwise. A sample of the
-    characters decides, and only a clear majority turns the page."""
-    angles: dict[int, int] = {}
-    sampled = 0
-    for i in range(textpage.count_chars()):
-        if sampled >= _TURN_SAMPLE:
-            break
-        quarter = _turn_of(textpage, i)
-        if quarter is None or not textpage.get_text_range(i, 1).strip():
-            continue
-        angles[quarter] = angles.get(quarter, 0) + 1
-        sampled += 1
-    if not angles:
-        return 0
-    turn, count = max(angles.items(), key=lambda kv: kv[1])
-    return turn if count >= _TURN_MAJORITY * sampled else 0
-
-
-def _turn_of(textpage, i: int) -> int | None:
-    """How far (0, 90, 180 or 270 degrees, clockwise) to turn the sheet for character ``i`` to
-    stand upright; pdfium gives its angle, clockwise. None: unknown."""
-    a = pdfium_c.FPDFText_GetCharAngle(textpage.raw, i)
-    if a < 0:
-        return None
-    return (360 - round(math.degrees(a) / 90) % 4 * 90) % 360
 
 
 def _words(chars: list[dict | None]) -> list[dict]:
@@ -474,7 +355,7 @@ def _grid_items(page, textpage, n: int, words: list[dict]) -> list[TextLine | Ru
         for row, cells in zip(t.rows, t.extract()):
             # None marks the cells a merged cell covers: not printed cells, so not blanks.
             items.append(RuledRow(n, row.bbox[1], [_cell_text(c) for c in cells if c is not None]))
-    free = [w for w in words if not any(_inside(w, t.bbox) for t in tables)]
+    free = [w for w in words if not any(pg.centre_in(w, t.bbox) for t in tables)]
     items.extend(text_lines(free, n))
     items.sort(key=lambda it: it.top)
     return items
@@ -483,12 +364,6 @@ def _grid_items(page, textpage, n: int, words: list[dict]) -> list[TextLine | Ru
 def _is_grid(table) -> bool:
     """A ruled table has rows of several cells; a one-column frame around text does not."""
     return sum(1 for row in table.rows if sum(1 for c in row.cells if c is not None) >= 2) >= 2
-
-
-def _inside(word: dict, bbox) -> bool:
-    x0, top, x1, bottom = bbox
-    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
 
 
 def _cell_text(cell: str) -> str:

@@ -29,6 +29,12 @@ from .tokens import MAX_TOKENS, Tok, lookalike_value, to_stream
 _ORPHAN_LINE = 3
 
 
+def _stray(junk: list[tuple[Tok, al.Placement]]) -> list[Tok]:
+    """The numbers no row took that are not explained away: not the columns' numbering, not a
+    page number at a page's edge, not an empty cell."""
+    return [t for t, _p in junk if t.parsed.value is not None and not t.numbering and not t.edge]
+
+
 @dataclass
 class TableReader:
     table: Table
@@ -202,9 +208,8 @@ class TableReader:
         Rows whose label stands on their own line of numbers are kept; a row's own relation
         proves nothing here (a neighbour's numbers add up as well). Returns {row: why}."""
         by_line: dict[tuple, list[Tok]] = {}
-        for t, _p in junk:
-            if t.parsed.value is not None and not t.numbering and not t.edge:
-                by_line.setdefault(t.key, []).append(t)
+        for t in _stray(junk):
+            by_line.setdefault(t.key, []).append(t)
         orphans = [ts for ts in by_line.values() if len(ts) >= _ORPHAN_LINE]
         if not orphans or self.table.layout == "flat":
             return {}
@@ -233,9 +238,7 @@ class TableReader:
         "94 87" over two spans of a web page, a stray figure in a cell) cannot be told.
         Returns {row: why it is left null}."""
         extra: dict[int, list[Tok]] = {}
-        for t, _p in junk:
-            if t.parsed.value is None or t.numbering or t.edge:
-                continue
+        for t in _stray(junk):
             for i, items in placed_rows.items():
                 if any(u.key == t.key for _c, u, _p in items):
                     extra.setdefault(i, []).append(t)
